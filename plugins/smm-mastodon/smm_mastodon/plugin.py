@@ -1,0 +1,5 @@
+"""Entry point of the smm-mastodon plugin: registrations only, nothing heavy is imported here."""
+
+from __future__ import annotations
+
+from smmcore import hookimpl  # noqa: F401

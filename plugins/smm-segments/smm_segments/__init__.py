@@ -1,0 +1,3 @@
+"""Audience segments: rules, engagement tiers, RFM, communities, influencers."""
+
+__version__ = "0.1.0"

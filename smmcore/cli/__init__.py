@@ -1,0 +1,1 @@
+"""The ``smm`` command line. :mod:`smmcore.cli.main` holds the root group."""

@@ -1,0 +1,193 @@
+"""The root ``smm`` group.
+
+Startup stays fast: the core's own subcommands are imported only when they run, and plugin
+commands are listed from their registrations without importing their implementation.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from typing import Any
+
+import click
+
+from smmcore import __version__
+from smmcore.cli.app import App, get_app
+from smmcore.errors import SmmError
+
+CORE_COMMANDS: dict[str, tuple[str, str]] = {
+    "plugins": ("smmcore.cli.plugins_cmd:plugins", "List, inspect, install and create plugins."),
+}
+"""Core subcommand name -> (lazy reference to the click command, short help)."""
+
+
+class _BrokenCommand(click.Command):
+    """Stands in for a plugin command that cannot load; running it explains why."""
+
+    def __init__(self, name: str, reason: str) -> None:
+        super().__init__(
+            name=name,
+            help=f"[broken] {reason}",
+            short_help="[broken]",
+            context_settings={"ignore_unknown_options": True, "allow_extra_args": True},
+            add_help_option=False,
+        )
+        self.reason = reason
+
+    def invoke(self, ctx: click.Context) -> Any:
+        raise SmmError(
+            f"command {self.name!r} is broken: {self.reason}",
+            hint="reinstall or upgrade its plugin ('smm plugins install --upgrade PACKAGE'), "
+            "or disable it with SMM_DISABLE_PLUGINS",
+        )
+
+
+class SmmGroup(click.Group):
+    """A group whose subcommands are imported on demand: core ones from
+    :data:`CORE_COMMANDS`, plugin ones from ``smm_register_commands`` registrations."""
+
+    def _plugin_commands(self, ctx: click.Context) -> dict[str, Any]:
+        return get_app(ctx).host.commands()
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        names = set(CORE_COMMANDS) | set(self.commands)
+        names |= set(self._plugin_commands(ctx))
+        return sorted(names)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.commands:
+            return self.commands[cmd_name]
+        if cmd_name in CORE_COMMANDS:
+            from smmcore.registry import resolve_reference
+
+            return resolve_reference(CORE_COMMANDS[cmd_name][0])
+        spec = self._plugin_commands(ctx).get(cmd_name)
+        if spec is None:
+            return None
+        host = get_app(ctx).host
+        record = host.plugin(spec.plugin)
+        if record.status != "ok":
+            return _BrokenCommand(
+                cmd_name, f"its plugin {record.label} failed: " + "; ".join(record.problems)
+            )
+        try:
+            command = spec.load()
+        except Exception as exc:
+            return _BrokenCommand(cmd_name, f"plugin {record.label}: {exc}")
+        if not isinstance(command, click.Command):
+            return _BrokenCommand(
+                cmd_name,
+                f"plugin {record.label} registered {spec.impl!r}, which is not a click command",
+            )
+        return command
+
+    def _short_help(self, ctx: click.Context, name: str) -> str:
+        if name in self.commands:
+            return self.commands[name].get_short_help_str(limit=60)
+        if name in CORE_COMMANDS:
+            return CORE_COMMANDS[name][1]
+        spec = self._plugin_commands(ctx)[name]
+        record = get_app(ctx).host.plugin(spec.plugin)
+        prefix = "[broken] " if record.status != "ok" else ""
+        return f"{prefix}{spec.description} [plugin {spec.plugin}]"
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, self._short_help(ctx, name)) for name in self.list_commands(ctx)]
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if not value or ctx.resilient_parsing:
+        return
+    host = get_app(ctx).host
+    loaded = sum(1 for p in host.plugins if p.status == "ok")
+    failed = sum(1 for p in host.plugins if p.status == "failed")
+    extra = f", {failed} failed" if failed else ""
+    click.echo(f"smm, version {__version__} (smmcore) with {loaded} plugins{extra}")
+    ctx.exit()
+
+
+def _strict_option(ctx: click.Context, _param: click.Parameter, value: bool) -> bool:
+    app = get_app(ctx)
+    if value:
+        app.strict_plugins = True
+    return value
+
+
+@click.group(cls=SmmGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "-w",
+    "--workspace",
+    "workspace_dir",
+    type=click.Path(file_okay=False, path_type=__import__("pathlib").Path),
+    envvar="SMM_WORKSPACE",
+    help="Workspace folder holding smm.toml [default: the current folder].",
+    is_eager=True,
+)
+@click.option(
+    "--strict-plugins",
+    is_flag=True,
+    is_eager=True,
+    callback=_strict_option,
+    help="Fail on any plugin problem instead of reporting it (also SMM_STRICT_PLUGINS=1).",
+)
+@click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_print_version,
+    help="Show the version and the number of plugins, then exit.",
+)
+@click.pass_context
+def cli(ctx: click.Context, workspace_dir: Any, strict_plugins: bool, debug: bool) -> None:
+    """smm: history, KPIs, keywords, audience and reports for social media managers.
+
+    Every network, KPI, segmenter, keyword tool and report format is a plugin: see
+    'smm plugins list'. Start with 'smm demo', or 'smm init' for a workspace of your own.
+    """
+    app = get_app(ctx)
+    if workspace_dir is not None:
+        app.workspace_dir = workspace_dir.resolve()
+    app.debug = debug or app.debug
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run ``smm``: click's own messages for usage errors (exit 2), one ``Error:`` line for
+    failures (exit 1), a traceback only with ``--debug`` or ``SMM_DEBUG=1``."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in args or os.environ.get("SMM_DEBUG", "") in {"1", "true", "yes"}
+    app = App(debug=debug)
+    try:
+        result = cli.main(args=args, prog_name="smm", standalone_mode=False, obj=app)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.Abort:
+        click.echo("Aborted!", err=True)
+        sys.exit(1)
+    except SmmError as exc:
+        if app.debug:
+            traceback.print_exc()
+        click.echo(f"Error: {exc.format_message()}", err=True)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("Interrupted.", err=True)
+        sys.exit(130)
+    except Exception as exc:
+        if app.debug:
+            traceback.print_exc()
+        click.echo(
+            f"Error: unexpected {type(exc).__name__}: {exc} "
+            "(run again with --debug for the traceback and report it)",
+            err=True,
+        )
+        sys.exit(1)
+    sys.exit(result if isinstance(result, int) else 0)

@@ -1,0 +1,125 @@
+"""The workspace configuration: the models behind ``smm.toml``.
+
+Loading, ``${ENV_VAR}`` expansion and error reporting live in :mod:`smmcore.workspace`; this
+module only says what a valid ``smm.toml`` is.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ClientConfig(_Strict):
+    """Who the client is."""
+
+    name: str = Field(min_length=1)
+    segment: str = ""
+    language: str = Field(default="en", pattern=r"^[a-z]{2}$")
+    timezone: str = "UTC"
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(
+                f"unknown time zone {value!r}: use an IANA name such as 'Europe/Rome'"
+            ) from exc
+        return value
+
+
+class ChannelConfig(_Strict):
+    """One account or site to sync.
+
+    ``handle`` or ``url`` identifies it; ``source`` names the source plugin explicitly
+    (by default the source registered for ``network``).
+    """
+
+    network: str = Field(min_length=1)
+    handle: str | None = None
+    url: str | None = None
+    source: str | None = None
+    label: str | None = None
+    options: dict[str, Any] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _needs_identity(self) -> ChannelConfig:
+        if not self.handle and not self.url:
+            raise ValueError("a channel needs a handle or a url")
+        if self.handle:
+            self.handle = self.handle.strip().removeprefix("@") or self.handle
+        return self
+
+    @property
+    def account(self) -> str:
+        """The account identifier the store uses for this channel."""
+        return self.handle or self.url or ""
+
+
+class CompetitorConfig(_Strict):
+    """A competitor and its channels, benchmarked against the client."""
+
+    name: str = Field(min_length=1)
+    channels: list[ChannelConfig] = Field(default_factory=list)
+
+
+class KeywordsConfig(_Strict):
+    """The terms the client is found by."""
+
+    terms: list[str] = Field(default_factory=list)
+    geo: str = ""
+    language: str = ""
+    timeframe: str = "today 12-m"
+    tools: list[str] = Field(default_factory=list)
+    freshness_hours: float = Field(default=24.0, ge=0)
+
+
+class ReportConfig(_Strict):
+    """Report defaults."""
+
+    period: str = "30d"
+    compare: Literal["previous", "year"] = "previous"
+    kpis: list[str] = Field(default_factory=list)
+    language: str | None = Field(default=None, pattern=r"^[a-z]{2}$")
+    formats: list[str] = Field(default_factory=lambda: ["terminal", "html"])
+
+
+class CustomKPIConfig(_Strict):
+    """A declarative KPI written in ``smm.toml`` (see the smm-kpis plugin for the grammar)."""
+
+    label: str = Field(min_length=1)
+    numerator: str = Field(min_length=1)
+    denominator: str | None = None
+    aggregation: Literal["ratio_of_sums", "mean_of_ratios", "sum", "mean"] = "ratio_of_sums"
+    unit: str = ""
+    scale: float = 1.0
+    higher_is_better: bool | None = True
+    description: str = ""
+
+
+class WorkspaceConfig(_Strict):
+    """The whole ``smm.toml``."""
+
+    client: ClientConfig
+    channels: list[ChannelConfig] = Field(default_factory=list)
+    competitors: list[CompetitorConfig] = Field(default_factory=list)
+    keywords: KeywordsConfig = Field(default_factory=KeywordsConfig)
+    segments: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    report: ReportConfig = Field(default_factory=ReportConfig)
+    kpis: dict[str, CustomKPIConfig] = Field(default_factory=dict)
+    plugins: dict[str, dict[str, Any]] = Field(default_factory=dict)
+
+    def all_channels(self) -> list[tuple[str, bool, ChannelConfig]]:
+        """Every channel as ``(owner, is_client, channel)``, the client's first."""
+        found = [(self.client.name, True, ch) for ch in self.channels]
+        for comp in self.competitors:
+            found.extend((comp.name, False, ch) for ch in comp.channels)
+        return found

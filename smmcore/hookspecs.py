@@ -1,0 +1,120 @@
+"""The extension points of smmcore.
+
+Every hook receives a ``register`` callback, in the style of llm and datasette: a plugin calls
+``register(spec)`` once per thing it provides. The core validates each registration (type,
+name, duplicates), credits it to the plugin and keeps going when one plugin misbehaves.
+
+Hooks are called lazily, at most once per process, the first time the core needs that kind of
+registration. They must be cheap: build registration records from strings and import nothing
+heavy. Implementations are imported later, through the records' lazy references.
+
+An implementation may accept fewer arguments than its specification lists (pluggy matches by
+name), so adding an argument to a hook later does not break existing plugins.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from smmcore import hookspec
+
+if TYPE_CHECKING:
+    from smmcore.registry import (
+        CommandSpec,
+        KeywordToolSpec,
+        KPISpec,
+        ReporterSpec,
+        SegmenterSpec,
+        SourceSpec,
+    )
+
+
+@hookspec
+def smm_register_sources(register: Callable[[SourceSpec], None]) -> None:
+    """Register data sources: social networks, blog feeds, analytics exports.
+
+    Called the first time the core needs sources (``smm sync``, ``smm plugins list``).
+
+    :param register: call ``register(SourceSpec(...))`` once per source. The record's ``impl``
+        references a class implementing :class:`smmcore.contracts.Source`; ``networks`` lists
+        the networks it serves and ``settings`` optionally references a pydantic model read from
+        ``[plugins.<name>]`` in ``smm.toml``.
+
+    A source turns one sync unit (usually one account) into records (accounts, snapshots,
+    posts, post metrics, audience members, interactions) and a cursor for the next sync.
+
+    .. versionadded:: 0.1.0
+    """
+
+
+@hookspec
+def smm_register_keyword_tools(register: Callable[[KeywordToolSpec], None]) -> None:
+    """Register keyword tools: interest over time, related queries, suggestions.
+
+    Called the first time the core needs keyword tools (``smm keywords``, ``smm sync``).
+
+    :param register: call ``register(KeywordToolSpec(...))`` once per tool. The record's
+        ``impl`` references a class implementing :class:`smmcore.contracts.KeywordTool`;
+        ``capabilities`` lists what it answers (``"interest"``, ``"related"``,
+        ``"suggestions"``, ``"regions"``).
+
+    .. versionadded:: 0.1.0
+    """
+
+
+@hookspec
+def smm_register_segmenters(register: Callable[[SegmenterSpec], None]) -> None:
+    """Register audience segmenters: rule segments, engagement tiers, communities, influencers.
+
+    Called the first time the core needs segmenters (``smm audience``, ``smm report``).
+
+    :param register: call ``register(SegmenterSpec(...))`` once per segmenter. The record's
+        ``impl`` references a class implementing :class:`smmcore.contracts.Segmenter`.
+
+    .. versionadded:: 0.1.0
+    """
+
+
+@hookspec
+def smm_register_kpis(register: Callable[[KPISpec], None]) -> None:
+    """Register KPIs: named, documented formulas with a unit and a direction.
+
+    Called the first time the core needs KPIs (``smm kpis``, ``smm report``).
+
+    :param register: call ``register(KPISpec(...))`` once per KPI. The record carries the
+        definition shown to users (``label``, ``formula``, ``unit``, ``higher_is_better``,
+        ``aggregation``); its ``impl`` references an object implementing
+        :class:`smmcore.contracts.KPI` that computes values inside the store.
+
+    .. versionadded:: 0.1.0
+    """
+
+
+@hookspec
+def smm_register_reporters(register: Callable[[ReporterSpec], None]) -> None:
+    """Register report formats: terminal, Markdown, HTML, JSON, CSV, ...
+
+    Called the first time the core needs reporters (``smm report``, ``smm demo``).
+
+    :param register: call ``register(ReporterSpec(...))`` once per format. The record's
+        ``impl`` references a class implementing :class:`smmcore.contracts.Reporter`, which
+        renders a :class:`smmcore.report_model.Report`.
+
+    .. versionadded:: 0.1.0
+    """
+
+
+@hookspec
+def smm_register_commands(register: Callable[[CommandSpec], None]) -> None:
+    """Register extra ``smm`` subcommands.
+
+    Called when the ``smm`` command line starts, so it must stay cheap.
+
+    :param register: call ``register(CommandSpec(...))`` once per command. The record's
+        ``impl`` references a :class:`click.Command`, imported only when the command runs or
+        its own help is shown; ``description`` is the line shown by ``smm --help``. A command
+        whose plugin failed still appears, marked broken, and running it says why.
+
+    .. versionadded:: 0.1.0
+    """

@@ -1,0 +1,221 @@
+"""Registration records: what a plugin hands to a ``register`` callback.
+
+A registration is cheap on purpose. It holds a name, a one-line description, declared
+capabilities and *lazy references* (``"package.module:attribute"``) to the implementation and
+to its settings model. Nothing behind a reference is imported until the registration is used,
+so listing plugins or printing ``smm --help`` imports no plugin's heavy code.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+_NAME_RE = re.compile(r"^[a-z][a-z0-9_-]*$")
+_REF_RE = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_][\w.]*$")
+
+
+class LazyReferenceError(ImportError):
+    """A lazy ``module:attribute`` reference could not be imported or resolved."""
+
+
+def resolve_reference(reference: str) -> Any:
+    """Import ``"package.module:attr.sub"`` and return the object it names.
+
+    Raises :class:`LazyReferenceError` with the reference and the cause when the module cannot
+    be imported or the attribute does not exist.
+    """
+    module_name, _, attr_path = reference.partition(":")
+    try:
+        obj: Any = importlib.import_module(module_name)
+    except Exception as exc:  # any import-time failure of plugin code
+        raise LazyReferenceError(
+            f"cannot import {module_name!r} (from {reference!r}): {type(exc).__name__}: {exc}"
+        ) from exc
+    for part in attr_path.split("."):
+        try:
+            obj = getattr(obj, part)
+        except AttributeError as exc:
+            raise LazyReferenceError(f"{module_name!r} has no attribute {attr_path!r}") from exc
+    return obj
+
+
+@dataclass(frozen=True, kw_only=True)
+class Registration:
+    """Base of every registration record.
+
+    :param name: unique name within its extension point: lowercase letters, digits, ``-``, ``_``.
+    :param description: one line shown by ``smm plugins list`` and ``--help``.
+    :param impl: lazy reference ``"module:attr"`` to the implementation.
+    :param settings: optional lazy reference to a pydantic model of the settings this
+        implementation reads from ``[plugins.<name>]`` in ``smm.toml``.
+    :param capabilities: free-form capability tags (for example ``"posts"``, ``"audience"``).
+    """
+
+    kind: ClassVar[str] = "registration"
+
+    name: str
+    description: str
+    impl: str
+    settings: str | None = None
+    capabilities: tuple[str, ...] = ()
+    plugin: str = field(default="", compare=False)
+    """Filled in by the plugin manager: the name of the plugin that registered this."""
+
+    def problems(self) -> list[str]:
+        """Return what is wrong with this registration (empty when it is valid)."""
+        found: list[str] = []
+        if not isinstance(self.name, str) or not _NAME_RE.match(self.name):
+            found.append(f"invalid name {self.name!r}: use lowercase letters, digits, '-' or '_'")
+        if not isinstance(self.description, str) or not self.description.strip():
+            found.append(f"{self.kind} {self.name!r} has no description")
+        elif "\n" in self.description.strip():
+            found.append(f"{self.kind} {self.name!r}: the description must be one line")
+        if not isinstance(self.impl, str) or not _REF_RE.match(self.impl):
+            found.append(
+                f"{self.kind} {self.name!r}: impl must be 'module:attribute', got {self.impl!r}"
+            )
+        if self.settings is not None and (
+            not isinstance(self.settings, str) or not _REF_RE.match(self.settings)
+        ):
+            found.append(
+                f"{self.kind} {self.name!r}: settings must be 'module:attribute', "
+                f"got {self.settings!r}"
+            )
+        return found
+
+    def load(self) -> Any:
+        """Import and return the implementation behind :attr:`impl`."""
+        return resolve_reference(self.impl)
+
+    def load_settings_model(self) -> Any:
+        """Import and return the settings model, or ``None`` when there is none."""
+        return resolve_reference(self.settings) if self.settings else None
+
+    def summary(self) -> dict[str, Any]:
+        """A JSON-ready description used by ``smm plugins list --json``."""
+        return {
+            "name": self.name,
+            "description": self.description,
+            "impl": self.impl,
+            "settings": self.settings,
+            "capabilities": list(self.capabilities),
+        }
+
+
+@dataclass(frozen=True, kw_only=True)
+class SourceSpec(Registration):
+    """A data source: a social network, a blog feed, an analytics export.
+
+    ``impl`` names a class implementing :class:`smmcore.contracts.Source`.
+    ``networks`` lists the networks it serves; a channel in ``smm.toml`` with one of these
+    networks (and no explicit ``source``) is synced through it.
+    """
+
+    kind: ClassVar[str] = "source"
+    networks: tuple[str, ...] = ()
+
+    def summary(self) -> dict[str, Any]:
+        return {**super().summary(), "networks": list(self.networks)}
+
+
+@dataclass(frozen=True, kw_only=True)
+class KeywordToolSpec(Registration):
+    """A keyword tool: interest over time, related queries, suggestions.
+
+    ``impl`` names a class implementing :class:`smmcore.contracts.KeywordTool`.
+    """
+
+    kind: ClassVar[str] = "keyword_tool"
+
+
+@dataclass(frozen=True, kw_only=True)
+class SegmenterSpec(Registration):
+    """An audience segmenter: rules, engagement tiers, communities, influencers.
+
+    ``impl`` names a class implementing :class:`smmcore.contracts.Segmenter`.
+    """
+
+    kind: ClassVar[str] = "segmenter"
+
+
+@dataclass(frozen=True, kw_only=True)
+class KPISpec(Registration):
+    """A KPI: a named, documented formula with unit and direction.
+
+    The definition travels with the registration so ``smm kpis list`` needs no import.
+    ``impl`` names an object implementing :class:`smmcore.contracts.KPI`.
+
+    :param label: human label, for example ``"Engagement rate by followers"``.
+    :param formula: the formula as text, shown next to every value.
+    :param unit: ``"%"``, ``"count"``, ``"posts/week"``, ...
+    :param higher_is_better: the direction; ``None`` when neither is better.
+    :param aggregation: how per-post values combine, stated: ``"ratio of sums"``,
+        ``"mean of ratios"``, ``"sum"``, ``"difference"``, ...
+    """
+
+    kind: ClassVar[str] = "kpi"
+    label: str = ""
+    formula: str = ""
+    unit: str = ""
+    higher_is_better: bool | None = True
+    aggregation: str = ""
+
+    def problems(self) -> list[str]:
+        found = super().problems()
+        for attr in ("label", "formula", "unit", "aggregation"):
+            if not getattr(self, attr):
+                found.append(f"kpi {self.name!r} has no {attr}")
+        return found
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            **super().summary(),
+            "label": self.label,
+            "formula": self.formula,
+            "unit": self.unit,
+            "higher_is_better": self.higher_is_better,
+            "aggregation": self.aggregation,
+        }
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReporterSpec(Registration):
+    """A report format: terminal, Markdown, HTML, JSON, CSV, ...
+
+    ``impl`` names a class implementing :class:`smmcore.contracts.Reporter`.
+
+    :param extension: the file extension of its output (``".html"``), empty for terminal output.
+    :param media_type: the MIME type of its output.
+    """
+
+    kind: ClassVar[str] = "reporter"
+    extension: str = ""
+    media_type: str = "text/plain"
+
+    def summary(self) -> dict[str, Any]:
+        return {**super().summary(), "extension": self.extension, "media_type": self.media_type}
+
+
+@dataclass(frozen=True, kw_only=True)
+class CommandSpec(Registration):
+    """An extra ``smm`` subcommand.
+
+    ``impl`` names a :class:`click.Command` (or group) object, imported only when the command
+    runs or its own ``--help`` is shown. ``description`` is the short help in ``smm --help``.
+    """
+
+    kind: ClassVar[str] = "command"
+
+
+REGISTRATION_TYPES: dict[str, type[Registration]] = {
+    "sources": SourceSpec,
+    "keyword_tools": KeywordToolSpec,
+    "segmenters": SegmenterSpec,
+    "kpis": KPISpec,
+    "reporters": ReporterSpec,
+    "commands": CommandSpec,
+}
+"""Extension point name -> the registration type its ``register`` callback accepts."""
