@@ -94,6 +94,7 @@ class SourceContext:
     :param workspace_dir: the workspace folder (relative paths in settings resolve against it).
     :param log: call with a line of progress text.
     :param now: the time of this sync run.
+    :param options: run-level options from the command line (``{"skip_bad": True}``).
     """
 
     cursor: Mapping[str, Any] | None = None
@@ -103,6 +104,7 @@ class SourceContext:
     workspace_dir: Path = field(default_factory=Path.cwd)
     log: Callable[[str], None] = lambda _line: None
     now: datetime | None = None
+    options: Mapping[str, Any] = field(default_factory=dict)
 
 
 SourceItem = Any

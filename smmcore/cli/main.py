@@ -18,7 +18,18 @@ from smmcore.cli.app import App, get_app
 from smmcore.errors import SmmError
 
 CORE_COMMANDS: dict[str, tuple[str, str]] = {
+    "audience": ("smmcore.cli.audience_cmd:audience", "Segments, influencers and communities."),
+    "config": ("smmcore.cli.workspace_cmd:config", "Show the workspace configuration."),
+    "demo": ("smmcore.cli.demo_cmd:demo", "Build a demo workspace, sync it and report on it."),
+    "init": ("smmcore.cli.workspace_cmd:init", "Create a workspace with a commented smm.toml."),
+    "keywords": (
+        "smmcore.cli.keywords_cmd:keywords",
+        "Keyword research: trends, related queries, suggestions.",
+    ),
+    "kpis": ("smmcore.cli.kpis_cmd:kpis", "List the KPIs and show their formulas."),
     "plugins": ("smmcore.cli.plugins_cmd:plugins", "List, inspect, install and create plugins."),
+    "report": ("smmcore.cli.report_cmd:report", "Compute KPIs for a period and render a report."),
+    "sync": ("smmcore.cli.sync_cmd:sync", "Bring the workspace's channels into its history store."),
 }
 """Core subcommand name -> (lazy reference to the click command, short help)."""
 

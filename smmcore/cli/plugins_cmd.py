@@ -85,7 +85,7 @@ def plugin_info(app: App, name: str, as_json: bool) -> None:
     host.collect_all()
     record = host.plugin(name)
     data = record.to_json()
-    for point, regs in data["registers"].items():
+    for regs in data["registers"].values():
         for reg in regs:
             try:
                 reg["settings_schema"] = _settings_schema(reg.get("settings"))
@@ -113,7 +113,7 @@ def plugin_info(app: App, name: str, as_json: bool) -> None:
                 click.echo(f"      formula: {reg['formula']} ({reg['unit']}, {reg['aggregation']})")
             schema = reg.get("settings_schema")
             if schema:
-                click.echo("      settings ([plugins.%s] in smm.toml):" % reg["name"])
+                click.echo(f"      settings ([plugins.{reg['name']}] in smm.toml):")
                 required = set(schema.get("required", []))
                 for field, prop in schema.get("properties", {}).items():
                     kind = prop.get("type") or prop.get("format") or "any"
