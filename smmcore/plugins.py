@@ -371,6 +371,16 @@ class PluginHost:
             hint="run 'smm plugins list' to see the installed plugins",
         )
 
+    def enable_strict(self) -> None:
+        """Turn strict mode on; raise at once for a problem already recorded."""
+        self.strict = True
+        for record in self._records.values():
+            if record.problems:
+                raise PluginError(
+                    f"plugin {record.label}: {record.problems[0]}",
+                    hint="strict plugin mode is on (--strict-plugins or SMM_STRICT_PLUGINS=1)",
+                )
+
     def problems(self) -> list[str]:
         """Every problem of every plugin, one line each."""
         return [f"plugin {r.label}: {p}" for r in self._records.values() for p in r.problems]

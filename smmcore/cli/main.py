@@ -60,7 +60,11 @@ class SmmGroup(click.Group):
     :data:`CORE_COMMANDS`, plugin ones from ``smm_register_commands`` registrations."""
 
     def _plugin_commands(self, ctx: click.Context) -> dict[str, Any]:
-        return get_app(ctx).host.commands()
+        host = get_app(ctx).host
+        # Registration hooks are cheap by contract; calling them all tells which plugins
+        # failed, so their commands can be marked broken.
+        host.collect_all()
+        return host.commands()
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         names = set(CORE_COMMANDS) | set(self.commands)
@@ -115,6 +119,7 @@ def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> 
     if not value or ctx.resilient_parsing:
         return
     host = get_app(ctx).host
+    host.collect_all()
     loaded = sum(1 for p in host.plugins if p.status == "ok")
     failed = sum(1 for p in host.plugins if p.status == "failed")
     extra = f", {failed} failed" if failed else ""
@@ -126,6 +131,8 @@ def _strict_option(ctx: click.Context, _param: click.Parameter, value: bool) -> 
     app = get_app(ctx)
     if value:
         app.strict_plugins = True
+        if "host" in app.__dict__:  # already created (tests inject one)
+            app.host.enable_strict()
     return value
 
 
@@ -168,12 +175,16 @@ def cli(ctx: click.Context, workspace_dir: Any, strict_plugins: bool, debug: boo
     app.debug = debug or app.debug
 
 
-def main(argv: list[str] | None = None) -> None:
+def main(argv: list[str] | None = None, *, app: App | None = None) -> None:
     """Run ``smm``: click's own messages for usage errors (exit 2), one ``Error:`` line for
-    failures (exit 1), a traceback only with ``--debug`` or ``SMM_DEBUG=1``."""
+    failures (exit 1), a traceback only with ``--debug`` or ``SMM_DEBUG=1``.
+
+    :param app: the invocation state to use (tests pass one holding in-memory plugins).
+    """
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args or os.environ.get("SMM_DEBUG", "") in {"1", "true", "yes"}
-    app = App(debug=debug)
+    app = app or App()
+    app.debug = app.debug or debug
     try:
         result = cli.main(args=args, prog_name="smm", standalone_mode=False, obj=app)
     except click.exceptions.Exit as exc:
