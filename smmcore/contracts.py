@@ -168,12 +168,21 @@ class KeywordQuery:
 @dataclass
 class KeywordContext:
     """What a keyword tool receives besides the query: the shared HTTP client, the store
-    connection (for tools that read the workspace's own posts) and the current time."""
+    connection (for tools that read the workspace's own posts) and the current time.
+
+    :param store: the workspace :class:`~smmcore.store.Store` (or a DuckDB connection);
+        read it, do not write: the keyword service stores what the tool returns.
+    :param now: the retrieval time; every returned signal carries it as ``retrieved_at``.
+    :param channels: the workspace channels (tools reading own posts keep the client's).
+    :param log: call with a line of progress text (a back-off, a skipped engine).
+    """
 
     http: httpx.AsyncClient | None = None
     store: Any = None
     now: datetime | None = None
     workspace_dir: Path = field(default_factory=Path.cwd)
+    channels: Sequence[ChannelRef] = ()
+    log: Callable[[str], None] = lambda _line: None
 
 
 KeywordCapability = Literal["interest", "regions", "related", "suggestions"]
@@ -184,8 +193,13 @@ class KeywordTool(ABC):
     the others raise :class:`NotImplementedError`.
 
     Every returned :class:`~smmcore.models.KeywordSignal` names its tool, unit, geo, language,
-    timeframe and retrieval time.
+    timeframe and retrieval time. A term the tool has no data for may be answered with one
+    "no data" signal: ``value=None``, ``item=""``, ``period_start=None`` and a ``note`` saying
+    why (the keyword service adds one itself for a term that got no signal at all).
     """
+
+    uses_network: ClassVar[bool] = True
+    """``False`` for tools that only read the workspace store: their answers are not cached."""
 
     def __init__(self, settings: BaseModel | None = None, *, name: str = "") -> None:
         self.settings = settings
