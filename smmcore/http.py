@@ -1,0 +1,782 @@
+"""The shared HTTP layer every source plugin uses through ``ctx.http``.
+
+One :func:`open_client` per sync run gives an :class:`httpx.AsyncClient` whose transport
+(:class:`PoliteTransport`) adds, for every request:
+
+- a descriptive User-Agent naming smmcore (and the plugin, through :func:`get_json`'s ``agent``);
+- a per-host concurrency limit;
+- rate limiting driven by the server's own headers (``X-RateLimit-*`` as Mastodon and X send
+  them, ``RateLimit-*`` and ``RateLimit-Policy`` as Bluesky and the IETF draft send them,
+  Reddit's ``X-Ratelimit-Used/Remaining/Reset`` and ``Retry-After``): requests are spread over
+  the remaining budget of the window and wait for the reset when it is spent, so the server
+  does not have to refuse them;
+- retries with exponential backoff and jitter on 429, 5xx and connection errors, capped,
+  through :mod:`stamina`;
+- conditional requests (``ETag`` / ``Last-Modified``): a ``304`` is answered from the cache.
+
+Plugins read JSON with :func:`get_json` / :func:`fetch_json`, which turn HTTP failures into a
+:class:`~smmcore.contracts.SourceError` carrying the network's own error message. URLs are
+passed through :func:`redact_url` before they appear in any log line or error message.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import email.utils
+import hashlib
+import json
+import logging
+import random
+import re
+import time
+from collections.abc import Callable, Mapping, MutableMapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import httpx
+import stamina
+from pydantic import BaseModel, field_validator
+
+from smmcore import __version__
+from smmcore.contracts import SourceError
+
+__all__ = [
+    "BASE_USER_AGENT",
+    "HttpError",
+    "HttpSourceSettings",
+    "PoliteTransport",
+    "RateLimitInfo",
+    "fetch_json",
+    "get_json",
+    "next_link",
+    "open_client",
+    "parse_rate_limit",
+    "redact_headers",
+    "redact_url",
+]
+
+log = logging.getLogger("smmcore.http")
+
+BASE_USER_AGENT = f"smmcore/{__version__} (+https://github.com/smmcore/smmcore)"
+"""The User-Agent every request carries; plugins append ``<plugin>/<version>``."""
+
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+"""Statuses retried with backoff (408 and 425 are rare enough to surface)."""
+
+_IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+
+# --------------------------------------------------------------------------- redaction
+
+_SECRET_PARAM_RE = re.compile(
+    r"^(key|api_?key|apikey|access_?token|token|auth|authorization|password|passwd|pass|"
+    r"secret|client_secret|refresh_token|id_token|session|sessionid|sig|signature|code|"
+    r".*_token|.*_secret|.*_key|.*password)$",
+    re.IGNORECASE,
+)
+_SECRET_HEADERS = frozenset(
+    {"authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key", "api-key"}
+)
+REDACTED = "REDACTED"
+
+
+def redact_url(url: str | httpx.URL) -> str:
+    """Return ``url`` with secret query values and any password replaced by ``REDACTED``.
+
+    Secret parameters are ``key``, ``api_key``, ``access_token``, ``token``, ``password``,
+    ``secret``, ``signature`` and any name ending in ``_token``, ``_key`` or ``_secret``.
+    """
+    text = str(url)
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return REDACTED
+    netloc = parts.netloc
+    if "@" in netloc:
+        userinfo, _, hostport = netloc.rpartition("@")
+        user = userinfo.split(":", 1)[0]
+        netloc = f"{user}:{REDACTED}@{hostport}" if ":" in userinfo else f"{user}@{hostport}"
+    query = parts.query
+    if query:
+        pairs = parse_qsl(query, keep_blank_values=True)
+        if any(_SECRET_PARAM_RE.match(k) for k, _ in pairs):
+            query = urlencode(
+                [(k, REDACTED if _SECRET_PARAM_RE.match(k) else v) for k, v in pairs],
+                safe=":/@,",
+            )
+    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+
+
+def redact_headers(headers: Mapping[str, str] | httpx.Headers) -> dict[str, str]:
+    """Return a copy of ``headers`` safe to log (credentials replaced by ``REDACTED``)."""
+    return {k: (REDACTED if k.lower() in _SECRET_HEADERS else v) for k, v in dict(headers).items()}
+
+
+# --------------------------------------------------------------------------- rate-limit headers
+
+
+@dataclass(frozen=True)
+class RateLimitInfo:
+    """What a response's headers say about the budget of its host.
+
+    :param limit: requests allowed per window.
+    :param remaining: requests left in the current window.
+    :param reset_in: seconds until the window resets (from now).
+    :param window: the window length in seconds, when the server states it.
+    :param retry_after: seconds the server asks to wait before the next request.
+    """
+
+    limit: int | None = None
+    remaining: int | None = None
+    reset_in: float | None = None
+    window: float | None = None
+    retry_after: float | None = None
+
+    @property
+    def empty(self) -> bool:
+        """True when the headers said nothing about rate limits."""
+        return self == RateLimitInfo()
+
+
+def _to_int(value: str | None) -> int | None:
+    if value is None:
+        return None
+    try:
+        return max(0, int(float(value.strip())))
+    except ValueError:
+        return None
+
+
+def _reset_seconds(value: str | None, now_epoch: float) -> float | None:
+    """Seconds until a reset given as epoch seconds, a delta in seconds, or ISO 8601."""
+    if value is None or not value.strip():
+        return None
+    value = value.strip()
+    try:
+        number = float(value)
+    except ValueError:
+        try:
+            when = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            return _http_date_seconds(value, now_epoch)
+        if when.tzinfo is None:
+            return None
+        return max(0.0, when.timestamp() - now_epoch)
+    if number > 1_000_000_000:  # an epoch timestamp (Bluesky, X), not a delta
+        return max(0.0, number - now_epoch)
+    return max(0.0, number)
+
+
+def _http_date_seconds(value: str, now_epoch: float) -> float | None:
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when is None or when.tzinfo is None:
+        return None
+    return max(0.0, when.timestamp() - now_epoch)
+
+
+def _parse_policy(value: str) -> tuple[int | None, float | None]:
+    """``RateLimit-Policy``: ``60;w=1``, ``100;w=10, 1000;w=3600`` or ``"default";q=100;w=10``.
+
+    Returns the most restrictive (lowest rate) policy as ``(limit, window)``.
+    """
+    best: tuple[int | None, float | None] = (None, None)
+    best_rate = float("inf")
+    for item in value.split(","):
+        limit: int | None = None
+        window: float | None = None
+        for part in item.split(";"):
+            part = part.strip()
+            key, eq, val = part.partition("=")
+            key = key.strip().lower()
+            if not eq:
+                limit = _to_int(key) if limit is None else limit
+            elif key == "q":
+                limit = _to_int(val)
+            elif key == "w":
+                try:
+                    window = float(val)
+                except ValueError:
+                    window = None
+        if limit is not None and window:
+            rate = limit / window
+            if rate < best_rate:
+                best, best_rate = (limit, window), rate
+    return best
+
+
+def parse_rate_limit(headers: httpx.Headers, now_epoch: float | None = None) -> RateLimitInfo:
+    """Read every rate-limit header style networks send.
+
+    ``X-RateLimit-Reset`` may be ISO 8601 (Mastodon), epoch seconds (X) or a delta;
+    ``RateLimit-Reset`` epoch seconds (Bluesky) or a delta (IETF draft); Reddit's
+    ``X-Ratelimit-Remaining`` is a float string and ``X-Ratelimit-Used`` + remaining is its
+    limit; ``Retry-After`` is seconds or an HTTP date.
+    """
+    now_epoch = time.time() if now_epoch is None else now_epoch
+    get = headers.get
+    limit = _to_int(get("ratelimit-limit")) or _to_int(get("x-ratelimit-limit"))
+    remaining = _to_int(get("ratelimit-remaining"))
+    if remaining is None:
+        remaining = _to_int(get("x-ratelimit-remaining"))
+    reset_in = _reset_seconds(get("ratelimit-reset"), now_epoch)
+    if reset_in is None:
+        reset_in = _reset_seconds(get("x-ratelimit-reset"), now_epoch)
+    used = _to_int(get("x-ratelimit-used"))
+    if limit is None and used is not None and remaining is not None:
+        limit = used + remaining
+    window: float | None = None
+    policy = get("ratelimit-policy")
+    if policy:
+        p_limit, window = _parse_policy(policy)
+        limit = limit or p_limit
+    combined = get("ratelimit")  # newer IETF draft: "default";r=50;t=30
+    if combined and remaining is None:
+        for part in combined.split(";"):
+            key, _, val = part.strip().partition("=")
+            if key == "r":
+                remaining = _to_int(val)
+            elif key == "t":
+                reset_in = _reset_seconds(val, now_epoch)
+    retry_after = _reset_seconds(get("retry-after"), now_epoch)
+    return RateLimitInfo(limit, remaining, reset_in, window, retry_after)
+
+
+# --------------------------------------------------------------------------- per-host budget
+
+
+@dataclass
+class _HostBudget:
+    """Client-side view of one host's rate-limit window (monotonic clock)."""
+
+    host: str
+    semaphore: asyncio.Semaphore
+    limit: int | None = None
+    remaining: int | None = None
+    reset_at: float | None = None
+    window: float | None = None
+    blocked_until: float = 0.0
+    next_at: float = 0.0
+    inflight: int = 0
+    stats: dict[str, int] = field(default_factory=lambda: {"requests": 0, "429": 0, "waits": 0})
+
+    def delay(self, now: float) -> float:
+        """Seconds to wait before the next request may go out (0: go now)."""
+        if self.blocked_until > now:
+            return self.blocked_until - now
+        if self.reset_at is not None and now >= self.reset_at:
+            # The window rolled over: a fresh budget, until a response says more.
+            self.remaining = self.limit
+            self.reset_at = self.reset_at + self.window if self.window else None
+        if self.remaining is not None and self.reset_at is not None:
+            available = self.remaining - self.inflight
+            if available <= 0:
+                return self.reset_at - now + 0.005
+            interval = (self.reset_at - now) / available
+        elif self.limit and self.window:
+            interval = self.window / self.limit
+        else:
+            interval = 0.0
+        if self.next_at > now:
+            return self.next_at - now
+        self.next_at = now + interval
+        return 0.0
+
+    def update(self, info: RateLimitInfo, now: float, *, refused: bool) -> None:
+        """Fold one response's headers into the budget."""
+        if info.limit is not None:
+            self.limit = info.limit
+        if info.window is not None:
+            self.window = info.window
+        if info.remaining is not None and info.reset_in is not None:
+            reset_at = now + info.reset_in
+            if self.reset_at is None or reset_at > self.reset_at + 1.0:
+                # A new window (or the first we hear of).
+                self.remaining, self.reset_at = info.remaining, reset_at
+            elif reset_at >= self.reset_at - 1.0:
+                # The same window: answers may arrive out of order, keep the lowest.
+                current = self.remaining if self.remaining is not None else info.remaining
+                self.remaining = min(current, info.remaining)
+            # else: a late answer from an earlier window; ignore it.
+        elif info.remaining is not None and self.window:
+            self.remaining = info.remaining
+            self.reset_at = self.reset_at or now + self.window
+        if info.retry_after is not None:
+            self.blocked_until = max(self.blocked_until, now + info.retry_after)
+        elif refused and self.remaining == 0 and self.reset_at is not None:
+            self.blocked_until = max(self.blocked_until, self.reset_at)
+
+
+class _RetryableStatus(Exception):
+    """A response worth retrying (429, 5xx); carries it for the final attempt."""
+
+    def __init__(self, response: httpx.Response, wait: float | None) -> None:
+        super().__init__(f"HTTP {response.status_code} from {response.request.url.host}")
+        self.response = response
+        self.wait = wait
+
+
+class RateLimitWaitTooLong(SourceError):
+    """The server's rate limit needs a longer wait than the client is allowed to make."""
+
+
+# --------------------------------------------------------------------------- the transport
+
+
+class PoliteTransport(httpx.AsyncBaseTransport):
+    """Wraps a transport with per-host limits, header-driven pacing, retries and a
+    conditional-request cache.
+
+    :param inner: the transport that really sends (``httpx.AsyncHTTPTransport`` by default).
+    :param per_host_limit: requests in flight at once to one host.
+    :param max_retries: retries after the first attempt (so ``max_retries + 1`` attempts).
+    :param max_wait: the longest single wait (seconds) for a rate limit before giving up
+        with a ``rate_limited`` :class:`~smmcore.contracts.SourceError`.
+    :param backoff_initial: first backoff in seconds (doubled each retry, plus jitter).
+    :param backoff_max: the cap of one backoff.
+    :param cache: ETag / Last-Modified cache; pass a dict to keep it across runs
+        (values are JSON-ready).
+    :param cache_max_entries: oldest entries are dropped beyond this.
+    :param on_wait: called with a line of text when the client waits more than a second.
+    """
+
+    def __init__(
+        self,
+        inner: httpx.AsyncBaseTransport | None = None,
+        *,
+        per_host_limit: int = 8,
+        max_retries: int = 5,
+        max_wait: float = 300.0,
+        backoff_initial: float = 0.5,
+        backoff_max: float = 30.0,
+        cache: MutableMapping[str, Any] | None = None,
+        cache_max_entries: int = 512,
+        on_wait: Callable[[str], None] | None = None,
+    ) -> None:
+        self.inner = inner if inner is not None else httpx.AsyncHTTPTransport(retries=0)
+        self.per_host_limit = max(1, per_host_limit)
+        self.max_retries = max(0, max_retries)
+        self.max_wait = max_wait
+        self.backoff_initial = backoff_initial
+        self.backoff_max = backoff_max
+        self.cache: MutableMapping[str, Any] = cache if cache is not None else {}
+        self.cache_max_entries = cache_max_entries
+        self.on_wait = on_wait
+        self._hosts: dict[str, _HostBudget] = {}
+
+    # ------------------------------------------------------------------ statistics
+
+    def stats(self) -> dict[str, dict[str, int]]:
+        """Per host: requests sent, 429 answers received, rate-limit waits made."""
+        return {host: dict(b.stats) for host, b in self._hosts.items()}
+
+    def _budget(self, host: str) -> _HostBudget:
+        budget = self._hosts.get(host)
+        if budget is None:
+            budget = _HostBudget(host, asyncio.Semaphore(self.per_host_limit))
+            self._hosts[host] = budget
+        return budget
+
+    # ------------------------------------------------------------------ sending
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        host = request.url.netloc.decode("ascii")
+        budget = self._budget(host)
+        cache_key = self._cache_key(request)
+        cached = self.cache.get(cache_key) if cache_key else None
+        if cached is not None:
+            if cached.get("etag"):
+                request.headers["If-None-Match"] = cached["etag"]
+            if cached.get("last_modified"):
+                request.headers["If-Modified-Since"] = cached["last_modified"]
+        retry_on = RETRY_STATUSES if request.method in _IDEMPOTENT else frozenset({429})
+
+        last: _RetryableStatus | None = None
+        try:
+            async for attempt in stamina.retry_context(
+                on=self._backoff_hook,
+                attempts=self.max_retries + 1,
+                timeout=None,
+                wait_initial=self.backoff_initial,
+                wait_max=self.backoff_max,
+                wait_jitter=self.backoff_initial,
+            ):
+                with attempt:
+                    response = await self._send_once(request, budget)
+                    if response.status_code in retry_on:
+                        wait = self._server_wait(budget)
+                        last = _RetryableStatus(response, wait)
+                        raise last
+        except _RetryableStatus as exc:
+            log.warning(
+                "giving up on %s %s after %d attempts: HTTP %d",
+                request.method,
+                redact_url(request.url),
+                self.max_retries + 1,
+                exc.response.status_code,
+            )
+            exc.response.extensions["smm_retry_after"] = exc.wait
+            return exc.response
+        if response.status_code == 304 and cached is not None:
+            return self._from_cache(request, response, cached)
+        if cache_key and response.status_code == 200:
+            self._remember(cache_key, response)
+        return response
+
+    async def _send_once(self, request: httpx.Request, budget: _HostBudget) -> httpx.Response:
+        async with budget.semaphore:
+            await self._wait_turn(budget, request)
+            budget.inflight += 1
+            budget.stats["requests"] += 1
+            try:
+                response = await self.inner.handle_async_request(request)
+                try:
+                    content = await response.aread()
+                finally:
+                    await response.aclose()
+            finally:
+                budget.inflight -= 1
+            now = time.monotonic()
+            info = parse_rate_limit(response.headers)
+            refused = response.status_code == 429
+            if refused:
+                budget.stats["429"] += 1
+            budget.update(info, now, refused=refused)
+            log.debug("%s %s -> %d", request.method, redact_url(request.url), response.status_code)
+            return httpx.Response(
+                response.status_code,
+                headers=response.headers,
+                content=content,
+                request=request,
+                extensions=response.extensions,
+            )
+
+    async def _wait_turn(self, budget: _HostBudget, request: httpx.Request) -> None:
+        waited = False
+        while True:
+            now = time.monotonic()
+            delay = budget.delay(now)
+            if delay <= 0:
+                return
+            if delay > self.max_wait:
+                raise RateLimitWaitTooLong(
+                    f"{budget.host} asks to wait {delay:.0f} s before the next request "
+                    f"({request.method} {redact_url(request.url)})",
+                    kind="rate_limited",
+                    hint="the rate limit of this network is spent; run the sync again later",
+                )
+            if not waited:
+                budget.stats["waits"] += 1
+                waited = True
+                if delay >= 1.0:
+                    line = f"waiting {delay:.1f} s for the rate limit of {budget.host}"
+                    log.info(line)
+                    if self.on_wait is not None:
+                        self.on_wait(line)
+            await asyncio.sleep(delay)
+
+    def _server_wait(self, budget: _HostBudget) -> float | None:
+        now = time.monotonic()
+        if budget.blocked_until > now:
+            return budget.blocked_until - now
+        return None
+
+    def _backoff_hook(self, exc: Exception) -> bool | float:
+        if isinstance(exc, _RetryableStatus):
+            if exc.wait is None:
+                return True
+            if exc.wait > self.max_wait:
+                return False
+            # The budget already blocks the host until then; a little jitter spreads waiters.
+            return exc.wait + random.uniform(0, 0.05)
+        permanent = httpx.UnsupportedProtocol | httpx.LocalProtocolError | httpx.ProxyError
+        return isinstance(exc, httpx.TransportError) and not isinstance(exc, permanent)
+
+    # ------------------------------------------------------------------ conditional cache
+
+    @staticmethod
+    def _cache_key(request: httpx.Request) -> str | None:
+        if request.method != "GET":
+            return None
+        if "if-none-match" in request.headers or "if-modified-since" in request.headers:
+            return None  # the caller manages its own conditional request
+        raw = f"{request.url}\n{request.headers.get('accept', '')}".encode()
+        return hashlib.sha256(raw).hexdigest()  # never store URLs that may hold secrets
+
+    def _remember(self, key: str, response: httpx.Response) -> None:
+        etag = response.headers.get("etag")
+        modified = response.headers.get("last-modified")
+        if not etag and not modified:
+            return
+        self.cache.pop(key, None)
+        self.cache[key] = {
+            "etag": etag,
+            "last_modified": modified,
+            "content_type": response.headers.get("content-type"),
+            "body": base64.b64encode(response.content).decode("ascii"),
+        }
+        while len(self.cache) > self.cache_max_entries:
+            self.cache.pop(next(iter(self.cache)))
+
+    @staticmethod
+    def _from_cache(
+        request: httpx.Request, response: httpx.Response, cached: Mapping[str, Any]
+    ) -> httpx.Response:
+        headers = httpx.Headers(response.headers)
+        if cached.get("content_type"):
+            headers["content-type"] = cached["content_type"]
+        headers["x-smm-cache"] = "revalidated"
+        headers.pop("content-length", None)
+        return httpx.Response(
+            200,
+            headers=headers,
+            content=base64.b64decode(cached["body"]),
+            request=request,
+        )
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+
+# --------------------------------------------------------------------------- the client
+
+
+def open_client(
+    *,
+    user_agent_extra: str = "",
+    per_host_limit: int = 8,
+    timeout: float = 30,
+    transport: httpx.AsyncBaseTransport | None = None,
+    max_retries: int = 5,
+    max_wait: float = 300.0,
+    backoff_initial: float = 0.5,
+    backoff_max: float = 30.0,
+    cache: MutableMapping[str, Any] | None = None,
+    on_wait: Callable[[str], None] | None = None,
+) -> httpx.AsyncClient:
+    """Open the shared client of one sync run (close it with ``await client.aclose()`` or
+    use it as ``async with``).
+
+    :param user_agent_extra: appended to ``smmcore/<version> (+url)`` (``"smm-mastodon/0.1"``).
+    :param per_host_limit: requests in flight at once to one host.
+    :param timeout: seconds for each request (connect, read, write, pool).
+    :param transport: the transport that really sends (tests pass ``httpx.MockTransport``).
+    :param max_retries: retries after the first attempt on 429, 5xx and connection errors.
+    :param max_wait: the longest wait for one rate limit before giving up on the request.
+    :param cache: an ETag / Last-Modified cache to reuse across runs (a JSON-ready dict).
+    :param on_wait: called with a line of text when a rate limit makes the client wait.
+
+    The transport is a :class:`PoliteTransport`; ``client._transport.stats()`` (or
+    :func:`transport_stats`) reports requests, 429s and waits per host.
+    """
+    polite = PoliteTransport(
+        transport,
+        per_host_limit=per_host_limit,
+        max_retries=max_retries,
+        max_wait=max_wait,
+        backoff_initial=backoff_initial,
+        backoff_max=backoff_max,
+        cache=cache,
+        on_wait=on_wait,
+    )
+    agent = f"{BASE_USER_AGENT} {user_agent_extra}".strip()
+    return httpx.AsyncClient(
+        transport=polite,
+        headers={"User-Agent": agent, "Accept": "application/json"},
+        timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
+        follow_redirects=True,
+    )
+
+
+def transport_stats(client: httpx.AsyncClient) -> dict[str, dict[str, int]]:
+    """Per-host request, 429 and wait counts of a client made by :func:`open_client`."""
+    transport = getattr(client, "_transport", None)
+    return transport.stats() if isinstance(transport, PoliteTransport) else {}
+
+
+# --------------------------------------------------------------------------- JSON helpers
+
+
+class HttpError(SourceError):
+    """An HTTP or payload failure, as a per-unit :class:`SourceError`.
+
+    :param status: the HTTP status (``None`` for a connection failure).
+    :param error_code: the network's machine-readable error (``"RateLimitExceeded"``,
+        ``"quotaExceeded"``), when the body names one.
+    :param payload: the decoded error body, when it was JSON.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        kind: str = "error",
+        hint: str | None = None,
+        status: int | None = None,
+        error_code: str | None = None,
+        payload: Any = None,
+    ) -> None:
+        super().__init__(message, kind=kind, hint=hint)
+        self.status = status
+        self.error_code = error_code
+        self.payload = payload
+
+
+_STATUS_KINDS: dict[int, tuple[str, str]] = {
+    400: ("error", "check the account name and the source settings"),
+    401: ("auth", "check the access token or API key in the environment"),
+    403: ("blocked", "the account is private, or the network refuses this client"),
+    404: ("not_found", "check the account name and the base_url setting"),
+    410: ("not_found", "the account or content was removed"),
+    429: ("rate_limited", "the network's rate limit is spent; run the sync again later"),
+}
+
+
+def _error_details(body: Any) -> tuple[str | None, str | None]:
+    """``(code, message)`` from the error bodies networks send."""
+    if not isinstance(body, Mapping):
+        return None, None
+    code = message = None
+    err = body.get("error")
+    if isinstance(err, Mapping):  # Google: {"error": {"code", "message", "errors": [...]}}
+        message = err.get("message")
+        errors = err.get("errors")
+        if isinstance(errors, list) and errors and isinstance(errors[0], Mapping):
+            code = errors[0].get("reason")
+    elif isinstance(err, str):
+        code = err
+    for key in ("error_description", "message", "detail", "reason"):
+        value = body.get(key)
+        if isinstance(value, str) and value:
+            message = message or value
+    if message is None and isinstance(err, str):
+        message = err
+    return (str(code) if code is not None else None), (str(message) if message else None)
+
+
+def _decode(response: httpx.Response) -> Any:
+    text = response.content.decode(response.encoding or "utf-8", errors="replace")
+    if text.startswith(")]}'"):  # Google's anti-hijacking prefix
+        text = text.split("\n", 1)[1] if "\n" in text else ""
+    return json.loads(text)
+
+
+def raise_for_response(response: httpx.Response, *, network: str = "") -> None:
+    """Raise :class:`HttpError` for an error status, with the network's message."""
+    status = response.status_code
+    if status < 400:
+        return
+    try:
+        body = _decode(response)
+    except ValueError:
+        body = None
+    code, message = _error_details(body)
+    url = redact_url(response.request.url) if response.request else ""
+    where = network or response.url.host
+    detail = f": {message[:300]}" if message else ""
+    text = f"{where} answered HTTP {status} for {url}{detail}"
+    if status >= 500:
+        kind, hint = "network", "the server failed even after retries; try again later"
+    else:
+        kind, hint = _STATUS_KINDS.get(status, ("error", None))  # type: ignore[assignment]
+    if status == 429:
+        wait = response.extensions.get("smm_retry_after")
+        if wait:
+            hint = f"the network asks to wait {wait:.0f} s; run the sync again later"
+    raise HttpError(text, kind=kind, hint=hint, status=status, error_code=code, payload=body)
+
+
+async def fetch_json(
+    client: httpx.AsyncClient,
+    url: str,
+    *,
+    params: Mapping[str, Any] | None = None,
+    headers: Mapping[str, str] | None = None,
+    agent: str = "",
+    network: str = "",
+) -> tuple[Any, httpx.Response]:
+    """GET ``url`` and return ``(decoded JSON, response)``.
+
+    :param agent: ``"<plugin>/<version>"``, appended to the client's User-Agent.
+    :param network: the name used in error messages (defaults to the host).
+    :raises HttpError: for connection failures (``network``), HTTP errors (``auth`` for 401,
+        ``blocked`` for 403, ``not_found`` for 404, ``rate_limited`` for 429, ``network``
+        for 5xx) and malformed JSON (``invalid_data``), with the network's own message.
+    """
+    merged: dict[str, str] = dict(headers or {})
+    if agent:
+        base = client.headers.get("User-Agent", BASE_USER_AGENT)
+        merged.setdefault("User-Agent", f"{base} {agent}" if agent not in base else base)
+    clean_params = {k: v for k, v in (params or {}).items() if v is not None}
+    try:
+        response = await client.get(url, params=clean_params or None, headers=merged)
+    except SourceError:
+        raise
+    except httpx.HTTPError as exc:
+        where = network or httpx.URL(url).host
+        raise HttpError(
+            f"cannot reach {where} ({type(exc).__name__}) for {redact_url(url)}",
+            kind="network",
+            hint="check the connection and the base_url setting",
+        ) from None
+    raise_for_response(response, network=network)
+    try:
+        data = _decode(response)
+    except ValueError:
+        raise HttpError(
+            f"{network or response.url.host} sent a response that is not JSON for "
+            f"{redact_url(response.request.url)}",
+            kind="invalid_data",
+            hint="the base_url may point at a web page instead of the API",
+            status=response.status_code,
+        ) from None
+    return data, response
+
+
+async def get_json(
+    client: httpx.AsyncClient,
+    url: str,
+    *,
+    params: Mapping[str, Any] | None = None,
+    headers: Mapping[str, str] | None = None,
+    agent: str = "",
+    network: str = "",
+) -> Any:
+    """GET ``url`` and return the decoded JSON; errors as in :func:`fetch_json`."""
+    data, _ = await fetch_json(
+        client, url, params=params, headers=headers, agent=agent, network=network
+    )
+    return data
+
+
+def next_link(response: httpx.Response) -> str | None:
+    """The ``rel="next"`` URL of a ``Link`` header (Mastodon, GitHub style paging)."""
+    link = response.links.get("next")
+    return link.get("url") if link else None
+
+
+# --------------------------------------------------------------------------- settings
+
+
+class HttpSourceSettings(BaseModel):
+    """Settings every HTTP source accepts; subclass it for a plugin's settings model.
+
+    :param base_url: where the API lives (a self-hosted instance, a proxy, a test server);
+        ``None`` uses the network's default.
+    """
+
+    base_url: str | None = None
+
+    @field_validator("base_url")
+    @classmethod
+    def _check_base_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        value = value.strip().rstrip("/")
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("base_url must start with http:// or https://")
+        return value
