@@ -117,6 +117,16 @@ CREATE TABLE sync_state (
 );
 """,
     ),
+    (
+        2,
+        "post_metrics_latest view: the latest metric snapshot of each post",
+        """
+CREATE VIEW post_metrics_latest AS
+SELECT DISTINCT ON (network, account, post_id) *
+FROM post_metrics
+ORDER BY network, account, post_id, captured_at DESC;
+""",
+    ),
 ]
 """(version, description, SQL). ``keyword_signals.period_start`` is ``1970-01-01`` for
 values that are not points of a time series (related queries, suggestions, regions)."""

@@ -1,0 +1,531 @@
+"""The history store: one DuckDB file per workspace.
+
+* Forward migrations (:mod:`smmcore.store.migrations`) recorded in ``schema_version``; an
+  older store is upgraded in one transaction when it is opened.
+* Natural keys: every write is ``INSERT ... ON CONFLICT (key) DO UPDATE``, so writing the same
+  data twice stores it once.
+* One transaction per unit: :meth:`Store.unit_writer` collects a unit's records (staging large
+  ones in TEMP tables as they arrive) and merges them, with the unit's cursor, in a single
+  transaction when the ``with`` block ends; an exception discards everything.
+* Columnar ingest only: models are buffered and converted to Arrow in batches.
+
+DuckDB is imported when a store is opened, never at import time. The connection is shared by
+the whole process and every operation on it is serialized by a lock.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import json
+import re
+import threading
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from smmcore.errors import StoreError
+from smmcore.store.ingest import SEQ, batch_to_arrow, models_to_arrow, seq_array
+from smmcore.store.migrations import MIGRATIONS, SCHEMA_VERSION
+from smmcore.store.tables import TABLES, TableSpec
+
+MODEL_BATCH_ROWS = 20_000
+"""Models of one table are converted to an Arrow batch every this many."""
+STAGE_ROWS = 250_000
+"""A unit holding more pending rows than this stages them into TEMP tables (flat memory)."""
+
+_stage_ids = itertools.count(1)
+
+
+def _lock_message(path: Path, exc: Exception) -> StoreError:
+    text = str(exc)
+    pid = re.search(r"PID (\d+)", text)
+    holder = f" (process {pid.group(1)})" if pid else ""
+    return StoreError(
+        f"the history store {path} is in use by another smm command{holder}",
+        hint="wait for it to finish (or stop it) and run this command again",
+    )
+
+
+def _connect(path: Path, read_only: bool) -> Any:
+    import duckdb
+
+    try:
+        con = duckdb.connect(str(path), read_only=read_only)
+    except duckdb.IOException as exc:
+        if "lock" in str(exc).lower():
+            raise _lock_message(path, exc) from exc
+        raise StoreError(f"cannot open the history store {path}: {exc}") from exc
+    except duckdb.Error as exc:
+        raise StoreError(
+            f"cannot open the history store {path}: {exc}",
+            hint="if another part of this program has it open with other settings, close it "
+            "first; if the file is damaged, move it away and run 'smm sync --full'",
+        ) from exc
+    con.execute("SET TimeZone = 'UTC'")
+    return con
+
+
+def _schema_version(con: Any) -> int:
+    found = con.execute(
+        "SELECT count(*) FROM information_schema.tables "
+        "WHERE table_name = 'schema_version' AND table_schema = 'main'"
+    ).fetchone()[0]
+    if not found:
+        others = con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'main'"
+        ).fetchone()[0]
+        if others:
+            raise StoreError(
+                "this database is not an smm history store (it has no schema_version table)",
+                hint="point the workspace at another folder, or move the file away",
+            )
+        return 0
+    return con.execute("SELECT COALESCE(max(version), 0) FROM schema_version").fetchone()[0]
+
+
+def migrate(con: Any, migrations: Sequence[tuple[int, str, str]] = MIGRATIONS) -> int:
+    """Apply the pending ``migrations`` in one transaction; return the resulting version.
+
+    A failure rolls everything back, so the store stays at its previous version with its data.
+    """
+    current = _schema_version(con)
+    known = migrations[-1][0] if migrations else 0
+    if current > known:
+        raise StoreError(
+            f"the history store has schema version {current}, newer than this smmcore "
+            f"understands ({known})",
+            hint="upgrade smmcore ('pip install -U smmcore')",
+        )
+    pending = [m for m in migrations if m[0] > current]
+    if not pending:
+        return current
+    con.execute("BEGIN TRANSACTION")
+    try:
+        if current == 0:
+            con.execute(
+                "CREATE TABLE schema_version (version INTEGER NOT NULL PRIMARY KEY, "
+                "description VARCHAR NOT NULL, applied_at TIMESTAMPTZ NOT NULL)"
+            )
+        for version, description, sql in pending:
+            con.execute(sql)
+            con.execute(
+                "INSERT INTO schema_version VALUES (?, ?, CURRENT_TIMESTAMP)",
+                [version, description],
+            )
+        con.execute("COMMIT")
+    except Exception as exc:
+        con.execute("ROLLBACK")
+        raise StoreError(
+            f"upgrading the history store from version {current} failed: {exc}; "
+            "nothing was changed",
+            hint="report this bug with the output of 'smm --debug'",
+        ) from exc
+    return pending[-1][0]
+
+
+class Store:
+    """An open history store. Create with :meth:`open`; close with :meth:`close` (or use it
+    as a context manager).
+
+    :ivar con: the DuckDB connection (read with SQL; write through :meth:`write` or
+        :meth:`unit_writer` so natural keys and transactions hold).
+    :ivar path: the database file.
+    :ivar read_only: opened without write access.
+    """
+
+    def __init__(self, con: Any, path: Path, *, read_only: bool = False) -> None:
+        self.con = con
+        self.path = path
+        self.read_only = read_only
+        self.lock = threading.RLock()
+        self._columns: dict[str, dict[str, str]] = {}
+
+    # ------------------------------------------------------------------ opening
+
+    @classmethod
+    def open(cls, path: Path | str, *, read_only: bool = False) -> Store:
+        """Open (creating it and its folder if needed, unless ``read_only``) the store at
+        ``path`` and bring its schema up to date.
+
+        Raises :class:`~smmcore.errors.StoreError` when the file is missing (read-only), is
+        locked by another process, or has a newer schema than this smmcore knows.
+        """
+        path = Path(path)
+        if read_only and not path.exists():
+            raise StoreError(
+                f"there is no history store at {path} yet",
+                hint="run 'smm sync' to bring the channels' data in first",
+            )
+        if not read_only:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        con = _connect(path, read_only)
+        try:
+            version = _schema_version(con)
+            if version < SCHEMA_VERSION:
+                if read_only:
+                    con.close()
+                    upgrade = _connect(path, False)
+                    try:
+                        migrate(upgrade)
+                    finally:
+                        upgrade.close()
+                    con = _connect(path, True)
+                else:
+                    migrate(con)
+            elif version > SCHEMA_VERSION:
+                migrate(con)  # raises the "newer schema" error
+        except BaseException:
+            con.close()
+            raise
+        return cls(con, path, read_only=read_only)
+
+    def close(self) -> None:
+        """Close the connection (idempotent)."""
+        with self.lock:
+            if self.con is not None:
+                self.con.close()
+                self.con = None  # type: ignore[assignment]
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def schema_version(self) -> int:
+        """The schema version of the open store."""
+        with self.lock:
+            return _schema_version(self.con)
+
+    def columns(self, table: str) -> dict[str, str]:
+        """Column name -> SQL type of a store table, in table order."""
+        if table not in self._columns:
+            with self.lock:
+                rows = self.con.execute(
+                    "SELECT column_name, data_type FROM information_schema.columns "
+                    "WHERE table_schema = 'main' AND table_name = ? ORDER BY ordinal_position",
+                    [table],
+                ).fetchall()
+            if not rows:
+                raise StoreError(f"the history store has no table {table!r}")
+            self._columns[table] = {name: dtype for name, dtype in rows}
+        return self._columns[table]
+
+    # ------------------------------------------------------------------ workspace channels
+
+    def set_channels(self, channels: Iterable[Any]) -> None:
+        """Create or refresh the TEMP table ``workspace_channels`` (network, account, owner,
+        is_client, label) from :class:`~smmcore.contracts.ChannelRef` objects."""
+        rows = [(c.network, c.account, c.owner, bool(c.is_client), c.label) for c in channels]
+        with self.lock:
+            self.con.execute(
+                "CREATE OR REPLACE TEMP TABLE workspace_channels (network VARCHAR NOT NULL, "
+                "account VARCHAR NOT NULL, owner VARCHAR NOT NULL, is_client BOOLEAN NOT NULL, "
+                "label VARCHAR)"
+            )
+            if rows:
+                self.con.executemany("INSERT INTO workspace_channels VALUES (?, ?, ?, ?, ?)", rows)
+
+    # ------------------------------------------------------------------ sync state
+
+    def get_cursor(self, unit_key: str) -> dict[str, Any] | None:
+        """The cursor the unit saved with its last successful write, or ``None``."""
+        with self.lock:
+            row = self.con.execute(
+                "SELECT cursor FROM sync_state WHERE unit_key = ?", [unit_key]
+            ).fetchone()
+        if row is None or row[0] is None:
+            return None
+        return json.loads(row[0])
+
+    def sync_state(self) -> list[dict[str, Any]]:
+        """Every row of ``sync_state`` as a dict, ordered by unit key."""
+        with self.lock:
+            cur = self.con.execute("SELECT * FROM sync_state ORDER BY unit_key")
+            names = [d[0] for d in cur.description]
+            return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+    def record_error(self, unit_key: str, source: str, error: str) -> None:
+        """Remember that the unit failed (its cursor and last success stay as they were)."""
+        self._check_writable()
+        with self.lock:
+            self.con.execute(
+                "INSERT INTO sync_state (unit_key, source, last_error, updated_at) "
+                "VALUES (?, ?, ?, CURRENT_TIMESTAMP) ON CONFLICT (unit_key) DO UPDATE SET "
+                "source = excluded.source, last_error = excluded.last_error, "
+                "updated_at = excluded.updated_at",
+                [unit_key, source, error],
+            )
+
+    # ------------------------------------------------------------------ writing
+
+    def _check_writable(self) -> None:
+        if self.read_only:
+            raise StoreError("the history store was opened read-only", hint="this is a bug")
+
+    def unit_writer(self, unit_key: str | None = None, source: str = "") -> UnitWriter:
+        """A writer for one unit: ``with store.unit_writer(key, source) as w: w.add(item)``.
+
+        Everything added, and the cursor set with :meth:`UnitWriter.set_cursor`, is written
+        in one transaction when the block ends without an exception; an exception discards it
+        all and leaves the store as it was. ``unit_key=None`` writes no sync state.
+        """
+        self._check_writable()
+        return UnitWriter(self, unit_key, source)
+
+    def write(
+        self,
+        items: Iterable[Any],
+        unit_key: str | None = None,
+        source: str = "",
+        cursor: Mapping[str, Any] | None = None,
+    ) -> dict[str, int]:
+        """Write models and/or :class:`~smmcore.contracts.RecordBatch` objects in ONE
+        transaction (with the unit's cursor, when ``unit_key`` is given). Returns the number
+        of rows received per table."""
+        with self.unit_writer(unit_key, source) as writer:
+            for item in items:
+                writer.add(item)
+            if cursor is not None:
+                writer.set_cursor(cursor)
+        return dict(writer.counts)
+
+    # ------------------------------------------------------------------ SQL helpers
+
+    def _fill_sql(self, spec: TableSpec, provided: Iterable[str], src: str) -> str:
+        """``SELECT`` of every column of the table (cast, defaulted) plus SEQ from ``src``."""
+        columns = self.columns(spec.name)
+        provided = set(provided)
+        inner = []
+        for name, dtype in columns.items():
+            expr = f'CAST(src."{name}" AS {dtype})' if name in provided else f"NULL::{dtype}"
+            inner.append(f'{expr} AS "{name}"')
+        outer = []
+        for name in columns:
+            default = spec.defaults.get(name)
+            if default is None:
+                outer.append(f'"{name}"')
+            elif name in spec.keys and columns[name] == "VARCHAR":
+                outer.append(f'COALESCE(NULLIF("{name}", \'\'), {default}) AS "{name}"')
+            else:
+                outer.append(f'COALESCE("{name}", {default}) AS "{name}"')
+        return (
+            f"SELECT {', '.join(outer)}, {SEQ} FROM "
+            f"(SELECT {', '.join(inner)}, src.{SEQ} AS {SEQ} FROM {src} AS src) AS raw"
+        )
+
+    def _merge_sql(self, spec: TableSpec, src_select: str) -> str:
+        columns = list(self.columns(spec.name))
+        cols = ", ".join(f'"{c}"' for c in columns)
+        keys = ", ".join(f'"{k}"' for k in spec.keys)
+        updates = [f'"{c}" = excluded."{c}"' for c in columns if c not in spec.keys]
+        action = f"DO UPDATE SET {', '.join(updates)}" if updates else "DO NOTHING"
+        return (
+            f"INSERT INTO {spec.name} ({cols}) "
+            f"SELECT DISTINCT ON ({keys}) {cols} FROM ({src_select}) AS filled "
+            f"ORDER BY {keys}, {SEQ} DESC "
+            f"ON CONFLICT ({keys}) {action}"
+        )
+
+
+class UnitWriter:
+    """Collects one unit's records and writes them in one transaction (see
+    :meth:`Store.unit_writer`).
+
+    :ivar counts: rows received per table.
+    """
+
+    def __init__(self, store: Store, unit_key: str | None, source: str) -> None:
+        self.store = store
+        self.unit_key = unit_key
+        self.source = source
+        self.counts: dict[str, int] = {}
+        self.cursor: Mapping[str, Any] | None = None
+        self._models: dict[str, list[Any]] = {}
+        self._arrow: dict[str, list[Any]] = {}
+        self._pending_rows = 0
+        self._staged: dict[str, str] = {}
+        self._seq = 0
+        self._id = next(_stage_ids)
+        self._done = False
+
+    # ------------------------------------------------------------------ public
+
+    def __enter__(self) -> UnitWriter:
+        return self
+
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        if exc_type is None:
+            self.commit()
+        else:
+            self.discard()
+
+    def add(self, item: Any) -> None:
+        """Add a record model, a :class:`~smmcore.contracts.RecordBatch` or a
+        :class:`~smmcore.contracts.SyncCursor`."""
+        from smmcore.contracts import RecordBatch, SyncCursor
+        from smmcore.models import RECORD_TABLES
+
+        if isinstance(item, RecordBatch):
+            self.add_batch(item.table, item.columns)
+            return
+        if isinstance(item, SyncCursor):
+            self.set_cursor(item.value)
+            return
+        table = RECORD_TABLES.get(type(item))
+        if table is None:
+            raise StoreError(
+                f"cannot store a {type(item).__name__}",
+                hint="yield models from smmcore.models, RecordBatch or SyncCursor objects",
+            )
+        bucket = self._models.setdefault(table, [])
+        bucket.append(item)
+        self.counts[table] = self.counts.get(table, 0) + 1
+        if len(bucket) >= MODEL_BATCH_ROWS:
+            self._flush_models(table)
+
+    def add_batch(self, table: str, columns: Any) -> None:
+        """Add many rows of one table at once (a dict of columns or a ``pyarrow.Table``)."""
+        spec = self._spec(table)
+        data = batch_to_arrow(table, columns, self.store.columns(spec.name))
+        if data.num_rows:
+            self.counts[table] = self.counts.get(table, 0) + data.num_rows
+            self._push(table, data)
+
+    def set_cursor(self, cursor: Mapping[str, Any] | Any) -> None:
+        """The cursor saved with this unit's data (a JSON-ready mapping or a SyncCursor)."""
+        value = getattr(cursor, "value", cursor)
+        json.dumps(dict(value), default=str)  # fail now, not at commit
+        self.cursor = dict(value)
+
+    def commit(self) -> None:
+        """Merge everything into the store in one transaction, with the unit's sync state."""
+        if self._done:
+            return
+        for table in list(self._models):
+            self._flush_models(table)
+        store = self.store
+        registered: list[str] = []
+        with store.lock:
+            con = store.con
+            try:
+                con.execute("BEGIN TRANSACTION")
+                for name, spec in TABLES.items():
+                    if name in self._staged:
+                        self._stage(name)
+                        con.execute(store._merge_sql(spec, f"SELECT * FROM {self._staged[name]}"))
+                    for index, data in enumerate(self._arrow.get(name, [])):
+                        view = f"_smm_src_{self._id}_{name}_{index}"
+                        con.register(view, data)
+                        registered.append(view)
+                        con.execute(
+                            store._merge_sql(spec, store._fill_sql(spec, data.column_names, view))
+                        )
+                if self.unit_key is not None:
+                    cursor = None if self.cursor is None else json.dumps(self.cursor, default=str)
+                    con.execute(
+                        "INSERT INTO sync_state (unit_key, source, cursor, last_success, "
+                        "last_error, updated_at) VALUES (?, ?, ?, CURRENT_TIMESTAMP, NULL, "
+                        "CURRENT_TIMESTAMP) ON CONFLICT (unit_key) DO UPDATE SET "
+                        "source = excluded.source, "
+                        "cursor = COALESCE(excluded.cursor, sync_state.cursor), "
+                        "last_success = excluded.last_success, last_error = NULL, "
+                        "updated_at = excluded.updated_at",
+                        [self.unit_key, self.source, cursor],
+                    )
+                con.execute("COMMIT")
+            except BaseException as exc:
+                with contextlib.suppress(Exception):  # the transaction may be aborted
+                    con.execute("ROLLBACK")
+                self._cleanup(registered)
+                if isinstance(exc, StoreError | KeyboardInterrupt):
+                    raise
+                what = f"unit {self.unit_key!r}" if self.unit_key else "the records"
+                raise StoreError(
+                    f"writing {what} failed, nothing was written: {type(exc).__name__}: {exc}"
+                ) from exc
+            self._cleanup(registered)
+
+    def discard(self) -> None:
+        """Drop everything collected; the store keeps its previous state."""
+        with self.store.lock:
+            self._cleanup([])
+
+    # ------------------------------------------------------------------ internals
+
+    def _spec(self, table: str) -> TableSpec:
+        spec = TABLES.get(table)
+        if spec is None:
+            raise StoreError(
+                f"unknown store table {table!r}",
+                hint=f"a RecordBatch table is one of: {', '.join(TABLES)}",
+            )
+        return spec
+
+    def _flush_models(self, table: str) -> None:
+        models = self._models.pop(table, None)
+        if models:
+            self._push(table, models_to_arrow(models, self.store.columns(table)))
+
+    def _push(self, table: str, data: Any) -> None:
+        data = data.append_column(SEQ, seq_array(self._seq, data.num_rows))
+        self._seq += data.num_rows
+        self._arrow.setdefault(table, []).append(data)
+        self._pending_rows += data.num_rows
+        if self._pending_rows >= STAGE_ROWS:
+            for name in list(self._arrow):
+                self._stage(name)
+            self._pending_rows = 0
+
+    def _stage(self, table: str) -> None:
+        """Move the pending Arrow batches of ``table`` into its TEMP staging table."""
+        batches = self._arrow.pop(table, [])
+        if not batches:
+            return
+        store = self.store
+        spec = TABLES[table]
+        with store.lock:
+            con = store.con
+            stage = self._staged.get(table)
+            if stage is None:
+                stage = f"_smm_stage_{self._id}_{table}"
+                con.execute(
+                    f"CREATE TEMP TABLE {stage} AS SELECT *, 0::BIGINT AS {SEQ} "
+                    f"FROM main.{table} LIMIT 0"
+                )
+                self._staged[table] = stage
+            for data in batches:
+                view = f"_smm_src_{self._id}_{table}_stage"
+                con.register(view, data)
+                try:
+                    con.execute(
+                        f"INSERT INTO {stage} {store._fill_sql(spec, data.column_names, view)}"
+                    )
+                finally:
+                    con.unregister(view)
+
+    def _cleanup(self, registered: list[str]) -> None:
+        self._done = True
+        con = self.store.con
+        if con is None:
+            return
+        for view in registered:
+            con.unregister(view)
+        for stage in self._staged.values():
+            con.execute(f"DROP TABLE IF EXISTS {stage}")
+        self._staged.clear()
+        self._arrow.clear()
+        self._models.clear()
+
+
+@contextmanager
+def open_store(path: Path | str, *, read_only: bool = False) -> Iterator[Store]:
+    """``with open_store(path) as store:`` opens and always closes a store."""
+    store = Store.open(path, read_only=read_only)
+    try:
+        yield store
+    finally:
+        store.close()

@@ -1,0 +1,59 @@
+"""What the writer knows about each record table: its natural key and its column defaults.
+
+The columns and their types come from the schema (:mod:`smmcore.store.migrations`); this module
+adds what the schema cannot say: which columns form the natural key of an upsert and the SQL
+that fills a column a batch did not provide.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """A record table the writer upserts into.
+
+    :param keys: the natural key (the table's primary key); re-writing a row with the same key
+        updates it instead of adding a second one.
+    :param defaults: column -> SQL expression used when a batch does not provide the column (or
+        provides NULL). Columns without a default are NULL when missing.
+    """
+
+    name: str
+    keys: tuple[str, ...]
+    defaults: dict[str, str] = field(default_factory=dict)
+
+
+_NOW = "CURRENT_TIMESTAMP"
+
+TABLES: dict[str, TableSpec] = {
+    spec.name: spec
+    for spec in (
+        TableSpec("accounts", ("network", "account"), {"updated_at": _NOW}),
+        TableSpec("account_snapshots", ("network", "account", "captured_at")),
+        TableSpec("posts", ("network", "account", "post_id"), {"kind": "'post'"}),
+        TableSpec("post_metrics", ("network", "account", "post_id", "captured_at")),
+        TableSpec("audience_members", ("network", "account", "member"), {"updated_at": _NOW}),
+        TableSpec(
+            "interactions",
+            ("network", "account", "interaction_id"),
+            {
+                # the same default as smmcore.models.Interaction: "<kind>:<post_id>:<member>"
+                "interaction_id": "kind || ':' || COALESCE(post_id, '') || ':' || member",
+            },
+        ),
+        TableSpec(
+            "keyword_signals",
+            ("tool", "term", "metric", "geo", "language", "timeframe", "item", "period_start"),
+            {
+                "geo": "''",
+                "language": "''",
+                "timeframe": "''",
+                "item": "''",
+                "period_start": "DATE '1970-01-01'",
+            },
+        ),
+    )
+}
+"""Every table :meth:`smmcore.store.Store.write` accepts, in the order a unit merges them."""
