@@ -13,22 +13,19 @@ from typing import Any
 
 import httpx
 
+from smm_youtube import __version__
 from smmcore.contracts import SourceError
+from smmcore.http import HttpError, fetch_json, redact_url
 
+AGENT = f"smm-youtube/{__version__}"
+"""Appended to the shared client's User-Agent."""
+DEFAULT_BASE_URL = "https://www.googleapis.com/youtube/v3"
 QUOTA_HINT = (
     "the YouTube quota resets at midnight Pacific Time; run `smm sync` again then, "
     "or ask Google for a higher quota"
 )
-_KEY_RE = re.compile(r"(?i)([?&](?:key|api_key|access_token)=)[^&#\s]*")
 
-
-def redact_url(url: str) -> str:
-    """Return ``url`` with the value of ``key=`` (and similar secrets) replaced by ``***``."""
-    try:
-        from smmcore.http import redact_url as core_redact
-    except ImportError:
-        return _KEY_RE.sub(r"\1***", url)
-    return core_redact(url)
+__all__ = ["AGENT", "DEFAULT_BASE_URL", "QuotaBudget", "YouTubeAPI", "redact_url"]
 
 
 class QuotaBudget:
@@ -67,25 +64,17 @@ class YouTubeAPI:
         self.budget.spend(1)
         url = f"{self.base_url}/{resource}"
         try:
-            response = await self.client.get(url, params={**params, "key": self._key})
-        except SourceError:
-            raise
-        except httpx.TransportError as exc:
-            raise SourceError(
-                f"cannot reach YouTube at {redact_url(url)}: {type(exc).__name__}",
-                kind="network",
-                hint="check the connection or base_url under [plugins.youtube]",
-            ) from None
-        if response.status_code >= 400:
-            raise error_from_response(response, used=self.budget.used)
-        try:
-            body = response.json()
-        except ValueError:
-            raise SourceError(
-                f"YouTube answered {resource}.list with malformed JSON",
-                kind="invalid_data",
-                hint="a proxy may be rewriting the answer; check base_url",
-            ) from None
+            body, _ = await fetch_json(
+                self.client,
+                url,
+                params={**params, "key": self._key},
+                agent=AGENT,
+                network="YouTube",
+            )
+        except HttpError as exc:
+            if exc.status is None or exc.status < 400:  # connection failure, malformed JSON
+                raise
+            raise error_from_status(exc.status, exc.payload, used=self.budget.used) from None
         if not isinstance(body, dict):
             raise SourceError(
                 f"YouTube answered {resource}.list with an unexpected JSON shape",
@@ -98,13 +87,13 @@ def _plain(message: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", message)).strip()
 
 
-def error_from_response(response: httpx.Response, *, used: int) -> SourceError:
-    """Map an HTTP error answer of the Data API to a :class:`SourceError`."""
-    status = response.status_code
+def error_from_status(status: int, payload: Any, *, used: int) -> SourceError:
+    """Map an HTTP error answer of the Data API (status, decoded body) to a
+    :class:`SourceError`."""
     reason = ""
     message = ""
     try:
-        err = response.json().get("error", {})
+        err = payload.get("error", {})
         message = _plain(str(err.get("message", "")))
         errors = err.get("errors") or []
         if errors and isinstance(errors[0], dict):
@@ -112,7 +101,7 @@ def error_from_response(response: httpx.Response, *, used: int) -> SourceError:
         for detail in err.get("details") or []:
             if isinstance(detail, dict) and detail.get("reason") == "API_KEY_INVALID":
                 reason = "keyInvalid"
-    except (ValueError, AttributeError):
+    except AttributeError:  # not JSON, or not Google's envelope
         pass
     said = f": {message}" if message else ""
     if reason in ("quotaExceeded", "dailyLimitExceeded"):
@@ -159,14 +148,3 @@ def error_from_response(response: httpx.Response, *, used: int) -> SourceError:
             hint="a temporary problem at Google; sync again later",
         )
     return SourceError(f"YouTube answered {status} {reason}{said}".rstrip(), kind="error")
-
-
-def user_agent() -> str:
-    """The User-Agent for requests made without the shared client."""
-    from smm_youtube import __version__
-
-    try:
-        from smmcore.http import user_agent as core_user_agent
-    except ImportError:
-        return f"smmcore-youtube/{__version__} (+https://github.com/smmcore/smmcore)"
-    return core_user_agent("youtube", __version__)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic import ConfigDict, Field, SecretStr
+
+from smmcore.http import HttpSourceSettings
 
 API_KEY_ENV = "YOUTUBE_API_KEY"
 """The environment variable the API key is read from."""
 
 
-class YouTubeSettings(BaseModel):
+class YouTubeSettings(HttpSourceSettings):
     """``[plugins.youtube]``.
 
     ``api_key = "${YOUTUBE_API_KEY}"`` (a Google Cloud API key with the YouTube Data API v3
@@ -19,7 +21,7 @@ class YouTubeSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     api_key: SecretStr | None = None
-    base_url: str = "https://www.googleapis.com/youtube/v3"
+    # base_url (inherited): None means https://www.googleapis.com/youtube/v3
     daily_quota: int = Field(default=10_000, ge=1)
     """Units this run may spend (1 per list call); the sync stops cleanly when reached."""
     refresh_days: int = Field(default=7, ge=0)

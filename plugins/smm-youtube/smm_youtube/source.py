@@ -18,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
-from smm_youtube.api import QuotaBudget, YouTubeAPI
+from smm_youtube.api import AGENT, DEFAULT_BASE_URL, QuotaBudget, YouTubeAPI
 from smm_youtube.mapping import (
     channel_account,
     channel_snapshot,
@@ -63,11 +63,9 @@ async def _http(ctx: SourceContext) -> AsyncIterator[httpx.AsyncClient]:
     if ctx.http is not None:
         yield ctx.http
         return
-    import httpx
+    from smmcore.http import open_client
 
-    from smm_youtube.api import user_agent
-
-    async with httpx.AsyncClient(timeout=30.0, headers={"User-Agent": user_agent()}) as client:
+    async with open_client(user_agent_extra=AGENT) as client:
         yield client
 
 
@@ -101,7 +99,8 @@ class YouTubeSource(Source):
         network, account = unit.network, unit.account or ""
         units_before = self.budget.used
         async with _http(ctx) as client:
-            api = YouTubeAPI(client, self.settings.base_url, key, self.budget)
+            base_url = self.settings.base_url or DEFAULT_BASE_URL
+            api = YouTubeAPI(client, base_url, key, self.budget)
             body = await api.list(
                 "channels", {"part": "snippet,statistics,contentDetails", **channel_query(account)}
             )

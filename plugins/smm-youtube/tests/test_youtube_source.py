@@ -225,7 +225,9 @@ def test_malformed_json_is_invalid_data(source, fake, run):
     with pytest.raises(SourceError) as err:
         run(source, fake)
     assert err.value.kind == "invalid_data"
-    assert "videos.list" in str(err.value)
+    assert "youtube/v3/videos" in str(err.value)
+    assert API_KEY not in str(err.value)
+    assert "key=REDACTED" in str(err.value)
 
 
 def test_network_error_names_the_url_without_the_key(source, run):
@@ -290,3 +292,30 @@ def test_registration_is_lazy_and_complete():
     assert spec.networks == ("youtube",)
     assert spec.load() is YouTubeSource
     assert spec.load_settings_model() is YouTubeSettings
+
+
+def test_through_the_shared_client_user_agent_and_retry(source, fake):
+    import asyncio
+
+    from smmcore.contracts import SourceContext, SyncUnit
+    from smmcore.http import open_client
+
+    flaky = {"left": 1}
+
+    def handler(request):
+        if request.url.path.endswith("/videos") and flaky["left"]:
+            flaky["left"] -= 1
+            return httpx.Response(503, text="backend error")
+        return fake.handler(request)
+
+    async def go():
+        async with open_client(
+            transport=httpx.MockTransport(handler), backoff_initial=0.0, backoff_max=0.0
+        ) as client:
+            unit = SyncUnit(source="youtube", key="k", network="youtube", account="fornorossi")
+            return [i async for i in source.fetch(unit, SourceContext(http=client))]
+
+    items = asyncio.run(go())
+    assert len(of(items, Post)) == 3
+    assert "smm-youtube/0.1.0" in fake.requests[-1].headers["User-Agent"]
+    assert fake.paths() == ["channels", "playlistItems", "videos"]  # the 503 was retried
