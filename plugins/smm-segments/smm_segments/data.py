@@ -1,0 +1,92 @@
+"""Reading the client's audience and interactions from the store, in SQL.
+
+Interactions count for the client's own channels only (``workspace_channels.is_client``).
+An interaction without a timestamp (a Mastodon favourite) is dated by its post's
+``created_at``: the best available estimate of when it happened.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from smmcore.contracts import AudienceContext
+
+VALUE_WEIGHTS: dict[str, float] = {
+    "like": 1.0,
+    "click": 1.0,
+    "save": 2.0,
+    "mention": 2.0,
+    "reply": 3.0,
+    "quote": 3.0,
+    "repost": 4.0,
+    "follow": 0.0,
+}
+"""How much one interaction of each kind is worth: a reply or a share says more than a like."""
+
+DEEP_KINDS = ("reply", "repost", "quote")
+"""Interactions that take effort and reach others: conversation and amplification."""
+
+
+def day_start(day: date, timezone: str) -> datetime:
+    """Midnight at the start of ``day`` in ``timezone``, as an aware datetime."""
+    return datetime.combine(day, time(0), ZoneInfo(timezone))
+
+
+def bounds(ctx: AudienceContext) -> tuple[datetime, datetime]:
+    """``[start, end)`` of the context's period as aware datetimes."""
+    return (
+        day_start(ctx.period.start, ctx.timezone),
+        day_start(ctx.period.end + timedelta(days=1), ctx.timezone),
+    )
+
+
+def weight_sql(weights: Mapping[str, float], column: str = "i.kind") -> str:
+    """A CASE expression giving each interaction kind its weight (constants only)."""
+    cases = " ".join(
+        f"WHEN '{kind}' THEN {float(value)!r}"
+        for kind, value in weights.items()
+        if kind.isidentifier()
+    )
+    return f"(CASE {column} {cases} ELSE 1.0 END)"
+
+
+CLIENT_INTERACTIONS = """
+    SELECT i.network, i.member, i.kind, i.post_id,
+           COALESCE(i.occurred_at, p.created_at) AS ts
+    FROM interactions i
+    JOIN workspace_channels c
+      ON c.network = i.network AND c.account = i.account AND c.is_client
+    LEFT JOIN posts p
+      ON p.network = i.network AND p.account = i.account AND p.post_id = i.post_id
+"""
+"""Every interaction with the client's channels, dated (see the module docstring)."""
+
+CLIENT_AUDIENCE = """
+    SELECT am.network, am.member,
+           max(am.display_name) AS display_name, max(am.bio) AS bio,
+           max(am.language) AS language, max(am.location) AS location,
+           max(am.followers) AS followers, bool_or(am.is_follower) AS is_follower
+    FROM audience_members am
+    JOIN workspace_channels c
+      ON c.network = am.network AND c.account = am.account AND c.is_client
+    GROUP BY am.network, am.member
+"""
+"""The client's audience, one row per (network, member) across its channels."""
+
+
+def member_profiles(ctx: AudienceContext) -> dict[tuple[str, str], dict]:
+    """Profile fields of every audience member, keyed by ``(network, member)``."""
+    rows = ctx.con.execute(CLIENT_AUDIENCE).fetchall()
+    return {
+        (r[0], r[1]): {
+            "display_name": r[2],
+            "bio": r[3],
+            "language": r[4],
+            "location": r[5],
+            "followers": r[6],
+            "is_follower": r[7],
+        }
+        for r in rows
+    }

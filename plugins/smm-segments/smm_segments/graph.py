@@ -1,0 +1,48 @@
+"""The interaction graph: members linked to the client's posts they engaged with.
+
+A bipartite graph, one node per member and one per post, an edge weighted by the summed value
+of the member's interactions with that post (see :data:`smm_segments.data.VALUE_WEIGHTS`).
+Members who engage with the same posts end up close: that is what communities and k-cores
+are computed on. Interactions without a post (follows, mentions) are left out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from smm_segments.data import CLIENT_INTERACTIONS, weight_sql
+
+MEMBER = "m"
+POST = "p"
+
+
+def build_graph(con: Any, start: datetime, end: datetime, weights: Mapping[str, float]) -> Any:
+    """The member-post graph of interactions in ``[start, end)``, as a ``networkx.Graph``.
+
+    Nodes are ``("m", network, member)`` and ``("p", network, post_id)`` tuples.
+    """
+    import networkx as nx
+
+    value = weight_sql(weights, column="kind")
+    rows = con.execute(
+        f"""
+        SELECT network, member, post_id, sum({value}) AS w
+        FROM ({CLIENT_INTERACTIONS}) x
+        WHERE ts >= ? AND ts < ? AND post_id IS NOT NULL AND kind <> 'follow'
+        GROUP BY network, member, post_id
+        HAVING sum({value}) > 0
+        """,
+        [start, end],
+    ).fetchall()
+    graph = nx.Graph()
+    graph.add_weighted_edges_from(
+        ((MEMBER, net, member), (POST, net, post), float(w)) for net, member, post, w in rows
+    )
+    return graph
+
+
+def members_of(nodes: Any) -> list[tuple[str, str]]:
+    """The ``(network, member)`` pairs among graph nodes."""
+    return [(n[1], n[2]) for n in nodes if n[0] == MEMBER]

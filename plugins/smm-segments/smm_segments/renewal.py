@@ -1,0 +1,150 @@
+"""Network renewal: who joined the conversation this period, who stayed, who left.
+
+Compared with the previous period of the same length (an SMM renews the vertical network at
+least monthly):
+
+- **new contacts**: engaged with the client's channels in the period and not in the previous
+  one (``first_time`` = 1 when they had never engaged before);
+- **retained**: engaged in both periods;
+- **lapsed**: engaged in the previous period and not in this one: the people to win back.
+
+The network renewal rate of the period is ``new contacts / engaged in the period x 100``.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from smm_segments.data import CLIENT_INTERACTIONS, bounds, day_start
+from smmcore.contracts import AudienceContext, Period, Segmenter
+from smmcore.models import Segment, SegmentMember
+
+_ENGAGED = f"""
+    SELECT network, member, count(*) AS n, min(ts) AS first_ts
+    FROM ({CLIENT_INTERACTIONS}) x
+    WHERE ts >= ? AND ts < ? AND kind <> 'follow'
+    GROUP BY network, member
+"""
+
+
+def _engaged(con: Any, period: Period, timezone: str) -> dict[tuple[str, str], int]:
+    start = day_start(period.start, timezone)
+    end = day_start(period.end + timedelta(days=1), timezone)
+    return {(r[0], r[1]): r[2] for r in con.execute(_ENGAGED, [start, end]).fetchall()}
+
+
+def monthly_renewal(con: Any, timezone: str, last_month: date, months: int = 12) -> list[dict]:
+    """Per calendar month up to ``last_month``'s month: engaged, new, returning, first-time
+    accounts and the renewal rate (new / engaged x 100, ``None`` when nobody engaged)."""
+    rows = []
+    first_seen: dict[tuple[str, str], Any] = {
+        (r[0], r[1]): r[2]
+        for r in con.execute(
+            f"SELECT network, member, min(ts) FROM ({CLIENT_INTERACTIONS}) x "
+            "WHERE kind <> 'follow' GROUP BY 1, 2"
+        ).fetchall()
+    }
+    starts = []
+    year, month = last_month.year, last_month.month
+    for _ in range(months + 1):
+        starts.append(date(year, month, 1))
+        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+    starts.reverse()
+    previous: dict[tuple[str, str], int] | None = None
+    for first, nxt in zip(starts, [*starts[1:], None], strict=True):
+        end = nxt or date(first.year + (first.month == 12), first.month % 12 + 1, 1)
+        engaged = _engaged(con, Period(first, end - timedelta(days=1)), timezone)
+        if previous is not None:
+            new = [k for k in engaged if k not in previous]
+            month_start = day_start(first, timezone)
+            first_time = sum(
+                1 for k in engaged if first_seen.get(k) and first_seen[k] >= month_start
+            )
+            rows.append(
+                {
+                    "month": first.strftime("%Y-%m"),
+                    "engaged": len(engaged),
+                    "new": len(new),
+                    "returning": len(engaged) - len(new),
+                    "first_time": first_time,
+                    "renewal_rate": (len(new) / len(engaged) * 100.0) if engaged else None,
+                }
+            )
+        previous = engaged
+    return rows
+
+
+class RenewalSegmenter(Segmenter):
+    """New contacts, retained and lapsed members, against the previous period."""
+
+    def segment(self, ctx: AudienceContext) -> list[Segment]:
+        """Three segments: ``renewal:new-contacts``, ``renewal:retained``, ``renewal:lapsed``."""
+        now = _engaged(ctx.con, ctx.period, ctx.timezone)
+        before = _engaged(ctx.con, ctx.period.previous(), ctx.timezone)
+        start, _ = bounds(ctx)
+        ever_before = {
+            (r[0], r[1])
+            for r in ctx.con.execute(
+                f"SELECT DISTINCT network, member FROM ({CLIENT_INTERACTIONS}) x "
+                "WHERE ts < ? AND kind <> 'follow'",
+                [start],
+            ).fetchall()
+        }
+        rate = f"{len([k for k in now if k not in before]) / len(now) * 100:.1f}%" if now else "n/a"
+        prev = ctx.period.previous()
+
+        def member(key: tuple[str, str], n_now: int, n_before: int, reason: str) -> SegmentMember:
+            return SegmentMember(
+                network=key[0],
+                member=key[1],
+                scores={
+                    "interactions": float(n_now),
+                    "previous_interactions": float(n_before),
+                    "first_time": 1.0 if key not in ever_before else 0.0,
+                },
+                reason=reason,
+            )
+
+        new = sorted((k for k in now if k not in before), key=lambda k: (-now[k], k))
+        kept = sorted((k for k in now if k in before), key=lambda k: (-now[k], k))
+        lapsed = sorted((k for k in before if k not in now), key=lambda k: (-before[k], k))
+        method = f"engaged in {ctx.period} compared with {prev}; renewal rate {rate}"
+        return [
+            Segment(
+                name="renewal:new-contacts",
+                segmenter=self.name or "renewal",
+                description=f"New contacts: engaged in {ctx.period}, not in {prev}",
+                method=method,
+                members=[
+                    member(
+                        k,
+                        now[k],
+                        0,
+                        f"{now[k]} interactions, none in the previous period"
+                        + (" (first time ever)" if k not in ever_before else ""),
+                    )
+                    for k in new
+                ],
+            ),
+            Segment(
+                name="renewal:retained",
+                segmenter=self.name or "renewal",
+                description="Retained: engaged in both periods",
+                method=method,
+                members=[
+                    member(k, now[k], before[k], f"{now[k]} interactions now, {before[k]} before")
+                    for k in kept
+                ],
+            ),
+            Segment(
+                name="renewal:lapsed",
+                segmenter=self.name or "renewal",
+                description=f"Lapsed: engaged in {prev}, not in {ctx.period}; win them back",
+                method=method,
+                members=[
+                    member(k, 0, before[k], f"{before[k]} interactions before, none now")
+                    for k in lapsed
+                ],
+            ),
+        ]

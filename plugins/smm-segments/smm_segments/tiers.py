@@ -1,0 +1,108 @@
+"""Engagement tiers: participation inequality in the client's audience.
+
+Nielsen's 90-9-1 rule (2006) says most of an audience watches, a few take part now and then,
+and very few create most of the activity. The tiers, counted over the period:
+
+- **silent**: audience members with no interaction in the period;
+- **occasional**: 1 to ``regular_min - 1`` interactions (default 1-2);
+- **regular**: ``regular_min`` or more (default 3-9);
+- **advocate**: ``advocate_min`` or more interactions (default 10), or ``deep_min`` or more
+  replies, reposts and quotes (default 3): the people who talk and share.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from smm_segments.data import CLIENT_AUDIENCE, CLIENT_INTERACTIONS, DEEP_KINDS, bounds
+from smmcore.contracts import AudienceContext, Segmenter
+from smmcore.models import Segment, SegmentMember
+
+TIERS = ("advocate", "regular", "occasional", "silent")
+
+
+class TierSettings(BaseModel):
+    """Tier thresholds (``[plugins.tiers]``)."""
+
+    model_config = ConfigDict(extra="forbid")
+    regular_min: int = Field(default=3, ge=2, description="Interactions that make a regular.")
+    advocate_min: int = Field(default=10, ge=3, description="Interactions that make an advocate.")
+    deep_min: int = Field(
+        default=3, ge=1, description="Replies, reposts and quotes that make an advocate."
+    )
+
+    @model_validator(mode="after")
+    def _ordered(self) -> TierSettings:
+        if self.advocate_min <= self.regular_min:
+            raise ValueError("advocate_min must be greater than regular_min")
+        return self
+
+
+def tier_of(interactions: int, deep: int, settings: TierSettings) -> str:
+    """The tier of a member with ``interactions`` in the period, ``deep`` of them deep."""
+    if interactions >= settings.advocate_min or deep >= settings.deep_min:
+        return "advocate"
+    if interactions >= settings.regular_min:
+        return "regular"
+    if interactions >= 1:
+        return "occasional"
+    return "silent"
+
+
+class TierSegmenter(Segmenter):
+    """Splits the client's audience into the four participation tiers."""
+
+    def segment(self, ctx: AudienceContext) -> list[Segment]:
+        """Four segments, advocates first; each member's scores say why."""
+        settings = self.settings if isinstance(self.settings, TierSettings) else TierSettings()
+        start, end = bounds(ctx)
+        deep = ", ".join(f"'{k}'" for k in DEEP_KINDS)
+        rows = ctx.con.execute(
+            f"""
+            WITH acts AS (
+                SELECT network, member, count(*) AS n,
+                       count(*) FILTER (WHERE kind IN ({deep})) AS deep
+                FROM ({CLIENT_INTERACTIONS}) x
+                WHERE ts >= ? AND ts < ? AND kind <> 'follow'
+                GROUP BY network, member
+            ),
+            everyone AS (
+                SELECT network, member FROM ({CLIENT_AUDIENCE}) aud
+                UNION
+                SELECT network, member FROM acts
+            )
+            SELECT e.network, e.member, coalesce(a.n, 0), coalesce(a.deep, 0)
+            FROM everyone e LEFT JOIN acts a USING (network, member)
+            ORDER BY 3 DESC, 4 DESC, e.network, e.member
+            """,
+            [start, end],
+        ).fetchall()
+        members: dict[str, list[SegmentMember]] = {tier: [] for tier in TIERS}
+        for network, member, n, deep_n in rows:
+            tier = tier_of(n, deep_n, settings)
+            members[tier].append(
+                SegmentMember(
+                    network=network,
+                    member=member,
+                    scores={"interactions": float(n), "deep_interactions": float(deep_n)},
+                    reason=f"{n} interactions ({deep_n} replies/reposts/quotes) in the period",
+                )
+            )
+        s = settings
+        rules = {
+            "advocate": f">= {s.advocate_min} interactions or >= {s.deep_min} "
+            "replies/reposts/quotes",
+            "regular": f"{s.regular_min} to {s.advocate_min - 1} interactions",
+            "occasional": f"1 to {s.regular_min - 1} interactions",
+            "silent": "in the audience, no interaction in the period",
+        }
+        return [
+            Segment(
+                name=f"tiers:{tier}",
+                segmenter=self.name or "tiers",
+                description=f"{tier.capitalize()}s: {rules[tier]}",
+                method="engagement tiers (participation inequality, Nielsen 2006): " + rules[tier],
+                members=members[tier],
+            )
+            for tier in TIERS
+        ]
