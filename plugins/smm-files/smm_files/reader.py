@@ -1,0 +1,655 @@
+"""Read an export folder into validated Arrow tables, vectorised.
+
+Each file is parsed as text (pyarrow's CSV reader, or DuckDB for JSON Lines), renamed to the
+canonical columns through the mapping, then typed and checked in one DuckDB query over the
+Arrow data: required fields present, timestamps with an offset, counts non-negative whole
+numbers, kinds from the allowed set. Rows that fail are reported with their file, row number
+and reasons; the others become the store's tables (``accounts``, ``account_snapshots``,
+``posts``, ``post_metrics``, ``audience_members``, ``interactions``).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from smm_files.schema import (
+    EXTENSIONS,
+    FILE_KINDS,
+    INTERACTION_KINDS,
+    METRICS,
+    POST_KINDS,
+    Column,
+    FileKind,
+)
+from smm_files.settings import FilesSettings
+from smmcore.contracts import SourceError
+
+if TYPE_CHECKING:
+    import duckdb
+    import pyarrow as pa
+
+MAX_REPORTED = 20
+"""How many bad rows a report lists before it only counts them."""
+
+_OFFSET_RE = r"[0-9]{2}:[0-9]{2}(:[0-9]{2}([.,][0-9]+)?)?\s*([zZ]|[+-][0-9]{2}(:?[0-9]{2})?)\s*$"
+_COUNT_RE = r"\s*[0-9]{1,18}(\.0*)?\s*"
+_TRUE = ("true", "t", "yes", "y", "1")
+_FALSE = ("false", "f", "no", "n", "0")
+
+STORE_TABLES: tuple[str, ...] = (
+    "accounts",
+    "account_snapshots",
+    "posts",
+    "post_metrics",
+    "audience_members",
+    "interactions",
+)
+"""The store tables an export fills, in the order they are yielded."""
+
+
+@dataclass(frozen=True)
+class BadRow:
+    """One rejected row: the file, its row (CSV, header = row 1) or line (JSON Lines), why."""
+
+    file: str
+    row: int | None
+    reason: str
+    unit: str = "row"
+
+    def __str__(self) -> str:
+        where = f"{self.unit} {self.row}" if self.row is not None else f"a {self.unit}"
+        return f"{self.file} {where}: {self.reason}"
+
+
+@dataclass
+class ExportData:
+    """The validated content of an export folder.
+
+    :param tables: store table -> Arrow table of good rows (columns of the store table).
+    :param bad_rows: the first :data:`MAX_REPORTED` bad rows, in file and row order.
+    :param bad_count: how many rows were bad in all.
+    :param rows_read: file name -> data rows read.
+    :param notes: lines worth telling the user (mapped headers not found, ignored columns).
+    """
+
+    folder: Path
+    tables: dict[str, pa.Table] = field(default_factory=dict)
+    bad_rows: list[BadRow] = field(default_factory=list)
+    bad_count: int = 0
+    rows_read: dict[str, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        """Rows per store table."""
+        return {name: t.num_rows for name, t in self.tables.items()}
+
+    def bad_report(self, *, header: str | None = None) -> str:
+        """The bad rows as text: a header line, up to 20 rows, then how many more."""
+        lines = [header or f"{self.bad_count} bad row(s) in {self.folder}:"]
+        lines += [f"  {b}" for b in self.bad_rows]
+        more = self.bad_count - len(self.bad_rows)
+        if more > 0:
+            lines.append(f"  ... and {more} more")
+        return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- locating files
+
+
+def locate_files(folder: Path, settings: FilesSettings) -> list[tuple[str, Path]]:
+    """The export's files as ``(kind, path)``, in import order.
+
+    ``kind`` is a key of :data:`~smm_files.schema.FILE_KINDS`. A kind's file is
+    ``<kind>.csv``, ``<kind>.jsonl`` or ``<kind>.ndjson`` (several may exist), or the name or glob
+    in ``[plugins.files.<kind>] file``.
+    """
+    if not folder.is_dir():
+        raise SourceError(
+            f"the export folder {folder} does not exist",
+            kind="not_found",
+            hint="set [plugins.files] path in smm.toml, or write one with 'smm files demo-data'",
+        )
+    found: list[tuple[str, Path]] = []
+    for kind in FILE_KINDS:
+        pattern = settings.for_file(kind).file
+        if pattern:
+            paths = sorted(p for p in folder.glob(pattern) if p.is_file())
+            if not paths:
+                raise SourceError(
+                    f"no file matches {pattern!r} ([plugins.files.{kind}] file) in {folder}",
+                    kind="not_found",
+                    hint="check the file name; it is relative to the export folder",
+                )
+        else:
+            paths = [folder / f"{kind}{ext}" for ext in EXTENSIONS]
+            paths = [p for p in paths if p.is_file()]
+        found.extend((kind, p) for p in paths)
+    if not found:
+        raise SourceError(
+            f"no export files in {folder}",
+            kind="not_found",
+            hint="expected accounts.csv, posts.csv, audience.csv, interactions.csv "
+            "(or .jsonl); see the smm-files README for the format",
+        )
+    return found
+
+
+def fingerprint(folder: Path, settings: FilesSettings) -> dict[str, Any]:
+    """What the sync cursor remembers: each file's size, mtime and SHA-256, and the settings.
+
+    An export whose fingerprint equals the saved cursor is skipped by an incremental sync.
+    """
+    files: dict[str, Any] = {}
+    for _kind, path in locate_files(folder, settings):
+        stat = path.stat()
+        with path.open("rb") as fh:
+            digest = hashlib.file_digest(fh, "sha256").hexdigest()
+        files[path.name] = {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "sha256": digest}
+    settings_json = json.dumps(settings.model_dump(mode="json"), sort_keys=True)
+    return {
+        "format": 1,
+        "files": files,
+        "settings": hashlib.sha256(settings_json.encode()).hexdigest()[:16],
+    }
+
+
+# --------------------------------------------------------------------------- raw text tables
+
+
+def _sql_str(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _norm(header: str) -> str:
+    return header.strip().lower()
+
+
+def _resolve_columns(
+    kind: FileKind, headers: list[str], settings: FilesSettings, file_name: str
+) -> tuple[dict[str, str], list[str]]:
+    """Canonical column -> header present in the file, and notes for the user."""
+    per_file = settings.for_file(kind.name)
+    by_norm: dict[str, str] = {}
+    for h in headers:
+        by_norm.setdefault(_norm(h), h)
+    chosen: dict[str, str] = {}
+    notes: list[str] = []
+    for col in kind.columns:
+        wanted = per_file.mapping.get(col.name) or settings.mapping.get(col.name)
+        if wanted is not None:
+            header = by_norm.get(_norm(wanted))
+            if header is None:
+                header = by_norm.get(col.name)
+                if header is None and col.name in per_file.mapping:
+                    notes.append(
+                        f"{file_name}: mapped header {wanted!r} for {col.name} not found "
+                        f"(headers: {', '.join(headers)})"
+                    )
+        else:
+            header = by_norm.get(col.name)
+        if header is not None:
+            chosen[col.name] = header
+    missing = [
+        c.name
+        for c in kind.columns
+        if c.required and c.name not in chosen and c.name not in per_file.values
+    ]
+    if missing:
+        first = missing[0]
+        raise SourceError(
+            f"{file_name} has no column {', '.join(missing)} (required); "
+            f"its headers are: {', '.join(headers) or '(none)'}",
+            kind="invalid_data",
+            hint=f"map your header in smm.toml ([plugins.files] mapping = "
+            f'{{{first} = "Your header"}}) or give a constant '
+            f'([plugins.files.{kind.name}] values = {{{first} = "..."}})',
+        )
+    return chosen, notes
+
+
+def _sniff_delimiter(header_line: str) -> str:
+    counts = {d: header_line.count(d) for d in (",", ";", "\t", "|")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] > 0 else ","
+
+
+def _read_csv_text(
+    path: Path, kind: FileKind, settings: FilesSettings
+) -> tuple[pa.Table, list[BadRow], list[str]]:
+    """A CSV file as text columns renamed to canonical names, plus ``_row``."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    with path.open("r", encoding="utf-8-sig", newline="") as fh:
+        first_line = fh.readline()
+    if not first_line.strip():
+        raise SourceError(f"{path.name} is empty (no header row)", kind="invalid_data")
+    delimiter = settings.delimiter or _sniff_delimiter(first_line)
+    headers = next(csv.reader([first_line], delimiter=delimiter))
+    chosen, notes = _resolve_columns(kind, headers, settings, path.name)
+    include = sorted(set(chosen.values()))
+
+    structural: list[Any] = []
+
+    def on_invalid(row: Any) -> str:
+        structural.append(row)
+        return "skip"
+
+    table = pacsv.read_csv(
+        path,
+        parse_options=pacsv.ParseOptions(
+            delimiter=delimiter, newlines_in_values=True, invalid_row_handler=on_invalid
+        ),
+        convert_options=pacsv.ConvertOptions(
+            column_types={h: pa.string() for h in headers},
+            include_columns=include,
+            strings_can_be_null=True,
+            quoted_strings_can_be_null=True,
+        ),
+    )
+    bad: list[BadRow] = []
+    if structural:
+        # Rare path: re-read with the csv module to give exact row numbers.
+        table, bad = _read_csv_python(path, delimiter, headers, include)
+    rows = np.arange(2, table.num_rows + 2, dtype=np.int64)
+    if bad:
+        rows = table.column("_row").to_numpy()
+        table = table.drop_columns(["_row"])
+    out = {canon: table.column(header) for canon, header in chosen.items()}
+    out["_row"] = pa.array(rows)
+    return pa.table(out), bad, notes
+
+
+def _read_csv_python(
+    path: Path, delimiter: str, headers: list[str], include: list[str]
+) -> tuple[pa.Table, list[BadRow]]:
+    import pyarrow as pa
+
+    index = {h: i for i, h in enumerate(headers)}
+    cols: dict[str, list[str | None]] = {h: [] for h in include}
+    rows: list[int] = []
+    bad: list[BadRow] = []
+    with path.open("r", encoding="utf-8-sig", newline="") as fh:
+        reader = csv.reader(fh, delimiter=delimiter)
+        next(reader)
+        for number, record in enumerate(reader, start=2):
+            if len(record) != len(headers):
+                if not any(cell.strip() for cell in record):
+                    continue
+                bad.append(
+                    BadRow(
+                        path.name,
+                        number,
+                        f"expected {len(headers)} fields, found {len(record)}",
+                    )
+                )
+                continue
+            rows.append(number)
+            for h in include:
+                value = record[index[h]]
+                cols[h].append(value if value != "" else None)
+    data = {h: pa.array(v, type=pa.string()) for h, v in cols.items()}
+    data["_row"] = pa.array(rows, type=pa.int64())
+    return pa.table(data), bad
+
+
+def _read_jsonl_text(
+    con: duckdb.DuckDBPyConnection, path: Path, kind: FileKind, settings: FilesSettings
+) -> tuple[pa.Table, list[str]]:
+    """A JSON Lines file as text columns renamed to canonical names, plus ``_row``."""
+    import duckdb
+    import numpy as np
+    import pyarrow as pa
+
+    src = f"read_ndjson_objects({_sql_str(str(path))})"
+    try:
+        keys = [
+            r[0]
+            for r in con.sql(
+                f"SELECT DISTINCT k FROM (SELECT unnest(json_keys(json)) AS k FROM {src}) "
+                "ORDER BY k"
+            ).fetchall()
+        ]
+    except duckdb.Error as exc:
+        raise SourceError(
+            f"{path.name} is not valid JSON Lines: {exc}",
+            kind="invalid_data",
+            hint="write one JSON object per line",
+        ) from exc
+    chosen, notes = _resolve_columns(kind, keys, settings, path.name)
+    exprs = [
+        f"json_extract_string(json, {_sql_str('$.' + json.dumps(header))}) AS {_ident(canon)}"
+        for canon, header in chosen.items()
+    ]
+    table = con.sql(f"SELECT {', '.join(exprs) or 'NULL AS _none'} FROM {src}").to_arrow_table()
+    if "_none" in table.column_names:
+        table = table.drop_columns(["_none"])
+    table = table.append_column("_row", pa.array(np.arange(1, table.num_rows + 1, dtype=np.int64)))
+    return table, notes
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def _typed(col: Column, raw: str, tz: str | None) -> tuple[str, str | None]:
+    """SQL for the typed value and for the error message (NULL when fine)."""
+    n = col.name
+    q = f"'''' || left({raw}, 40) || ''''"
+    if col.type == "key":
+        value = f"NULLIF(trim({raw}), '')"
+        if n == "network":
+            value = f"lower({value})"
+        elif n in ("account", "member"):
+            value = f"NULLIF(ltrim(trim({raw}), '@'), '')"
+        return value, f"CASE WHEN {value} IS NULL THEN '{n} is empty' END"
+    if col.type == "text":
+        return f"NULLIF({raw}, '')", None
+    if col.type == "timestamp":
+        naive = f"timezone({_sql_str(tz)}, TRY_CAST({raw} AS TIMESTAMP))" if tz else "NULL"
+        has_offset = f"regexp_matches({raw}, {_sql_str(_OFFSET_RE)})"
+        value = (
+            f"CASE WHEN {raw} IS NULL THEN NULL WHEN {has_offset} "
+            f"THEN TRY_CAST({raw} AS TIMESTAMPTZ) ELSE {naive} END"
+        )
+        no_offset = (
+            f"'{n} ' || {q} || ' has no UTC offset (write ISO 8601 with an offset, "
+            f"e.g. 2026-03-01T09:30:00+01:00, or set timezone)'"
+        )
+        invalid = f"'{n} ' || {q} || ' is not an ISO 8601 timestamp'"
+        err = (
+            f"CASE WHEN {raw} IS NOT NULL AND {n}_ IS NULL THEN "
+            f"CASE WHEN {has_offset} OR {'TRUE' if tz else 'FALSE'} "
+            f"OR TRY_CAST({raw} AS TIMESTAMP) IS NULL THEN {invalid} ELSE {no_offset} END"
+            + (f" WHEN {raw} IS NULL THEN '{n} is empty'" if col.required else "")
+            + " END"
+        )
+        return value, err
+    if col.type == "count":
+        value = (
+            f"CASE WHEN regexp_full_match({raw}, {_sql_str(_COUNT_RE)}) "
+            f"THEN CAST(CAST(trim({raw}) AS DECIMAL(20,1)) AS BIGINT) END"
+        )
+        err = (
+            f"CASE WHEN {raw} IS NOT NULL AND {n}_ IS NULL THEN "
+            f"'{n} must be a whole number >= 0, got ' || {q} END"
+        )
+        return value, err
+    if col.type in ("post_kind", "interaction_kind"):
+        allowed = POST_KINDS if col.type == "post_kind" else INTERACTION_KINDS
+        default = "'post'" if col.type == "post_kind" else "NULL"
+        value = f"coalesce(NULLIF(lower(trim({raw})), ''), {default})"
+        listed = ", ".join(_sql_str(k) for k in allowed)
+        err = (
+            f"CASE WHEN {n}_ IS NULL THEN '{n} is empty' WHEN {n}_ NOT IN ({listed}) THEN "
+            f"'{n} ''' || left({n}_, 40) || ''' is not one of {', '.join(allowed)}' END"
+        )
+        return value, err
+    if col.type == "bool":
+        low = f"lower(trim({raw}))"
+        t = ", ".join(_sql_str(v) for v in _TRUE)
+        f = ", ".join(_sql_str(v) for v in _FALSE)
+        value = f"CASE WHEN {low} IN ({t}) THEN TRUE WHEN {low} IN ({f}) THEN FALSE END"
+        err = (
+            f"CASE WHEN NULLIF(trim({raw}), '') IS NOT NULL AND {n}_ IS NULL THEN "
+            f"'{n} must be true or false, got ' || {q} END"
+        )
+        return value, err
+    raise AssertionError(col.type)
+
+
+def _validation_sql(
+    kind: FileKind, present: set[str], values: dict[str, str], tz: str | None
+) -> str:
+    """One query: raw text -> typed columns (``<name>``), ``_row`` and ``_err`` (reasons)."""
+    raw_exprs, typed_exprs, errs = [], [], []
+    for col in kind.columns:
+        raw = _ident(col.name) if col.name in present else "NULL::VARCHAR"
+        if col.name in values:
+            raw = f"coalesce(NULLIF({raw}, ''), {_sql_str(values[col.name])})"
+        raw_exprs.append(f"{raw} AS r_{col.name}")
+        value, err = _typed(col, f"r_{col.name}", tz)
+        typed_exprs.append(f"{value} AS {col.name}_")
+        if err:
+            errs.append(err)
+    if kind.name == "posts":
+        any_metric = " OR ".join(f"{m}_ IS NOT NULL" for m in METRICS)
+        errs.append(
+            f"CASE WHEN captured_at_ IS NULL AND r_captured_at IS NULL AND ({any_metric}) "
+            f"THEN 'captured_at is empty but the row has metrics' END"
+        )
+    outputs = ", ".join(f"{c.name}_ AS {c.name}" for c in kind.columns)
+    return (
+        f"SELECT _row, {outputs}, NULLIF(concat_ws('; ', {', '.join(errs)}), '') AS _err "
+        f"FROM (SELECT *, {', '.join(typed_exprs)} FROM "
+        f"(SELECT _row, {', '.join(raw_exprs)} FROM raw))"
+    )
+
+
+def _validate_file(
+    con: duckdb.DuckDBPyConnection,
+    raw: pa.Table,
+    kind: FileKind,
+    settings: FilesSettings,
+) -> pa.Table:
+    per_file = settings.for_file(kind.name)
+    tz = per_file.timezone or settings.timezone
+    sql = _validation_sql(kind, set(raw.column_names) - {"_row"}, per_file.values, tz)
+    con.register("raw", raw)
+    try:
+        return con.sql(sql).to_arrow_table()
+    finally:
+        con.unregister("raw")
+
+
+# --------------------------------------------------------------------------- store tables
+
+_STORE_SQL: dict[str, tuple[str, str]] = {
+    "account_snapshots": (
+        "accounts",
+        "SELECT network, account, captured_at, followers, following, posts_count FROM accounts "
+        "QUALIFY row_number() OVER (PARTITION BY network, account, captured_at "
+        "ORDER BY _row DESC) = 1",
+    ),
+    "posts": (
+        "posts",
+        "SELECT network, account, post_id, created_at, kind, text, url, language FROM posts "
+        "{dedupe_posts}",
+    ),
+    "post_metrics": (
+        "posts",
+        "SELECT network, account, post_id, captured_at, "
+        + ", ".join(METRICS)
+        + " FROM posts WHERE captured_at IS NOT NULL AND ("
+        + " OR ".join(f"{m} IS NOT NULL" for m in METRICS)
+        + ") {dedupe_metrics}",
+    ),
+    "audience_members": (
+        "audience",
+        "SELECT network, account, member, display_name, bio, language, location, followers, "
+        "following, is_follower, first_seen FROM audience "
+        "QUALIFY row_number() OVER (PARTITION BY network, account, member "
+        "ORDER BY _row DESC) = 1",
+    ),
+    "interactions": (
+        "interactions",
+        "SELECT network, account, coalesce(interaction_id, kind || ':' || coalesce(post_id, '') "
+        "|| ':' || member) AS interaction_id, member, kind, post_id, occurred_at "
+        "FROM interactions QUALIFY row_number() OVER (PARTITION BY network, account, "
+        "coalesce(interaction_id, kind || ':' || coalesce(post_id, '') || ':' || member) "
+        "ORDER BY _row DESC) = 1",
+    ),
+}
+
+_ACCOUNTS_SQL = """
+WITH a AS (
+    SELECT network, account,
+           arg_max(display_name, captured_at) FILTER (WHERE display_name IS NOT NULL)
+               AS display_name,
+           arg_max(url, captured_at) FILTER (WHERE url IS NOT NULL) AS url,
+           arg_max(bio, captured_at) FILTER (WHERE bio IS NOT NULL) AS bio
+    FROM accounts GROUP BY network, account
+), p AS (SELECT DISTINCT network, account FROM posts)
+SELECT network, account, a.display_name, a.url, a.bio, NULL::TIMESTAMPTZ AS created_at
+FROM a FULL OUTER JOIN p USING (network, account)
+ORDER BY network, account
+"""
+
+
+def _has_duplicates(con: duckdb.DuckDBPyConnection, table: str, key: str) -> bool:
+    n, distinct = con.sql(f"SELECT count(*), count(DISTINCT ({key})) FROM {table}").fetchall()[0]
+    return bool(n != distinct)
+
+
+def _store_tables(
+    con: duckdb.DuckDBPyConnection, good: dict[str, pa.Table], since: datetime | None
+) -> dict[str, pa.Table]:
+    since_column = {"accounts": "captured_at", "posts": "created_at", "interactions": "occurred_at"}
+    for name, kind in FILE_KINDS.items():
+        table = good.get(name)
+        if table is None:
+            con.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS {_empty(kind)}")
+            continue
+        con.register(f"{name}_arrow", table)
+        where = ""
+        if since is not None and name in since_column:
+            col = since_column[name]
+            where = f" WHERE {col} IS NULL OR {col} >= TIMESTAMPTZ {_sql_str(since.isoformat())}"
+        con.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS SELECT * FROM {name}_arrow{where}")
+    dedupe_posts = ""
+    dedupe_metrics = ""
+    if good.get("posts") is not None and _has_duplicates(con, "posts", "network, account, post_id"):
+        dedupe_posts = (
+            "QUALIFY row_number() OVER (PARTITION BY network, account, post_id "
+            "ORDER BY captured_at DESC NULLS LAST, _row DESC) = 1"
+        )
+        dedupe_metrics = (
+            "QUALIFY row_number() OVER (PARTITION BY network, account, post_id, captured_at "
+            "ORDER BY _row DESC) = 1"
+        )
+    out: dict[str, pa.Table] = {}
+    if good.get("accounts") is not None or good.get("posts") is not None:
+        out["accounts"] = con.sql(_ACCOUNTS_SQL).to_arrow_table()
+    for table_name, (source, sql) in _STORE_SQL.items():
+        if good.get(source) is None:
+            continue
+        sql = sql.format(dedupe_posts=dedupe_posts, dedupe_metrics=dedupe_metrics)
+        out[table_name] = con.sql(sql).to_arrow_table()
+    return {name: out[name] for name in STORE_TABLES if name in out}
+
+
+def _empty(kind: FileKind) -> str:
+    types = {
+        "key": "VARCHAR",
+        "text": "VARCHAR",
+        "timestamp": "TIMESTAMPTZ",
+        "count": "BIGINT",
+        "post_kind": "VARCHAR",
+        "interaction_kind": "VARCHAR",
+        "bool": "BOOLEAN",
+    }
+    cols = ", ".join(f"NULL::{types[c.type]} AS {c.name}" for c in kind.columns)
+    return f"SELECT NULL::BIGINT AS _row, {cols} WHERE FALSE"
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def connect() -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB connection set up for parsing (UTC session time zone)."""
+    import duckdb
+
+    con = duckdb.connect(":memory:")
+    con.execute("SET TimeZone = 'UTC'")
+    return con
+
+
+def read_export(
+    folder: Path,
+    settings: FilesSettings | None = None,
+    *,
+    skip_bad: bool = False,
+    since: datetime | None = None,
+    log: Callable[[str], None] | None = None,
+) -> ExportData:
+    """Read and validate the export in ``folder``.
+
+    Raises :class:`~smmcore.contracts.SourceError` (kind ``invalid_data``) listing the bad rows
+    when any row is bad and ``skip_bad`` is false: then nothing is returned to import. With
+    ``skip_bad`` the good rows are returned and the bad ones are in
+    :attr:`ExportData.bad_rows` (and sent to ``log``).
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    settings = settings or FilesSettings()
+    folder = Path(folder)
+    data = ExportData(folder=folder)
+    con = connect()
+    try:
+        good: dict[str, list[pa.Table]] = {}
+        bad: list[BadRow] = []
+        for kind_name, path in locate_files(folder, settings):
+            kind = FILE_KINDS[kind_name]
+            unit = "row"
+            if path.suffix.lower() == ".csv":
+                raw, structural, notes = _read_csv_text(path, kind, settings)
+            else:
+                raw, notes = _read_jsonl_text(con, path, kind, settings)
+                structural, unit = [], "line"
+            data.notes.extend(notes)
+            data.rows_read[path.name] = raw.num_rows + len(structural)
+            checked = _validate_file(con, raw, kind, settings)
+            err = checked.column("_err")
+            n_bad = err.null_count
+            n_bad = checked.num_rows - n_bad
+            bad.extend(structural)
+            data.bad_count += len(structural) + n_bad
+            if n_bad:
+                mask = pc.is_valid(err)
+                sample = checked.filter(mask).select(["_row", "_err"]).slice(0, MAX_REPORTED)
+                bad.extend(
+                    BadRow(path.name, r, e, unit)
+                    for r, e in zip(
+                        sample.column("_row").to_pylist(),
+                        sample.column("_err").to_pylist(),
+                        strict=True,
+                    )
+                )
+                checked = checked.filter(pc.invert(mask))
+            good.setdefault(kind_name, []).append(checked.drop_columns(["_err"]))
+        bad.sort(key=lambda b: (b.file, b.row or 0))
+        data.bad_rows = bad[:MAX_REPORTED]
+        if data.bad_count and not skip_bad:
+            raise SourceError(
+                data.bad_report(
+                    header=f"{data.bad_count} bad row(s) in {folder}, nothing imported:"
+                ),
+                kind="invalid_data",
+                hint="fix those rows, or import the good ones with --skip-bad "
+                "(or skip_bad = true in [plugins.files])",
+            )
+        if data.bad_count and log is not None:
+            log(data.bad_report(header=f"skipped {data.bad_count} bad row(s) in {folder}:"))
+        for note in data.notes:
+            if log is not None:
+                log(note)
+        merged = {
+            name: tables[0] if len(tables) == 1 else pa.concat_tables(tables)
+            for name, tables in good.items()
+        }
+        data.tables = _store_tables(con, merged, since)
+    finally:
+        con.close()
+    return data

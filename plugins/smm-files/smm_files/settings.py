@@ -1,0 +1,99 @@
+"""Settings of the files source: ``[plugins.files]`` in ``smm.toml``."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from smm_files.schema import FILE_KINDS
+
+
+def _check_timezone(value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(
+            f"unknown time zone {value!r}: use an IANA name such as 'Europe/Rome'"
+        ) from exc
+    return value
+
+
+def _check_mapping(mapping: dict[str, str], kinds: list[str]) -> dict[str, str]:
+    known = {name for k in kinds for name in FILE_KINDS[k].column_names}
+    unknown = sorted(set(mapping) - known)
+    if unknown:
+        raise ValueError(
+            f"mapping names unknown canonical column(s) {', '.join(unknown)}; "
+            f"the keys are canonical names (likes, created_at, ...), the values your headers"
+        )
+    return mapping
+
+
+class FileSettings(BaseModel):
+    """Per-file overrides (``[plugins.files.posts]``).
+
+    :param file: the file name, or a glob such as ``"Facebook_posts_*.csv"``, relative to the
+        export folder (default ``posts.csv`` / ``posts.jsonl``).
+    :param mapping: canonical column -> header in your file, for this file only.
+    :param values: canonical column -> constant used where the file has no such column or
+        the cell is empty (``network = "facebook"`` for a single-network export).
+    :param timezone: time zone of naive timestamps in this file.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    file: str | None = None
+    mapping: dict[str, str] = Field(default_factory=dict)
+    values: dict[str, str] = Field(default_factory=dict)
+    timezone: str | None = None
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str | None) -> str | None:
+        return _check_timezone(value)
+
+
+class FilesSettings(BaseModel):
+    """``[plugins.files]``: where the export is and how to read it.
+
+    :param path: the export folder, relative to the workspace (default ``data``).
+    :param mapping: canonical column -> header in your files, for every file
+        (``mapping = {likes = "Reactions", created_at = "Publish time"}``).
+    :param timezone: IANA time zone of timestamps written without an offset; without it such
+        timestamps are bad rows.
+    :param skip_bad: import the good rows and log the bad ones instead of importing nothing.
+    :param delimiter: the CSV delimiter; guessed from the header (``,`` ``;`` or tab) when unset.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    path: str = "data"
+    mapping: dict[str, str] = Field(default_factory=dict)
+    timezone: str | None = None
+    skip_bad: bool = False
+    delimiter: str | None = Field(default=None, min_length=1, max_length=1)
+    accounts: FileSettings = Field(default_factory=FileSettings)
+    posts: FileSettings = Field(default_factory=FileSettings)
+    audience: FileSettings = Field(default_factory=FileSettings)
+    interactions: FileSettings = Field(default_factory=FileSettings)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str | None) -> str | None:
+        return _check_timezone(value)
+
+    @model_validator(mode="after")
+    def _known_columns(self) -> FilesSettings:
+        _check_mapping(self.mapping, list(FILE_KINDS))
+        for kind in FILE_KINDS:
+            per_file: FileSettings = getattr(self, kind)
+            _check_mapping(per_file.mapping, [kind])
+            _check_mapping(per_file.values, [kind])
+        return self
+
+    def for_file(self, kind: str) -> FileSettings:
+        """The settings of one canonical file."""
+        return getattr(self, kind)

@@ -1,0 +1,88 @@
+"""The ``files`` source: one sync unit per export folder, everything in it imported."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from smm_files.settings import FilesSettings
+from smmcore.contracts import RecordBatch, Source, SourceContext, SourceItem, SyncCursor, SyncUnit
+
+if TYPE_CHECKING:
+    from smmcore.config import ChannelConfig
+
+
+def unit_key(path: str | Path, workspace_dir: Path | None = None) -> str:
+    """The sync-unit key of an export folder: ``files:<path>``, relative to the workspace
+    when the folder is inside it (so ``smm files import data`` and ``smm sync`` share it)."""
+    p = Path(path)
+    if workspace_dir is not None:
+        resolved = (workspace_dir / p).resolve()
+        try:
+            p = resolved.relative_to(workspace_dir.resolve())
+        except ValueError:
+            p = resolved
+    return f"files:{p.as_posix()}"
+
+
+class FilesSource(Source):
+    """Imports an export folder (see the plugin README for the format).
+
+    Channels with ``source = "files"`` share one unit per folder: the folder from the
+    channel's ``options.path``, else ``[plugins.files] path``. Every row in the folder is
+    imported, competitors' and unknown accounts' included.
+    """
+
+    settings: FilesSettings
+
+    def __init__(self, settings: FilesSettings | None = None, *, name: str = "files") -> None:
+        super().__init__(settings or FilesSettings(), name=name or "files")
+
+    def plan(self, channels: Sequence[ChannelConfig]) -> list[SyncUnit]:
+        """One unit per distinct export folder named by these channels."""
+        folders: dict[str, list[str]] = {}
+        for ch in channels:
+            path = str(ch.options.get("path") or self.settings.path)
+            folders.setdefault(path, []).append(f"{ch.network}:{ch.account}")
+        return [
+            SyncUnit(
+                source=self.name,
+                key=unit_key(path),
+                network="*",
+                account=None,
+                options={"path": path, "channels": names},
+            )
+            for path, names in folders.items()
+        ]
+
+    async def fetch(self, unit: SyncUnit, ctx: SourceContext) -> AsyncIterator[SourceItem]:
+        """Validate the folder and yield one :class:`RecordBatch` per store table, then the
+        cursor. An unchanged folder (same files, sizes, mtimes, hashes and settings) yields
+        only the cursor unless ``ctx.full``."""
+        from smm_files.reader import fingerprint, read_export
+
+        folder = Path(str(unit.options.get("path") or self.settings.path))
+        if not folder.is_absolute():
+            folder = ctx.workspace_dir / folder
+        skip_bad = bool(ctx.options.get("skip_bad") or self.settings.skip_bad)
+        current = await asyncio.to_thread(fingerprint, folder, self.settings)
+        if not ctx.full and ctx.cursor is not None and _same(ctx.cursor, current):
+            ctx.log(f"{folder}: unchanged since the last import, skipped (--full re-imports)")
+            yield SyncCursor(current)
+            return
+        data = await asyncio.to_thread(
+            read_export, folder, self.settings, skip_bad=skip_bad, since=ctx.since, log=ctx.log
+        )
+        for table, rows in data.tables.items():
+            if rows.num_rows:
+                yield RecordBatch(table, rows)
+        counts = ", ".join(f"{n} {t}" for t, n in data.counts().items())
+        ctx.log(f"{folder}: read {counts or 'nothing'}")
+        yield SyncCursor(current)
+
+
+def _same(saved: Any, current: dict[str, Any]) -> bool:
+    keys = ("format", "files", "settings")
+    return all(saved.get(k) == current.get(k) for k in keys)
