@@ -1,0 +1,358 @@
+"""The workspace: a folder holding ``smm.toml`` and its history store (``.smm/store.duckdb``).
+
+:func:`load_workspace` reads and validates ``smm.toml`` against :mod:`smmcore.config` and
+reports every problem at once, each with its key path and, where it can be found, its line.
+Secrets are ``${ENV_VAR}`` references in ``[plugins.*]``; they are expanded only when a plugin's
+settings are validated (:meth:`Workspace.plugin_settings`) and are never printed.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from smmcore.errors import ConfigError
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+    from smmcore.config import WorkspaceConfig
+    from smmcore.contracts import ChannelRef
+    from smmcore.store import Store
+
+CONFIG_FILE = "smm.toml"
+"""The name of the workspace's configuration file."""
+STORE_DIR = ".smm"
+"""The workspace's private folder (the store lives in it)."""
+STORE_FILE = "store.duckdb"
+
+M = TypeVar("M", bound="BaseModel")
+
+ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+"""A secret reference in a string value: ``${ENV_VAR}``."""
+
+_SECRET_PARTS = {
+    "token",
+    "key",
+    "secret",
+    "password",
+    "passwd",
+    "passphrase",
+    "credential",
+    "credentials",
+    "apikey",
+    "auth",
+    "authorization",
+    "cookie",
+    "session",
+}
+
+
+def is_secret_key(key: str) -> bool:
+    """Whether a settings key looks like it holds a secret (``token``, ``api_key``,
+    ``client_secret``, ``app_password``, ...). ``keywords`` or ``monkey`` do not."""
+    parts = [p for p in re.split(r"[_\-.\s]+|(?<=[a-z])(?=[A-Z])", key.strip()) if p]
+    return any(p.lower() in _SECRET_PARTS for p in parts)
+
+
+# ------------------------------------------------------------------ key paths and lines
+
+
+def format_loc(loc: tuple[Any, ...] | list[Any]) -> str:
+    """``("channels", 1, "network")`` -> ``channels[1].network``."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            text = str(part)
+            if not re.fullmatch(r"[A-Za-z0-9_-]+", text):
+                text = f'"{text}"'
+            out += f".{text}" if out else text
+    return out
+
+
+_HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
+_KEY = re.compile(
+    r"""^\s*((?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*')(?:\s*\.\s*(?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*'))*)\s*="""
+)
+
+
+def _split_dotted(text: str) -> list[str]:
+    parts = re.findall(r"""[A-Za-z0-9_-]+|"[^"]*"|'[^']*'""", text)
+    return [p[1:-1] if p[:1] in "\"'" else p for p in parts]
+
+
+def toml_lines(text: str) -> dict[tuple[Any, ...], int]:
+    """Map each key path of a TOML document (array-of-table elements as indexes) to the line
+    (1-based) where it is defined. Best effort: good enough to point at a problem."""
+    lines: dict[tuple[Any, ...], int] = {}
+    counts: dict[tuple[Any, ...], int] = {}
+    current: tuple[Any, ...] = ()
+    in_multiline: str | None = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        if in_multiline:
+            if line.count(in_multiline) % 2 == 1:
+                in_multiline = None
+            continue
+        header = _HEADER.match(line)
+        if header and not line.lstrip().startswith(("#",)):
+            names = _split_dotted(header.group(2))
+            path: list[Any] = []
+            # resolve each prefix through the latest element of any array of tables
+            for name in names[:-1]:
+                path.append(name)
+                if tuple(path) in counts:
+                    path.append(counts[tuple(path)] - 1)
+            path.append(names[-1])
+            if header.group(1) == "[[":
+                key = tuple(path)
+                index = counts.get(key, 0)
+                counts[key] = index + 1
+                lines.setdefault(key, number)
+                path.append(index)
+            current = tuple(path)
+            lines.setdefault(current, number)
+            continue
+        match = _KEY.match(line)
+        if match:
+            full = current + tuple(_split_dotted(match.group(1)))
+            lines.setdefault(full, number)
+            rest = line[match.end() :]
+            for quote in ('"""', "'''"):
+                if rest.count(quote) % 2 == 1:
+                    in_multiline = quote
+    return lines
+
+
+def line_of(lines: Mapping[tuple[Any, ...], int], loc: tuple[Any, ...]) -> int | None:
+    """The line of ``loc``, or of its closest defined parent."""
+    for end in range(len(loc), 0, -1):
+        found = lines.get(tuple(loc[:end]))
+        if found is not None:
+            return found
+    return None
+
+
+def _clean_message(msg: str) -> str:
+    for prefix in ("Value error, ", "Assertion failed, "):
+        msg = msg.removeprefix(prefix)
+    if msg == "Extra inputs are not permitted":
+        msg = "unknown key"
+    return msg[:1].lower() + msg[1:]
+
+
+def validation_problems(
+    exc: Any, file: str, lines: Mapping[tuple[Any, ...], int], prefix: tuple[Any, ...] = ()
+) -> list[str]:
+    """One ``smm.toml:LINE key.path: message`` line per error of a pydantic ValidationError."""
+    problems = []
+    for error in exc.errors():
+        loc = prefix + tuple(error["loc"])
+        line = line_of(lines, loc)
+        where = f"{file}:{line}" if line else file
+        problems.append(
+            f"{where} {format_loc(loc) or '(top level)'}: {_clean_message(error['msg'])}"
+        )
+    return problems
+
+
+# ------------------------------------------------------------------ secrets
+
+
+class _Unset(Exception):
+    def __init__(self, var: str, loc: tuple[Any, ...]) -> None:
+        super().__init__(var)
+        self.var = var
+        self.loc = loc
+
+
+def expand_env(value: Any, env: Mapping[str, str], loc: tuple[Any, ...] = ()) -> Any:
+    """Replace every ``${VAR}`` in the strings of ``value`` (recursively) with the
+    environment's value; an unset variable raises (internally) with its key path."""
+    if isinstance(value, str):
+
+        def sub(match: re.Match[str]) -> str:
+            var = match.group(1)
+            if var not in env:
+                raise _Unset(var, loc)
+            return env[var]
+
+        return ENV_REF.sub(sub, value)
+    if isinstance(value, Mapping):
+        return {k: expand_env(v, env, (*loc, k)) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [expand_env(v, env, (*loc, i)) for i, v in enumerate(value)]
+    return value
+
+
+def redact(value: Any, env: Mapping[str, str], *, secret: bool = False) -> Any:
+    """A copy of ``value`` safe to print: a string holding ``${VAR}`` references shows them
+    with ``(set)`` or ``(unset)``; any other value under a secret-looking key is replaced."""
+    if isinstance(value, Mapping):
+        return {k: redact(v, env, secret=secret or is_secret_key(str(k))) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [redact(v, env, secret=secret) for v in value]
+    if isinstance(value, str) and ENV_REF.search(value):
+        refs = ENV_REF.findall(value)
+        shown = value if not secret else " ".join(f"${{{v}}}" for v in refs)
+        if len(refs) == 1:
+            return f"{shown} ({'set' if refs[0] in env else 'unset'})"
+        state = ", ".join(f"{v} {'set' if v in env else 'unset'}" for v in refs)
+        return f"{shown} ({state})"
+    if secret and value is not None and value != "":
+        return "***redacted***"
+    return value
+
+
+# ------------------------------------------------------------------ the workspace
+
+
+@dataclass
+class Workspace:
+    """A loaded workspace.
+
+    :ivar dir: the workspace folder.
+    :ivar config: the validated ``smm.toml``.
+    :ivar raw: the parsed TOML as written (``${VAR}`` references unexpanded).
+    :ivar text: the file's text (for line numbers in later messages).
+    :ivar env: where ``${VAR}`` references are read (``os.environ`` by default).
+    """
+
+    dir: Path
+    config: WorkspaceConfig
+    raw: dict[str, Any] = field(default_factory=dict)
+    text: str = ""
+    env: Mapping[str, str] = field(default_factory=lambda: os.environ)
+
+    @property
+    def config_path(self) -> Path:
+        """The workspace's ``smm.toml``."""
+        return self.dir / CONFIG_FILE
+
+    @property
+    def store_path(self) -> Path:
+        """The history store file, ``<workspace>/.smm/store.duckdb``."""
+        return self.dir / STORE_DIR / STORE_FILE
+
+    def channel_refs(self) -> list[ChannelRef]:
+        """Every channel (the client's first, then each competitor's) as a ChannelRef."""
+        from smmcore.contracts import ChannelRef
+
+        return [
+            ChannelRef(
+                network=ch.network,
+                account=ch.account,
+                owner=owner,
+                is_client=is_client,
+                label=ch.label,
+            )
+            for owner, is_client, ch in self.config.all_channels()
+        ]
+
+    def plugin_settings(self, name: str, model: type[M] | None) -> M | None:
+        """Validate ``[plugins.<name>]`` (secrets expanded) against ``model``.
+
+        Returns ``None`` when ``model`` is ``None``. An unset ``${VAR}`` or an invalid value
+        raises :class:`~smmcore.errors.ConfigError` naming the key and the variable, never a
+        secret's value.
+        """
+        if model is None:
+            return None
+        from pydantic import ValidationError
+
+        raw = self.config.plugins.get(name, {})
+        base = ("plugins", name)
+        lines = toml_lines(self.text)
+        try:
+            expanded = expand_env(raw, self.env, base)
+        except _Unset as unset:
+            line = line_of(lines, unset.loc)
+            where = f"{CONFIG_FILE}:{line} " if line else f"{CONFIG_FILE} "
+            raise ConfigError(
+                f"{where}{format_loc(unset.loc)}: the environment variable {unset.var} is not set",
+                hint=f"set it before running smm (export {unset.var}=...), or remove the "
+                f"setting from [plugins.{name}]",
+            ) from None
+        try:
+            return model.model_validate(expanded)
+        except ValidationError as exc:
+            problems = validation_problems(exc, CONFIG_FILE, lines, base)
+            raise ConfigError(
+                f"the settings of plugin {name!r} in {self.config_path} are invalid",
+                problems=problems,
+                hint=f"fix [plugins.{name}] in smm.toml; 'smm plugins show {name}' lists them",
+            ) from None
+
+    def open_store(self, read_only: bool = False) -> Store:
+        """Open the workspace's history store (creating ``.smm/`` unless ``read_only``), with
+        the TEMP table ``workspace_channels`` filled from this configuration."""
+        from smmcore.store import Store
+
+        store = Store.open(self.store_path, read_only=read_only)
+        store.set_channels(self.channel_refs())
+        return store
+
+    def redacted(self) -> dict[str, Any]:
+        """The resolved configuration (defaults filled in) safe to print: secrets hidden."""
+        data = self.config.model_dump(mode="json")
+        data["plugins"] = self.raw.get("plugins", {})
+        return redact(data, self.env)
+
+
+def load_workspace(path: Path | str, *, env: Mapping[str, str] | None = None) -> Workspace:
+    """Read and validate the workspace in ``path`` (a folder, or its ``smm.toml``).
+
+    Raises :class:`~smmcore.errors.ConfigError` when the file is missing (hint: ``smm init``),
+    is not valid TOML, or breaks the configuration models: one problem per line, each as
+    ``smm.toml:LINE key.path: message``.
+    """
+    from pydantic import ValidationError
+
+    from smmcore.config import WorkspaceConfig
+
+    path = Path(path)
+    file = path if path.name == CONFIG_FILE or path.is_file() else path / CONFIG_FILE
+    if not file.is_file():
+        raise ConfigError(
+            f"no {CONFIG_FILE} in {file.parent.resolve()}",
+            hint="create a workspace there with 'smm init', or point at one with "
+            "'smm --workspace DIR' (or SMM_WORKSPACE)",
+        )
+    try:
+        text = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read {file}: {exc}") from exc
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        line = re.search(r"line (\d+)", message)
+        where = f"{file.name}:{line.group(1)}" if line else file.name
+        raise ConfigError(
+            f"{file} is not valid TOML",
+            problems=[f"{where} {message}"],
+            hint="fix the syntax (https://toml.io)",
+        ) from None
+    try:
+        config = WorkspaceConfig.model_validate(raw)
+    except ValidationError as exc:
+        problems = validation_problems(exc, file.name, toml_lines(text))
+        count = len(problems)
+        raise ConfigError(
+            f"{file} has {count} problem{'s' if count != 1 else ''}",
+            problems=problems,
+            hint="fix them and run the command again",
+        ) from None
+    return Workspace(
+        dir=file.parent.resolve(),
+        config=config,
+        raw=raw,
+        text=text,
+        env=os.environ if env is None else env,
+    )
