@@ -1,0 +1,226 @@
+"""``smm audience``: segments, influencers, communities and network renewal."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from smmcore.cli.app import App, pass_app
+
+if TYPE_CHECKING:
+    from smmcore.audience import SegmentationResult
+    from smmcore.models import Segment
+
+FORMATS = click.Choice(["table", "json", "csv"])
+period_option = click.option(
+    "--period",
+    default=None,
+    help="30d, 90d, YYYY-MM or FROM..TO [default: the report period in smm.toml].",
+)
+format_option = click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
+export_option = click.option(
+    "--export", "export", type=click.Path(dir_okay=False), help="Write a CSV contact list."
+)
+
+
+@contextmanager
+def _session(app: App, period: str | None) -> Iterator[tuple[Any, Any, Any]]:
+    from smmcore.audience import resolve_period
+
+    workspace = app.workspace()
+    store = workspace.open_store(read_only=True)
+    try:
+        spec = period or workspace.config.report.period
+        yield workspace, store, resolve_period(store, workspace.config.client.timezone, spec)
+    finally:
+        store.close()
+
+
+def _run(app: App, period: str | None, names: list[str] | None, **options: Any) -> Any:
+    from smmcore.audience import run_segmenters
+
+    with _session(app, period) as (workspace, store, resolved):
+        return run_segmenters(
+            workspace, app.host, store, resolved, names=names, options=options, strict=bool(names)
+        )
+
+
+def _member_rows(segment: Segment) -> list[dict[str, Any]]:
+    return [
+        {
+            "segment": segment.name,
+            "network": m.network,
+            "member": m.member,
+            "reason": m.reason,
+            **{f"score_{k}": v for k, v in m.scores.items()},
+        }
+        for m in segment.members
+    ]
+
+
+def _write_csv(rows: list[dict[str, Any]], stream: Any) -> None:
+    fields: list[str] = []
+    for row in rows:
+        fields.extend(k for k in row if k not in fields)
+    writer = csv.DictWriter(stream, fieldnames=fields or ["segment"])
+    writer.writeheader()
+    writer.writerows(rows)
+
+
+def _export(rows: list[dict[str, Any]], path: str | None) -> None:
+    if not path:
+        return
+    with Path(path).open("w", newline="", encoding="utf-8") as handle:
+        _write_csv(rows, handle)
+    click.echo(f"Exported {len(rows)} contacts to {path}", err=True)
+
+
+def _problems(result: SegmentationResult) -> None:
+    for problem in result.problems:
+        click.echo(f"Warning: {problem}", err=True)
+
+
+def _print_segments(result: SegmentationResult, fmt: str) -> None:
+    if fmt == "json":
+        data = {
+            "period": str(result.period),
+            "segments": [
+                {
+                    "name": s.name,
+                    "segmenter": s.segmenter,
+                    "description": s.description,
+                    "method": s.method,
+                    "size": s.size,
+                }
+                for s in result.segments
+            ],
+            "problems": result.problems,
+        }
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    if fmt == "csv":
+        buffer = io.StringIO()
+        _write_csv(
+            [
+                {"segment": s.name, "size": s.size, "description": s.description}
+                for s in result.segments
+            ],
+            buffer,
+        )
+        click.echo(buffer.getvalue(), nl=False)
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"Audience segments, {result.period}")
+    table.add_column("segment")
+    table.add_column("size", justify="right")
+    table.add_column("description")
+    for s in result.segments:
+        table.add_row(s.name, f"{s.size:,}", s.description)
+    Console().print(table)
+
+
+def _print_members(segment: Segment, fmt: str, limit: int | None = None) -> None:
+    rows = _member_rows(segment)[:limit] if limit else _member_rows(segment)
+    if fmt == "json":
+        click.echo(
+            json.dumps(
+                {**segment.model_dump(exclude={"members"}), "size": segment.size, "members": rows},
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
+        return
+    if fmt == "csv":
+        buffer = io.StringIO()
+        _write_csv(rows, buffer)
+        click.echo(buffer.getvalue(), nl=False)
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"{segment.name}: {segment.size:,} members", caption=segment.method)
+    table.add_column("#", justify="right")
+    table.add_column("member")
+    table.add_column("network")
+    table.add_column("why")
+    for index, row in enumerate(rows, start=1):
+        table.add_row(str(index), row["member"], row["network"], row["reason"])
+    console = Console()
+    console.print(segment.description)
+    console.print(table)
+
+
+@click.group()
+def audience() -> None:
+    """Segments, influencers, communities and the renewal of the network."""
+
+
+@audience.command("segments")
+@click.option("--segmenter", "segmenters", multiple=True, help="Only this segmenter (repeatable).")
+@period_option
+@format_option
+@pass_app
+def segments_cmd(app: App, segmenters: tuple[str, ...], period: str | None, fmt: str) -> None:
+    """List the segments of the client's audience with their sizes."""
+    result = _run(app, period, list(segmenters) or None)
+    _problems(result)
+    _print_segments(result, fmt)
+
+
+@audience.command("show")
+@click.argument("segment")
+@period_option
+@format_option
+@click.option("--limit", type=int, default=None, help="Show at most this many members.")
+@click.option(
+    "--export", "export", type=click.Path(dir_okay=False), help="Write a CSV contact list."
+)
+@pass_app
+def show_cmd(
+    app: App, segment: str, period: str | None, fmt: str, limit: int | None, export: str | None
+) -> None:
+    """Show one segment's members and why each is there (SEGMENT like tiers:advocate)."""
+    segmenter = segment.split(":", 1)[0]
+    result = _run(app, period, [segmenter])
+    found = result.find(segment)
+    _print_members(found, fmt, limit)
+    _export(_member_rows(found), export)
+
+
+@audience.command("influencers")
+@click.option("--top", type=int, default=25, show_default=True, help="How many to list.")
+@period_option
+@format_option
+@click.option(
+    "--export", "export", type=click.Path(dir_okay=False), help="Write a CSV contact list."
+)
+@pass_app
+def influencers_cmd(app: App, top: int, period: str | None, fmt: str, export: str | None) -> None:
+    """The most influential members: reach, engagement and k-core, explained."""
+    result = _run(app, period, ["influencers"], top=top)
+    found = result.find("influencers:top")
+    _print_members(found, fmt)
+    _export(_member_rows(found), export)
+
+
+@audience.command("communities")
+@period_option
+@format_option
+@click.option(
+    "--export", "export", type=click.Path(dir_okay=False), help="Write a CSV contact list."
+)
+@pass_app
+def communities_cmd(app: App, period: str | None, fmt: str, export: str | None) -> None:
+    """Communities in the interaction graph, with size, top members and dominant terms."""
+    result = _run(app, period, ["communities"])
+    _print_segments(result, fmt)
+    _export([row for s in result.segments for row in _member_rows(s)], export)
