@@ -2,4 +2,21 @@
 
 from __future__ import annotations
 
-from smmcore import hookimpl  # noqa: F401
+from typing import Any
+
+from smmcore import SourceSpec, hookimpl
+
+
+@hookimpl
+def smm_register_sources(register: Any) -> None:
+    register(
+        SourceSpec(
+            name="mastodon",
+            description="Mastodon accounts on any instance: profile, posts, followers, "
+            "favourites and boosts of recent posts.",
+            impl="smm_mastodon.source:MastodonSource",
+            settings="smm_mastodon.source:MastodonSettings",
+            capabilities=("profile", "posts", "metrics", "audience", "interactions"),
+            networks=("mastodon",),
+        )
+    )
