@@ -115,3 +115,21 @@ def test_unknown_segment_is_a_clear_error(workspace: Path, capsys) -> None:
     code, _, err = run(workspace, ["audience", "show", "tiers:nobody"], capsys)
     assert code == 1
     assert "no segment named 'tiers:nobody'" in err and "tiers:advocate" in err
+
+
+def test_renewal_by_month(workspace: Path, capsys) -> None:
+    code, out, err = run(
+        workspace, ["audience", "renewal", "--months", "2", "--format", "json"], capsys
+    )
+    assert code == 0, err
+    rows = json.loads(out)
+    assert [r["month"] for r in rows] == ["2026-09", "2026-10"]
+    assert rows[0]["engaged"] == 0 and rows[0]["renewal_rate"] is None
+    assert rows[1] == {
+        "month": "2026-10",
+        "engaged": 2,
+        "new": 2,
+        "returning": 0,
+        "first_time": 2,
+        "renewal_rate": 100.0,
+    }

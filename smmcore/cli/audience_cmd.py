@@ -224,3 +224,56 @@ def communities_cmd(app: App, period: str | None, fmt: str, export: str | None) 
     result = _run(app, period, ["communities"])
     _print_segments(result, fmt)
     _export([row for s in result.segments for row in _member_rows(s)], export)
+
+
+@audience.command("renewal")
+@click.option("--months", type=int, default=12, show_default=True, help="How many months.")
+@format_option
+@pass_app
+def renewal_cmd(app: App, months: int, fmt: str) -> None:
+    """Month by month: engaged accounts, new ones, returning ones and the renewal rate."""
+    from smmcore.audience import latest_activity_day
+    from smmcore.periods import today_in
+
+    workspace = app.workspace()
+    timezone = workspace.config.client.timezone
+    store = workspace.open_store(read_only=True)
+    try:
+        try:
+            from smm_segments.renewal import monthly_renewal
+        except ImportError as exc:
+            raise click.ClickException(
+                "the renewal table needs the smm-segments plugin: smm plugins install smm-segments"
+            ) from exc
+        last = latest_activity_day(store, timezone) or today_in(timezone)
+        rows = monthly_renewal(store.con, timezone, last, months)
+    finally:
+        store.close()
+    if fmt == "json":
+        click.echo(json.dumps(rows, indent=2))
+        return
+    if fmt == "csv":
+        buffer = io.StringIO()
+        _write_csv(rows, buffer)
+        click.echo(buffer.getvalue(), nl=False)
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(
+        title="Network renewal by month",
+        caption="renewal rate = engaged this month and not the month before / engaged x 100",
+    )
+    for column in ("month", "engaged", "new", "returning", "first time", "renewal rate"):
+        table.add_column(column, justify="left" if column == "month" else "right")
+    for r in rows:
+        rate = "n/a" if r["renewal_rate"] is None else f"{r['renewal_rate']:.1f}%"
+        table.add_row(
+            r["month"],
+            str(r["engaged"]),
+            str(r["new"]),
+            str(r["returning"]),
+            str(r["first_time"]),
+            rate,
+        )
+    Console().print(table)
