@@ -2,4 +2,21 @@
 
 from __future__ import annotations
 
-from smmcore import hookimpl  # noqa: F401
+from collections.abc import Callable
+
+from smmcore import KeywordToolSpec, hookimpl
+
+
+@hookimpl
+def smm_register_keyword_tools(register: Callable[[KeywordToolSpec], None]) -> None:
+    """Register Google Trends (through pytrends) as the ``trends`` keyword tool."""
+    register(
+        KeywordToolSpec(
+            name="trends",
+            description="Google Trends: relative interest over time and by region, "
+            "related queries (top and rising).",
+            impl="smm_trends.tool:TrendsTool",
+            settings="smm_trends.settings:TrendsSettings",
+            capabilities=("interest", "regions", "related"),
+        )
+    )
