@@ -216,3 +216,37 @@ def uninstall(packages: tuple[str, ...], yes: bool) -> None:
     if yes and _installer()[-1] == "pip" and _installer()[0] == sys.executable:
         args.insert(1, "-y")
     _run_installer(args)
+
+
+@plugins.command("new")
+@click.argument("name")
+@click.option(
+    "--dir",
+    "directory",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="Folder to create the package folder smm-NAME in.",
+)
+@click.option("--description", help="One-line description of the plugin.")
+@click.option("--author", help="Author name for pyproject.toml.")
+@click.option("--distribution", help="Distribution name [default: smm-NAME].")
+def new_plugin(
+    name: str,
+    directory: Path,
+    description: str | None,
+    author: str | None,
+    distribution: str | None,
+) -> None:
+    """Create a ready-to-test plugin package smm-NAME from the template."""
+    from smmcore.authorkit import create_plugin
+
+    target = create_plugin(
+        name, directory, description=description, author=author, distribution=distribution
+    )
+    click.echo(f"Created {target}")
+    click.echo("Next steps:")
+    click.echo(f"  cd {target}")
+    click.echo("  uv venv && uv pip install -e . pytest && uv run pytest")
+    click.echo("  smm plugins install -e .        # use it from smm")
+    click.echo("  uv build && uv publish           # publish it on PyPI")

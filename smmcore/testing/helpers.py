@@ -1,0 +1,76 @@
+"""Plain helpers behind the fixtures: a fresh plugin host, a temporary workspace and store.
+
+Usable without pytest fixtures too (in a script, or in a fixture of your own).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+MINIMAL_SMM_TOML = """\
+# A minimal workspace for tests (written by smmcore.testing).
+[client]
+name = "Test Client"
+segment = "testing"
+language = "en"
+timezone = "UTC"
+"""
+"""The ``smm.toml`` of :func:`make_workspace` when no text is given: only the required
+``[client]`` table."""
+
+PluginArg = ModuleType | tuple[str, Any]
+
+
+def _plugin_pairs(plugins: Iterable[PluginArg]) -> list[tuple[str, Any]]:
+    pairs: list[tuple[str, Any]] = []
+    for item in plugins:
+        if isinstance(item, tuple):
+            name, obj = item
+            pairs.append((str(name), obj))
+        else:
+            pairs.append((getattr(item, "__name__", type(item).__name__), item))
+    return pairs
+
+
+def make_host(
+    *plugins: PluginArg, strict: bool = True, env: Mapping[str, str] | None = None
+) -> Any:
+    """A fresh :class:`~smmcore.plugins.PluginHost` holding only ``plugins``.
+
+    :param plugins: plugin modules (or any object with ``@hookimpl`` functions), or
+        ``(name, module)`` pairs to give each the name its entry point would have.
+    :param strict: raise :class:`~smmcore.errors.PluginError` on the first plugin problem
+        (what a plugin author wants); pass ``False`` to collect problems in ``host.problems()``.
+    :param env: the ``SMM_*_PLUGINS`` variables to honour; by default none, so the developer's
+        own environment cannot change a test.
+    """
+    from smmcore.plugins import PluginHost
+
+    return PluginHost(
+        plugins=_plugin_pairs(plugins), discover=False, strict=strict, env=dict(env or {})
+    )
+
+
+def write_workspace(folder: Path, toml_text: str | None = None) -> Path:
+    """Create ``folder`` with an ``smm.toml`` (``MINIMAL_SMM_TOML`` by default); return it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "smm.toml").write_text(toml_text or MINIMAL_SMM_TOML, encoding="utf-8")
+    return folder
+
+
+def make_workspace(folder: Path, toml_text: str | None = None) -> Any:
+    """Write a workspace into ``folder`` and load it with
+    :func:`smmcore.workspace.load_workspace` (which validates ``smm.toml``)."""
+    from smmcore.workspace import load_workspace
+
+    return load_workspace(write_workspace(folder, toml_text))
+
+
+def open_store(path: Path) -> Any:
+    """Open (creating it) a history store at ``path``: :meth:`smmcore.store.Store.open`."""
+    from smmcore.store import Store
+
+    return Store.open(path, read_only=False)
