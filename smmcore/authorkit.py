@@ -100,7 +100,7 @@ def render_plugin(
     names: PluginNames, *, description: str | None = None, author: str | None = None
 ) -> dict[str, str]:
     """Render every template file: relative path in the new package -> text."""
-    major, minor, *_ = (__version__.split(".") + ["0", "0"])[:3]
+    major, minor, *_ = [*__version__.split("."), "0", "0"][:3]
     variables = {
         "name": names.name,
         "distribution": names.distribution,
