@@ -1,0 +1,165 @@
+"""The ``terminal`` format: rich tables (plain text when written to a file)."""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from smm_reports import fmt
+from smmcore.contracts import Reporter
+from smmcore.i18n import t, weekdays
+from smmcore.report_model import KPIRow, Report
+
+_TREND_STYLE = {"good": "green", "bad": "red", "flat": ""}
+
+
+def _value_rows(report: Report) -> list[KPIRow]:
+    return [row for row in report.kpis if row.section is None]
+
+
+class TerminalReporter(Reporter):
+    """Header, KPI table with changes, per-channel values, benchmark, best time, top posts,
+    formulas and notes. Text from social networks goes in as plain :class:`rich.text.Text`,
+    never as markup."""
+
+    def render(self, report: Report, out: TextIO) -> None:
+        from rich.console import Console
+        from rich.panel import Panel
+        from rich.table import Table
+        from rich.text import Text
+
+        lang = report.language
+        is_tty = bool(getattr(out, "isatty", lambda: False)())
+        console = Console(file=out, width=None if is_tty else 110, highlight=False, soft_wrap=False)
+
+        head = Text()
+        head.append(f"{t('report_title', lang)}: ", style="bold")
+        head.append(report.client.name, style="bold cyan")
+        head.append(f"\n{t('period', lang)}: {fmt.period_text(report)}")
+        if not report.period.complete:
+            head.append(f" ({t('incomplete', lang)})", style="yellow")
+        head.append(
+            f"\n{t('comparison', lang)}: {fmt.period_text(report, 'comparison')} "
+            f"({fmt.compare_text(report)})"
+        )
+        head.append(f"\n{t('timezone', lang)}: {report.timezone}")
+        console.print(Panel(head, expand=False))
+
+        rows = _value_rows(report)
+        table = Table(title=t("kpis", lang), title_justify="left", show_lines=False)
+        table.add_column(t("kpi", lang))
+        for key in ("value", "previous", "change", "change_pct"):
+            table.add_column(t(key, lang), justify="right")
+        for row in rows:
+            sv = row.client
+            if row.status == "error":
+                table.add_row(Text(row.label), Text(t("error", lang), style="red"), "", "", "")
+                continue
+            if sv is None:
+                table.add_row(Text(row.label), t("no_data", lang), "", "", "")
+                continue
+            style = _TREND_STYLE[fmt.trend(row, sv)]
+            table.add_row(
+                Text(row.label),
+                fmt.with_unit(sv.value, row.unit, lang),
+                fmt.with_unit(sv.previous, row.unit, lang),
+                Text(fmt.signed(sv.change, row.unit, lang), style=style),
+                Text(fmt.pct(sv.change_pct, lang), style=style),
+            )
+        console.print(table)
+
+        channel_ids = [c.id for c in report.channels if c.is_client]
+        if channel_ids and any(row.channels for row in rows):
+            per = Table(title=t("per_channel", lang), title_justify="left")
+            per.add_column(t("kpi", lang))
+            labels = {c.id: c.label for c in report.channels}
+            for cid in channel_ids:
+                per.add_column(Text(labels.get(cid, cid)), justify="right")
+            for row in rows:
+                by_id = {sv.scope_id: sv for sv in row.channels}
+                if not by_id:
+                    continue
+                cells = []
+                for cid in channel_ids:
+                    sv = by_id.get(cid)
+                    cells.append(fmt.with_unit(sv.value if sv else None, row.unit, lang))
+                per.add_row(Text(row.label), *cells)
+            console.print(per)
+
+        if report.benchmark.owners:
+            bench = Table(title=t("benchmark", lang), title_justify="left")
+            bench.add_column(t("kpi", lang))
+            for owner in report.benchmark.owners:
+                bench.add_column(
+                    Text(owner.owner, style="bold cyan" if owner.is_client else ""),
+                    justify="right",
+                )
+            sov = [o.share_of_voice for o in report.benchmark.owners]
+            if any(v is not None for v in sov):
+                bench.add_row(
+                    t("share_of_voice", lang), *[fmt.with_unit(v, "%", lang) for v in sov]
+                )
+            units = {row.name: (row.label, row.unit) for row in report.kpis}
+            for name in report.benchmark.kpis:
+                label, unit = units.get(name, (name, ""))
+                bench.add_row(
+                    Text(label),
+                    *[
+                        fmt.with_unit(o.values.get(name), unit, lang)
+                        for o in report.benchmark.owners
+                    ],
+                )
+            console.print(bench)
+
+        heat = report.series.best_time
+        if heat is not None and heat.best:
+            names = weekdays(lang)
+            slots = ", ".join(f"{names[d]} {h:02d}:00" for d, h in heat.best[:5])
+            console.print(Text.assemble((f"{t('best_slots', lang)}: ", "bold"), slots))
+
+        if report.top_posts:
+            top = Table(title=t("top_posts", lang), title_justify="left")
+            top.add_column(t("published", lang))
+            top.add_column(t("channel", lang))
+            top.add_column(t("post", lang), max_width=48, overflow="ellipsis", no_wrap=True)
+            top.add_column(t("engagements", lang), justify="right")
+            top.add_column(t("engagement_rate", lang), justify="right")
+            for post in report.top_posts:
+                top.add_row(
+                    fmt.moment(post.created_at, report.timezone, lang),
+                    Text(f"{post.network}:{post.account}"),
+                    Text(fmt.short(post.text, 60)),
+                    fmt.number(post.engagements, lang),
+                    fmt.with_unit(post.engagement_rate, "%", lang),
+                )
+            console.print(top)
+
+        if report.segments:
+            seg = Table(title=t("segments", lang), title_justify="left")
+            seg.add_column(t("segment", lang))
+            seg.add_column(t("size", lang), justify="right")
+            seg.add_column(t("method", lang))
+            for s in report.segments:
+                seg.add_row(Text(s.name), str(s.size), Text(s.method))
+            console.print(seg)
+
+        for kw in report.keywords:
+            line = Text.assemble((f"{t('term', lang)}: ", "bold"), kw.term, f" ({kw.tool})")
+            if kw.rising:
+                line.append(f"  {t('rising', lang)}: " + ", ".join(r.query for r in kw.rising[:5]))
+            if kw.suggestions:
+                line.append(f"  {t('suggestions', lang)}: " + ", ".join(kw.suggestions[:5]))
+            console.print(line)
+
+        formulas = Table(title=t("formula", lang), title_justify="left", show_header=True)
+        formulas.add_column(t("kpi", lang))
+        formulas.add_column(t("formula", lang))
+        formulas.add_column(t("aggregation", lang))
+        for row in report.kpis:
+            formulas.add_row(Text(row.label), Text(row.formula), Text(row.aggregation))
+        console.print(formulas)
+
+        if report.notes:
+            console.print(Text(t("notes", lang), style="bold"))
+            for note in report.notes:
+                style = {"warning": "yellow", "error": "red"}.get(note.level, "")
+                console.print(Text(f"- {note.text}", style=style))

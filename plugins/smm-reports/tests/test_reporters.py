@@ -1,0 +1,132 @@
+"""Every format renders the same model; network text is always escaped."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+
+import pytest
+from smm_reports.sample import HOSTILE_TEXT, sample_report
+
+from smmcore.report_model import Report
+
+
+def render(name: str, report: Report) -> str:
+    import smm_reports.plugin
+
+    from smmcore.plugins import PluginHost
+
+    host = PluginHost([("reports", smm_reports.plugin)], discover=False)
+    impl = host.reporters()[name].load()
+    out = io.StringIO()
+    impl(name=name).render(report, out)
+    return out.getvalue()
+
+
+def test_registrations() -> None:
+    import smm_reports.plugin
+
+    from smmcore.plugins import PluginHost
+
+    host = PluginHost([("reports", smm_reports.plugin)], discover=False)
+    specs = host.reporters()
+    assert sorted(specs) == ["csv", "html", "json", "markdown", "terminal"]
+    assert specs["html"].extension == ".html" and specs["html"].media_type == "text/html"
+    assert not host.problems()
+
+
+def test_html_escapes_network_text() -> None:
+    html = render("html", sample_report())
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &#34;q&#34; &amp; x" in html
+    assert HOSTILE_TEXT not in html
+    assert "<script" not in html.lower()
+    # a competitor name with markup is escaped inside the SVG too
+    assert "Pane &lt;b&gt;Bianchi&lt;/b&gt;" in html and "<b>Bianchi" not in html
+    # a javascript: link from a network is dropped, an https one is kept
+    assert "javascript:" not in html
+    assert 'href="https://example.com/p/2"' in html
+
+
+def test_html_is_self_contained_with_svg_charts() -> None:
+    html = render("html", sample_report())
+    assert html.startswith("<!DOCTYPE html>")
+    assert html.count("<svg") >= 4  # followers, engagement, heatmap, benchmark bars
+    for chart in ("line-chart", "heatmap", "bars"):
+        assert f'class="chart {chart}"' in html
+    # nothing is fetched: no external src/href other than the post links, no @import
+    assert not re.search(r'\s(src|href)="(?!https://example\.com/p/2")', html)
+    assert "@import" not in html and "<link" not in html
+    # the heatmap outlines the best slot (Tuesday 18:00)
+    assert "Best slots: Tue 18:00, Thu 12:00</p>" in html
+
+
+def test_html_italian_labels() -> None:
+    html = render("html", sample_report("it"))
+    assert '<html lang="it">' in html
+    assert "Orario migliore per pubblicare" in html and "Fasce migliori: Mar 18:00" in html
+    assert "3,25%" in html  # Italian decimal comma
+
+
+def test_json_is_the_model() -> None:
+    report = sample_report()
+    text = render("json", report)
+    assert Report.model_validate_json(text) == report
+    assert json.loads(text)["schema_version"] == 1
+
+
+def test_csv_is_the_kpi_table() -> None:
+    rows = list(csv.DictReader(io.StringIO(render("csv", sample_report()))))
+    client = [r for r in rows if r["kpi"] == "follower_growth" and r["scope"] == "client"]
+    assert client == [
+        {
+            "kpi": "follower_growth",
+            "label": "Follower growth",
+            "unit": "count",
+            "direction": "higher_is_better",
+            "aggregation": "sum over channels",
+            "formula": "followers at end - followers at start",
+            "scope": "client",
+            "scope_id": "Forno Rossi",
+            "scope_label": "Forno Rossi",
+            "period_start": "2026-03-01",
+            "period_end": "2026-03-31",
+            "value": "180",
+            "previous": "120",
+            "change": "60",
+            "change_pct": "50",
+            "status": "ok",
+        }
+    ]
+    unknown = next(r for r in rows if r["kpi"] == "engagement_rate_views")
+    assert unknown["value"] == "" and unknown["status"] == "no_data"  # unknown is empty, not 0
+    assert [r["scope_id"] for r in rows if r["kpi"] == "follower_growth"] == [
+        "Forno Rossi",
+        "instagram:forno",
+        "mastodon:forno@example.social",
+    ]
+
+
+def test_markdown_neutralises_html_and_tables() -> None:
+    md = render("markdown", sample_report())
+    assert "&lt;script&gt;alert\\(1\\)" not in md  # parentheses are harmless in Markdown
+    assert '&lt;script&gt;alert(1)&lt;/script&gt; "q" &amp; x' in md
+    assert "<script>" not in md
+    assert "| Engagement rate by followers | 3.25% | 4% | -0.75 pp | -18.8% |" in md
+
+
+def test_terminal_prints_network_text_literally() -> None:
+    report = sample_report()
+    report.top_posts[1].text = "[bold red]not markup[/bold red]"
+    text = render("terminal", report)
+    assert "[bold red]not markup" in text
+    assert "Forno Rossi" in text and "+50.0%" in text
+    assert "Best slots: Tue 18:00, Thu 12:00" in text
+
+
+@pytest.mark.parametrize("name", ["terminal", "markdown", "json", "csv", "html"])
+def test_minimal_report_renders(name: str) -> None:
+    from smmcore.testing.reports import minimal_report
+
+    assert render(name, minimal_report())

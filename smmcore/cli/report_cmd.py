@@ -1,0 +1,147 @@
+"""``smm report``: compute the KPIs for a period and render the report in one or more formats.
+
+Where the output goes:
+
+* no ``--format``: the formats of ``[report] formats`` in smm.toml (default ``terminal`` and
+  ``html``);
+* ``terminal`` prints to the screen;
+* every other format is written to ``report.<ext>`` in the workspace folder (the path is
+  printed), unless ``-o`` says otherwise;
+* ``-o FILE`` with one format writes that format to FILE (``-o -`` prints it);
+  ``-o DIR`` with several formats writes ``DIR/report.<ext>`` for each.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from smmcore.cli.app import App, pass_app
+from smmcore.errors import SmmError
+
+
+def load_reporter(host: Any, name: str) -> tuple[Any, Any]:
+    """``(spec, reporter instance)`` for format ``name``, or an error listing the formats."""
+    reporters = host.reporters()
+    spec = reporters.get(name)
+    if spec is None:
+        available = ", ".join(sorted(reporters)) or "none (install smm-reports)"
+        raise SmmError(
+            f"unknown report format {name!r}; available formats: {available}",
+            hint="pass one of them to --format, or install a plugin that provides it",
+        )
+    try:
+        impl = spec.load()
+    except Exception as exc:
+        raise SmmError(
+            f"report format {name!r} cannot be loaded: {exc}",
+            hint=f"reinstall its plugin ({spec.plugin})",
+        ) from exc
+    return spec, impl(name=name) if isinstance(impl, type) else impl
+
+
+def write_report(report: Any, host: Any, name: str, target: Path | None) -> Path | None:
+    """Render ``report`` as ``name`` to ``target`` (``None``: standard output).
+
+    Returns the file written, or ``None`` for standard output.
+    """
+    _spec, reporter = load_reporter(host, name)
+    if target is None:
+        reporter.render(report, sys.stdout)
+        sys.stdout.flush()
+        return None
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(target.name + ".tmp")
+    with tmp.open("w", encoding="utf-8", newline="") as out:
+        reporter.render(report, out)
+    tmp.replace(target)
+    return target
+
+
+def plan_outputs(
+    host: Any, formats: list[str], output: str | None, workspace_dir: Path
+) -> list[tuple[str, Path | None]]:
+    """``(format, file or None for stdout)`` for each requested format (see module doc)."""
+    specs = {}
+    for name in formats:
+        spec, _ = load_reporter(host, name)
+        specs[name] = spec
+    plan: list[tuple[str, Path | None]] = []
+    if output == "-":
+        return [(name, None) for name in formats]
+    if output is not None and len(formats) == 1:
+        return [(formats[0], Path(output))]
+    folder = Path(output) if output is not None else workspace_dir
+    if output is not None and folder.exists() and not folder.is_dir():
+        raise SmmError(
+            f"-o {output}: with several formats, -o must be a folder",
+            hint="pass one --format with -o FILE, or -o FOLDER for several",
+        )
+    for name in formats:
+        if name == "terminal" and output is None:
+            plan.append((name, None))
+        else:
+            ext = specs[name].extension or ".txt"
+            plan.append((name, folder / f"report{ext}"))
+    return plan
+
+
+@click.command("report")
+@click.option(
+    "--period",
+    "period",
+    metavar="SPEC",
+    help="30d, 90d, 12w, YYYY-MM, YYYY or FROM..TO [default: [report] period, else 30d]. "
+    "Relative periods end on the day of the latest data.",
+)
+@click.option(
+    "--compare",
+    type=click.Choice(["previous", "year"], case_sensitive=False),
+    help="Compare with the previous period or the same period a year earlier "
+    "[default: [report] compare, else previous].",
+)
+@click.option(
+    "--format",
+    "-f",
+    "formats",
+    multiple=True,
+    metavar="NAME",
+    help="Report format, repeatable: terminal, markdown, json, csv, html or a plugin's "
+    "[default: [report] formats, else terminal and html].",
+)
+@click.option(
+    "-o",
+    "--output",
+    metavar="PATH",
+    help="Output file for one format ('-' for standard output), or folder for several "
+    "[default: terminal on screen, files as report.<ext> in the workspace].",
+)
+@click.option("--language", metavar="LANG", help="Label language (en, it) for this report.")
+@pass_app
+def report(
+    app: App,
+    period: str | None,
+    compare: str | None,
+    formats: tuple[str, ...],
+    output: str | None,
+    language: str | None,
+) -> None:
+    """Compute the KPIs for a period and render the report.
+
+    Without --format it prints the terminal report and writes report.html in the workspace
+    folder; every other file format goes to report.<ext> there too, unless -o is given.
+    """
+    from smmcore.report import build_report
+
+    ws = app.workspace()
+    host = app.host
+    chosen = list(formats) or list(ws.config.report.formats) or ["terminal", "html"]
+    plan = plan_outputs(host, chosen, output, ws.dir)
+    rep = build_report(ws, host, period, compare, language=language)
+    for name, target in plan:
+        written = write_report(rep, host, name, target)
+        if written is not None:
+            click.echo(f"Wrote {name} report to {written}", err=True)

@@ -1,0 +1,710 @@
+"""The report builder: store + KPI plugins -> one :class:`~smmcore.report_model.Report`.
+
+Every selected KPI (``[report] kpis`` in ``smm.toml``, default: every registered one plus the
+declarative ones) is computed through its registration with a
+:class:`~smmcore.contracts.KPIContext`; a KPI that fails becomes a row with ``status="error"``
+and a note, never a crash. Chart series come straight from SQL on the store.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from smmcore.contracts import ChannelRef, KPIContext, Period
+from smmcore.i18n import kpi_label, language_of, note_text
+from smmcore.models import KPIValue
+from smmcore.periods import resolve_periods, today_in
+from smmcore.report_model import (
+    Benchmark,
+    BenchmarkOwner,
+    ChannelInfo,
+    ChartSeries,
+    ClientInfo,
+    Heatmap,
+    HistoryInfo,
+    KeywordSection,
+    KPIRow,
+    Note,
+    PeriodInfo,
+    RelatedQuery,
+    Report,
+    ScopeValue,
+    Series,
+    SeriesPoint,
+    TopPost,
+)
+
+SECTION_KPIS = {"best_time_to_post": "best_time", "top_posts": "top_posts"}
+"""KPIs whose result is a chart or a list rather than a number."""
+
+BEST_TIME_WEEKS = 16
+"""Weeks of posts the best time to post needs (Sprout Social's window)."""
+MEANINGFUL_MONTHS = 3
+"""Full months of history before month-over-month trends mean something."""
+CHART_MIN_DAYS = 84
+"""Time-series charts cover at least this many days (12 weeks) ending with the period."""
+TOP_POSTS = 10
+
+ENGAGEMENTS_SQL = (
+    "CASE WHEN likes IS NULL AND reposts IS NULL AND replies IS NULL AND quotes IS NULL "
+    "THEN NULL ELSE COALESCE(likes, 0) + COALESCE(reposts, 0) + COALESCE(replies, 0) "
+    "+ COALESCE(quotes, 0) END"
+)
+"""Engagements of a post: likes + reposts + replies + quotes (the KPIs' definition)."""
+
+
+def _bounds(start: date, end: date, tz: str) -> tuple[datetime, datetime]:
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo(tz)
+    lo = datetime(start.year, start.month, start.day, tzinfo=zone)
+    after = end + timedelta(days=1)
+    return lo, datetime(after.year, after.month, after.day, tzinfo=zone)
+
+
+def _period_info(p: Period, last: date | None = None) -> PeriodInfo:
+    return PeriodInfo(start=p.start, end=p.end, days=p.days, complete=last is None or p.end <= last)
+
+
+def _direction(spec: Any) -> str:
+    hib = getattr(spec, "higher_is_better", True)
+    return "neutral" if hib is None else ("higher_is_better" if hib else "lower_is_better")
+
+
+def _full_months(first: date, last: date) -> int:
+    """Calendar months entirely inside ``first``..``last``."""
+    y, m = first.year, first.month
+    if first.day != 1:
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    count = 0
+    while True:
+        ny, nm = (y + 1, 1) if m == 12 else (y, m + 1)
+        if date(ny, nm, 1) - timedelta(days=1) > last:
+            return count
+        count += 1
+        y, m = ny, nm
+
+
+# --------------------------------------------------------------------------- SQL parts
+
+
+def _history(con: Any, tz: str) -> tuple[HistoryInfo, date | None]:
+    """History of the client's channels, and the first day of their posts."""
+    row = con.execute(
+        """
+        WITH wc AS (SELECT network, account FROM workspace_channels WHERE is_client),
+        s AS (SELECT min(captured_at) AS lo, max(captured_at) AS hi FROM account_snapshots
+              JOIN wc USING (network, account)),
+        p AS (SELECT min(created_at) AS lo, max(created_at) AS hi, count(*) AS n FROM posts
+              JOIN wc USING (network, account) WHERE kind <> 'repost')
+        SELECT CAST(timezone($tz, least(s.lo, p.lo)) AS DATE),
+               CAST(timezone($tz, greatest(s.hi, p.hi)) AS DATE),
+               CAST(timezone($tz, p.lo) AS DATE), p.n
+        FROM s, p
+        """,
+        {"tz": tz},
+    ).fetchone()
+    first, last, posts_first, posts = row if row else (None, None, None, 0)
+    if first is None or last is None:
+        return HistoryInfo(posts=int(posts or 0)), posts_first
+    days = (last - first).days + 1
+    return (
+        HistoryInfo(
+            first=first,
+            last=last,
+            days=days,
+            weeks=days // 7,
+            full_months=_full_months(first, last),
+            posts=int(posts or 0),
+        ),
+        posts_first,
+    )
+
+
+def _latest_day(con: Any, tz: str) -> date | None:
+    """The day of the latest data of any workspace channel (the anchor of ``30d``)."""
+    row = con.execute(
+        """
+        SELECT CAST(timezone($tz, greatest(
+            (SELECT max(captured_at) FROM account_snapshots JOIN workspace_channels
+                USING (network, account)),
+            (SELECT max(created_at) FROM posts JOIN workspace_channels USING (network, account))
+        )) AS DATE)
+        """,
+        {"tz": tz},
+    ).fetchone()
+    return row[0] if row else None
+
+
+def _has_data(con: Any, start: datetime, end: datetime) -> bool:
+    row = con.execute(
+        """
+        SELECT (SELECT count(*) FROM account_snapshots JOIN workspace_channels wc
+                  USING (network, account) WHERE wc.is_client AND captured_at >= $s
+                  AND captured_at < $e)
+             + (SELECT count(*) FROM posts JOIN workspace_channels wc USING (network, account)
+                  WHERE wc.is_client AND created_at >= $s AND created_at < $e)
+        """,
+        {"s": start, "e": end},
+    ).fetchone()
+    return bool(row and row[0])
+
+
+def _followers_series(
+    con: Any, tz: str, start: date, end: date, weekly: bool, infos: Mapping[str, ChannelInfo]
+) -> list[Series]:
+    lo, hi = _bounds(start, end, tz)
+    bucket = "date_trunc('week', day)" if weekly else "day"
+    rows = con.execute(
+        f"""
+        WITH d AS (
+            SELECT s.network, s.account, s.captured_at, s.followers,
+                   CAST(timezone($tz, s.captured_at) AS DATE) AS day
+            FROM account_snapshots s JOIN workspace_channels wc USING (network, account)
+            WHERE s.captured_at >= $lo AND s.captured_at < $hi AND s.followers IS NOT NULL)
+        SELECT network, account, CAST({bucket} AS DATE) AS b,
+               arg_max(followers, captured_at) AS followers
+        FROM d GROUP BY ALL ORDER BY network, account, b
+        """,
+        {"tz": tz, "lo": lo, "hi": hi},
+    ).fetchall()
+    found: dict[str, list[SeriesPoint]] = {}
+    for network, account, day, followers in rows:
+        found.setdefault(f"{network}:{account}", []).append(
+            SeriesPoint(date=day, value=float(followers))
+        )
+    return _series(found, infos)
+
+
+def _engagement_series(
+    con: Any, tz: str, start: date, end: date, infos: Mapping[str, ChannelInfo]
+) -> list[Series]:
+    lo, hi = _bounds(start, end, tz)
+    rows = con.execute(
+        f"""
+        WITH p AS (
+            SELECT p.network, p.account, p.post_id,
+                   CAST(date_trunc('week', CAST(timezone($tz, p.created_at) AS DATE)) AS DATE)
+                       AS wk
+            FROM posts p JOIN workspace_channels wc USING (network, account)
+            WHERE p.kind <> 'repost' AND p.created_at >= $lo AND p.created_at < $hi),
+        m AS (
+            SELECT p.network, p.account, p.post_id, p.wk,
+                   arg_max_null(m.likes, m.captured_at) AS likes,
+                   arg_max_null(m.reposts, m.captured_at) AS reposts,
+                   arg_max_null(m.replies, m.captured_at) AS replies,
+                   arg_max_null(m.quotes, m.captured_at) AS quotes
+            FROM p LEFT JOIN post_metrics m USING (network, account, post_id)
+            GROUP BY ALL)
+        SELECT network, account, wk, sum({ENGAGEMENTS_SQL}) AS engagements
+        FROM m GROUP BY ALL ORDER BY network, account, wk
+        """,
+        {"tz": tz, "lo": lo, "hi": hi},
+    ).fetchall()
+    weeks: list[date] = []
+    week = start - timedelta(days=start.weekday())
+    while week <= end:
+        weeks.append(week)
+        week += timedelta(days=7)
+    values: dict[str, dict[date, float | None]] = {}
+    for network, account, wk, engagements in rows:
+        values.setdefault(f"{network}:{account}", {})[wk] = (
+            None if engagements is None else float(engagements)
+        )
+    found = {
+        cid: [SeriesPoint(date=w, value=values.get(cid, {}).get(w, 0.0)) for w in weeks]
+        for cid in infos
+    }
+    return _series(found, infos)
+
+
+def _series(
+    found: Mapping[str, list[SeriesPoint]], infos: Mapping[str, ChannelInfo]
+) -> list[Series]:
+    out = []
+    for cid, info in infos.items():
+        if cid not in found:
+            continue
+        out.append(
+            Series(
+                key=cid,
+                label=info.label,
+                owner=info.owner,
+                is_client=info.is_client,
+                network=info.network,
+                channel=cid,
+                points=found[cid],
+            )
+        )
+    return out
+
+
+def _top_posts_sql(con: Any, tz: str, period: Period, limit: int = TOP_POSTS) -> list[TopPost]:
+    lo, hi = _bounds(period.start, period.end, tz)
+    cur = con.execute(
+        f"""
+        WITH p AS (
+            SELECT p.network, p.account, wc.owner, p.post_id, p.created_at, p.kind, p.text, p.url
+            FROM posts p JOIN workspace_channels wc USING (network, account)
+            WHERE wc.is_client AND p.kind <> 'repost'
+              AND p.created_at >= $lo AND p.created_at < $hi),
+        m AS (
+            SELECT p.*,
+                   arg_max_null(m.likes, m.captured_at) AS likes,
+                   arg_max_null(m.reposts, m.captured_at) AS reposts,
+                   arg_max_null(m.replies, m.captured_at) AS replies,
+                   arg_max_null(m.quotes, m.captured_at) AS quotes,
+                   arg_max_null(m.views, m.captured_at) AS views
+            FROM p LEFT JOIN post_metrics m USING (network, account, post_id)
+            GROUP BY ALL),
+        top AS (
+            SELECT *, {ENGAGEMENTS_SQL} AS engagements FROM m
+            WHERE likes IS NOT NULL OR reposts IS NOT NULL OR replies IS NOT NULL
+               OR quotes IS NOT NULL
+            ORDER BY engagements DESC, created_at DESC LIMIT {int(limit)}),
+        f AS (
+            SELECT s.network, s.account, s.captured_at, s.followers
+            FROM account_snapshots s JOIN (SELECT DISTINCT network, account FROM top) t
+              USING (network, account)
+            WHERE s.followers IS NOT NULL)
+        SELECT top.*, (SELECT arg_max(f.followers, f.captured_at) FROM f
+                       WHERE f.network = top.network AND f.account = top.account
+                         AND f.captured_at <= top.created_at + INTERVAL 1 DAY) AS followers
+        FROM top ORDER BY engagements DESC, created_at DESC
+        """,
+        {"lo": lo, "hi": hi},
+    )
+    names = [d[0] for d in cur.description]
+    out = []
+    for raw in cur.fetchall():
+        row = dict(zip(names, raw, strict=True))
+        followers = row.pop("followers")
+        eng = row["engagements"]
+        rate = eng / followers * 100.0 if eng is not None and followers else None
+        out.append(TopPost(**row, engagement_rate=rate))
+    return out
+
+
+def _best_time_sql(con: Any, tz: str, period: Period) -> Heatmap | None:
+    """Mean engagements per post by local weekday x hour, client posts of the 16 weeks
+    ending with the period."""
+    start = min(period.start, period.end - timedelta(weeks=BEST_TIME_WEEKS) + timedelta(days=1))
+    lo, hi = _bounds(start, period.end, tz)
+    rows = con.execute(
+        f"""
+        WITH p AS (
+            SELECT p.network, p.account, p.post_id, timezone($tz, p.created_at) AS ts
+            FROM posts p JOIN workspace_channels wc USING (network, account)
+            WHERE wc.is_client AND p.kind <> 'repost'
+              AND p.created_at >= $lo AND p.created_at < $hi),
+        m AS (
+            SELECT p.ts,
+                   arg_max_null(m.likes, m.captured_at) AS likes,
+                   arg_max_null(m.reposts, m.captured_at) AS reposts,
+                   arg_max_null(m.replies, m.captured_at) AS replies,
+                   arg_max_null(m.quotes, m.captured_at) AS quotes
+            FROM p JOIN post_metrics m USING (network, account, post_id)
+            GROUP BY p.network, p.account, p.post_id, p.ts)
+        SELECT isodow(ts) - 1 AS d, hour(ts) AS h, avg({ENGAGEMENTS_SQL}) AS v, count(*) AS n
+        FROM m GROUP BY ALL
+        """,
+        {"tz": tz, "lo": lo, "hi": hi},
+    ).fetchall()
+    if not rows:
+        return None
+    return _heatmap(
+        {(int(d), int(h)): (None if v is None else float(v), int(n)) for d, h, v, n in rows},
+        weeks=(period.end - start).days // 7 + 1,
+    )
+
+
+def _heatmap(
+    cells: Mapping[tuple[int, int], tuple[float | None, int]], weeks: int | None
+) -> Heatmap:
+    values: list[list[float | None]] = [[None] * 24 for _ in range(7)]
+    posts = [[0] * 24 for _ in range(7)]
+    for (d, h), (v, n) in cells.items():
+        if 0 <= d < 7 and 0 <= h < 24:
+            values[d][h] = v
+            posts[d][h] = n
+    ranked = sorted(
+        (
+            (v, d, h)
+            for (d, h), (v, _n) in cells.items()
+            if v is not None and 0 <= d < 7 and 0 <= h < 24
+        ),
+        key=lambda item: (-item[0], item[1], item[2]),
+    )
+    return Heatmap(
+        metric="engagements per post",
+        unit="engagements",
+        values=values,
+        posts=posts,
+        weeks=weeks,
+        best=[(d, h) for _v, d, h in ranked[:5]],
+    )
+
+
+def _heatmap_from_detail(detail: Mapping[str, Any], weeks: int | None) -> Heatmap | None:
+    """The best-time KPI's 7 x 24 grid, in whichever of the common shapes it came."""
+    grid = detail.get("grid") or detail.get("heatmap") or detail.get("values")
+    if not isinstance(grid, list) or len(grid) != 7:
+        return None
+    counts = detail.get("posts") or detail.get("counts")
+    cells: dict[tuple[int, int], tuple[float | None, int]] = {}
+    for d, row in enumerate(grid):
+        if not isinstance(row, list):
+            return None
+        for h, cell in enumerate(row[:24]):
+            if isinstance(cell, Mapping):
+                v, n = cell.get("value"), int(cell.get("posts") or cell.get("n") or 0)
+            else:
+                v = cell
+                n = 0
+                if isinstance(counts, list) and d < len(counts) and h < len(counts[d]):
+                    n = int(counts[d][h] or 0)
+            if v is not None:
+                cells[(d, h)] = (float(v), n)
+    heat = _heatmap(cells, weeks)
+    metric, unit = detail.get("metric"), detail.get("unit")
+    if isinstance(metric, str) and metric:
+        heat.metric = metric
+    if isinstance(unit, str) and unit:
+        heat.unit = unit
+    best = detail.get("best")
+    if isinstance(best, list) and all(isinstance(b, list | tuple) and len(b) == 2 for b in best):
+        heat.best = [(int(d), int(h)) for d, h in best]
+    return heat
+
+
+def _top_posts_from_detail(detail: Mapping[str, Any]) -> list[TopPost] | None:
+    """The top-posts KPI's list (``detail["posts"]``), or ``None`` when it has none."""
+    posts = detail.get("posts")
+    if not isinstance(posts, list):
+        return None
+    fields = set(TopPost.model_fields)
+    return [TopPost(**{k: v for k, v in p.items() if k in fields}) for p in posts]
+
+
+def _keywords(con: Any, terms: Sequence[str]) -> list[KeywordSection]:
+    """Interest over time, rising related queries and suggestions from ``keyword_signals``."""
+    if not terms:
+        return []
+    rows = con.execute(
+        """
+        SELECT term, tool, metric, unit, geo, timeframe, item, period_start, value
+        FROM keyword_signals
+        WHERE term IN (SELECT unnest($terms))
+          AND metric IN ('interest', 'pageviews', 'related_rising', 'suggestion')
+        ORDER BY term, tool, metric, period_start, value DESC NULLS FIRST, item
+        """,
+        {"terms": list(terms)},
+    ).fetchall()
+    sections: dict[tuple[str, str], KeywordSection] = {}
+    for term, tool, metric, unit, geo, timeframe, item, start, value in rows:
+        sec = sections.setdefault(
+            (term, tool), KeywordSection(term=term, tool=tool, geo=geo, timeframe=timeframe)
+        )
+        if metric in ("interest", "pageviews"):
+            sec.unit = unit
+            sec.points.append(SeriesPoint(date=start, value=value))
+        elif metric == "related_rising":
+            sec.rising.append(RelatedQuery(query=item, value=value, breakout=value is None))
+        elif metric == "suggestion" and item not in sec.suggestions:
+            sec.suggestions.append(item)
+    order = {term: i for i, term in enumerate(terms)}
+    return sorted(sections.values(), key=lambda s: (order.get(s.term, 99), s.tool))
+
+
+# --------------------------------------------------------------------------- KPIs
+
+
+def _kpi_objects(workspace: Any, host: Any) -> dict[str, tuple[Any, Callable[[], Any]]]:
+    """KPI name -> (definition, loader of the implementation): registered ones, then the
+    declarative ones from ``smm.toml`` (when the smm-kpis plugin provides them)."""
+    found: dict[str, tuple[Any, Callable[[], Any]]] = {}
+    for name, spec in host.kpis().items():
+        found[name] = (spec, spec.load)
+    if workspace.config.kpis:
+        try:
+            from smm_kpis.custom import custom_kpis  # type: ignore[import-not-found]
+        except ImportError:
+            custom_kpis = None
+        if custom_kpis is not None:
+            for item in custom_kpis(workspace.config):
+                spec, impl = (
+                    item if isinstance(item, tuple) else (getattr(item, "spec", item), item)
+                )
+                name = getattr(spec, "name", None)
+                if name and name not in found:
+                    found[name] = (spec, lambda impl=impl: impl)
+    return found
+
+
+def _instance(obj: Any) -> Any:
+    return obj() if isinstance(obj, type) else obj
+
+
+def _rows_from_values(
+    name: str,
+    spec: Any,
+    values: Iterable[KPIValue],
+    lang: str,
+    infos: Mapping[str, ChannelInfo],
+) -> KPIRow:
+    row = KPIRow(
+        name=name,
+        label=kpi_label(name, getattr(spec, "label", "") or name, lang),
+        description=getattr(spec, "description", "") or "",
+        formula=getattr(spec, "formula", "") or "",
+        unit=getattr(spec, "unit", "") or "",
+        direction=_direction(spec),  # type: ignore[arg-type]
+        aggregation=getattr(spec, "aggregation", "") or "",
+        section=SECTION_KPIS.get(name),
+    )
+    for v in values:
+        if v.scope == "channel":
+            label = infos[v.scope_id].label if v.scope_id in infos else v.scope_id
+        else:
+            label = v.scope_id
+        sv = ScopeValue(
+            scope=v.scope,
+            scope_id=v.scope_id,
+            label=label,
+            value=v.value,
+            previous=v.previous,
+            change=v.change,
+            change_pct=v.change_pct,
+            detail=dict(v.detail),
+        )
+        if v.scope == "client":
+            row.client = sv
+        elif v.scope == "channel":
+            row.channels.append(sv)
+        elif v.scope == "network":
+            row.networks.append(sv)
+        elif v.scope == "competitor":
+            row.competitors.append(sv)
+        elif v.scope == "workspace" and row.client is None:
+            row.client = sv
+    scoped = [row.client, *row.channels]
+    if row.section is None and all(sv is None or sv.value is None for sv in scoped):
+        row.status = "no_data"
+    return row
+
+
+def _benchmark(rows: Sequence[KPIRow], refs: Sequence[ChannelRef], client: str) -> Benchmark:
+    owners = [client, *dict.fromkeys(r.owner for r in refs if not r.is_client)]
+    if len(owners) < 2:
+        return Benchmark()
+    table = {o: BenchmarkOwner(owner=o, is_client=o == client) for o in owners}
+    names = []
+    for row in rows:
+        if row.section is not None or row.status == "error":
+            continue
+        by_owner = {sv.scope_id: sv for sv in row.competitors}
+        if row.client is not None:
+            by_owner[client] = row.client
+        if not row.competitors:
+            continue
+        if row.name == "share_of_voice":
+            for o in owners:
+                table[o].share_of_voice = by_owner[o].value if o in by_owner else None
+            continue
+        names.append(row.name)
+        for o in owners:
+            sv = by_owner.get(o)
+            table[o].values[row.name] = sv.value if sv else None
+            table[o].previous[row.name] = sv.previous if sv else None
+    return Benchmark(kpis=names, owners=[table[o] for o in owners])
+
+
+# --------------------------------------------------------------------------- builder
+
+
+def build_report(
+    workspace: Any,
+    host: Any,
+    period_spec: str | None = None,
+    compare: str | None = None,
+    *,
+    language: str | None = None,
+    now: datetime | None = None,
+    store: Any = None,
+    timings: dict[str, float] | None = None,
+) -> Report:
+    """Build the report of ``workspace`` for ``period_spec`` (default ``[report] period``)
+    compared with ``compare`` (default ``[report] compare``).
+
+    :param host: the :class:`~smmcore.plugins.PluginHost` whose KPIs are computed.
+    :param language: overrides ``[report] language`` and the client's language.
+    :param now: the time the report is generated (tests); ``30d`` ends on the day of the
+        latest data, or on today (in the client's time zone) when the store is empty.
+    :param store: an open :class:`~smmcore.store.Store`; by default the workspace's store is
+        opened read-only and closed at the end.
+    :param timings: filled with seconds spent per step (``"kpi:<name>"``, ``"series"``, ...).
+    :raises SmmError: for an invalid period or comparison, or a missing store.
+    """
+    cfg = workspace.config
+    tz = cfg.client.timezone
+    lang = language_of(language or cfg.report.language or cfg.client.language)
+    generated = now or datetime.now(UTC)
+    refs = list(workspace.channel_refs())
+    timings = timings if timings is not None else {}
+    own_store = store is None
+    if own_store:
+        store = workspace.open_store(read_only=True)
+    try:
+        con = store.con
+        store.set_channels(refs)
+        clock = time.perf_counter()
+        history, posts_first = _history(con, tz)
+        latest = _latest_day(con, tz)
+        today = today_in(tz, generated)
+        anchor = min(latest, today) if latest else today
+        period, comparison = resolve_periods(
+            period_spec or cfg.report.period, compare or cfg.report.compare, anchor
+        )
+        compare_mode = (compare or cfg.report.compare).strip().lower()
+        timings["history"] = time.perf_counter() - clock
+
+        infos = {
+            f"{r.network}:{r.account}": ChannelInfo(
+                id=f"{r.network}:{r.account}",
+                network=r.network,
+                account=r.account,
+                owner=r.owner,
+                is_client=r.is_client,
+                label=r.label or f"{r.network}:{r.account}",
+            )
+            for r in refs
+        }
+        notes: list[Note] = []
+
+        def note(code: str, level: str = "info", **params: Any) -> None:
+            notes.append(
+                Note(level=level, code=code, text=note_text(code, lang, **params), params=params)  # type: ignore[arg-type]
+            )
+
+        # KPIs
+        ctx = KPIContext(con=con, period=period, previous=comparison, timezone=tz, channels=refs)
+        available = _kpi_objects(workspace, host)
+        selected = list(cfg.report.kpis) or list(available)
+        rows: list[KPIRow] = []
+        for name in selected:
+            if name not in available:
+                note("kpi_missing", "warning", kpi=name)
+                continue
+            spec, load = available[name]
+            clock = time.perf_counter()
+            try:
+                values = _instance(load()).compute(ctx)
+                row = _rows_from_values(name, spec, values, lang, infos)
+            except Exception as exc:
+                error = f"{type(exc).__name__}: {exc}"
+                row = _rows_from_values(name, spec, [], lang, infos)
+                row.status, row.error = "error", error
+                note("kpi_failed", "error", kpi=name, error=error)
+            timings[f"kpi:{name}"] = time.perf_counter() - clock
+            rows.append(row)
+
+        # charts
+        clock = time.perf_counter()
+        window_start = min(period.start, period.end - timedelta(days=CHART_MIN_DAYS - 1))
+        window_start -= timedelta(days=window_start.weekday())
+        window = Period(window_start, period.end)
+        weekly = window.days > 120
+        series = ChartSeries(
+            window=_period_info(window),
+            followers=_followers_series(con, tz, window.start, window.end, weekly, infos),
+            followers_granularity="week" if weekly else "day",
+            engagement=_engagement_series(con, tz, window.start, window.end, infos),
+        )
+        best_row = next((r for r in rows if r.section == "best_time"), None)
+        weeks_of_posts = ((period.end - posts_first).days + 1) // 7 if posts_first else 0
+        weeks_of_posts = max(weeks_of_posts, 0)
+        if best_row is not None and best_row.client is not None and best_row.client.detail:
+            series.best_time = _heatmap_from_detail(
+                best_row.client.detail, min(weeks_of_posts, BEST_TIME_WEEKS)
+            )
+        if series.best_time is None and (best_row is not None or not cfg.report.kpis):
+            series.best_time = _best_time_sql(con, tz, period)
+        timings["series"] = time.perf_counter() - clock
+
+        clock = time.perf_counter()
+        top_row = next((r for r in rows if r.section == "top_posts"), None)
+        top_posts = None
+        if top_row is not None and top_row.client is not None:
+            top_posts = _top_posts_from_detail(top_row.client.detail)
+        if top_posts is None:
+            top_posts = _top_posts_sql(con, tz, period)
+        timings["top_posts"] = time.perf_counter() - clock
+        try:
+            keywords = _keywords(con, cfg.keywords.terms)
+        except Exception as exc:  # the section is optional; the report still goes out
+            keywords = []
+            note("section_failed", "warning", section="keywords", error=str(exc))
+
+        # notes on history and meaning
+        if history.first is None or history.last is None:
+            note("no_history", "warning")
+        else:
+            first, last = history.first.isoformat(), history.last.isoformat()
+            if history.full_months >= 1:
+                note(
+                    "history",
+                    months=history.full_months,
+                    first=first,
+                    last=last,
+                    weeks=history.weeks,
+                    posts=history.posts,
+                )
+            else:
+                note(
+                    "history_short", days=history.days, first=first, last=last, posts=history.posts
+                )
+            if history.full_months < MEANINGFUL_MONTHS:
+                note("mom_meaningful", "warning", months=history.full_months)
+            else:
+                note("mom_ok", months=history.full_months)
+            if weeks_of_posts < BEST_TIME_WEEKS:
+                note("best_time_weeks", "warning", weeks=weeks_of_posts)
+            else:
+                note("best_time_ok", weeks=BEST_TIME_WEEKS)
+            if compare_mode == "year" and history.full_months < 13:
+                note("yoy_needs", "warning", months=history.full_months)
+            if not _has_data(con, *_bounds(comparison.start, comparison.end, tz)):
+                note(
+                    "comparison_empty",
+                    "warning",
+                    start=comparison.start.isoformat(),
+                    end=comparison.end.isoformat(),
+                )
+            if period.end > history.last:
+                note("period_incomplete", "warning", last=last, end=period.end.isoformat())
+        if not any(not r.is_client for r in refs):
+            note("no_competitors")
+
+        return Report(
+            client=ClientInfo(name=cfg.client.name, segment=cfg.client.segment),
+            generated_at=generated,
+            language=lang,
+            timezone=tz,
+            period=_period_info(period, history.last),
+            comparison=_period_info(comparison),
+            compare="year" if compare_mode == "year" else "previous",
+            channels=list(infos.values()),
+            history=history,
+            kpis=rows,
+            series=series,
+            top_posts=top_posts,
+            benchmark=_benchmark(rows, refs, cfg.client.name),
+            keywords=keywords,
+            notes=notes,
+        )
+    finally:
+        if own_store:
+            store.close()
