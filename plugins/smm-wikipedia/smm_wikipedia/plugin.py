@@ -2,4 +2,21 @@
 
 from __future__ import annotations
 
-from smmcore import hookimpl  # noqa: F401
+from collections.abc import Callable
+
+from smmcore import KeywordToolSpec, hookimpl
+
+
+@hookimpl
+def smm_register_keyword_tools(register: Callable[[KeywordToolSpec], None]) -> None:
+    """Register Wikimedia pageviews as the ``wikipedia`` keyword tool."""
+    register(
+        KeywordToolSpec(
+            name="wikipedia",
+            description="Wikipedia pageviews: absolute daily views of the article behind a "
+            "term, in any language edition.",
+            impl="smm_wikipedia.tool:WikipediaTool",
+            settings="smm_wikipedia.settings:WikipediaSettings",
+            capabilities=("interest",),
+        )
+    )
