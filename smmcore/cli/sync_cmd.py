@@ -1,0 +1,179 @@
+"""``smm sync``: bring the workspace's channels into its history store."""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from smmcore.cli.app import App, pass_app
+
+if TYPE_CHECKING:
+    from smmcore.contracts import SyncUnit
+    from smmcore.sync import SyncReport, UnitResult
+
+
+def _written(result: UnitResult) -> str:
+    return ", ".join(f"{table} {count:,}" for table, count in result.written.items()) or "-"
+
+
+class PlainProgress:
+    """One log line per event, to stderr (when the output is not a terminal)."""
+
+    def __init__(self) -> None:
+        self.echo = lambda line: click.echo(f"sync: {line}", err=True)
+
+    def start(self, units: list[SyncUnit]) -> None:
+        self.echo(f"{len(units)} unit(s) to sync")
+
+    def unit_started(self, unit: SyncUnit) -> None:
+        self.echo(f"{unit.key}: started")
+
+    def unit_records(self, unit: SyncUnit, records: int) -> None:
+        pass
+
+    def unit_done(self, result: UnitResult) -> None:
+        if result.status == "ok":
+            self.echo(f"{result.key}: ok, {_written(result)} ({result.seconds:.1f} s)")
+        else:
+            self.echo(f"{result.key}: FAILED: {result.error}")
+
+    def log(self, line: str) -> None:
+        self.echo(line)
+
+    def finish(self, report: SyncReport) -> None:
+        pass
+
+    def close(self) -> None:
+        """Release the terminal (idempotent)."""
+
+
+class RichProgress(PlainProgress):
+    """A progress line per unit (rich), on a terminal."""
+
+    def __init__(self) -> None:
+        from rich.console import Console
+        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+        self.progress = Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            TextColumn("{task.completed:,.0f} records"),
+            TimeElapsedColumn(),
+            console=Console(stderr=True),
+            transient=False,
+        )
+        self.tasks: dict[str, Any] = {}
+        self.echo = lambda line: self.progress.console.print(line, markup=False, highlight=False)
+
+    def start(self, units: list[SyncUnit]) -> None:
+        self.progress.start()
+        for unit in units:
+            self.tasks[unit.key] = self.progress.add_task(unit.key, total=None, start=False)
+
+    def unit_started(self, unit: SyncUnit) -> None:
+        task = self.tasks.get(unit.key)
+        if task is not None:
+            self.progress.start_task(task)
+
+    def unit_records(self, unit: SyncUnit, records: int) -> None:
+        task = self.tasks.get(unit.key)
+        if task is not None:
+            self.progress.update(task, completed=records)
+
+    def unit_done(self, result: UnitResult) -> None:
+        task = self.tasks.get(result.key)
+        if task is None:
+            return
+        mark = "[green]ok[/]" if result.status == "ok" else "[red]failed[/]"
+        self.progress.update(
+            task,
+            description=f"{result.key} {mark}",
+            completed=result.records,
+            total=max(result.records, 1),
+        )
+        self.progress.stop_task(task)
+
+    def finish(self, report: SyncReport) -> None:
+        self.progress.stop()
+
+    def close(self) -> None:
+        self.progress.stop()
+
+
+def print_summary(report: SyncReport, *, terminal: bool) -> None:
+    """The table at the end of a sync: unit, records written per table, status, error."""
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console() if terminal else Console(width=160, no_color=True, highlight=False)
+    table = Table(title="Sync summary", title_justify="left")
+    table.add_column("unit", overflow="fold")
+    table.add_column("records written", overflow="fold")
+    table.add_column("status")
+    table.add_column("error", overflow="fold")
+    for result in report.units:
+        status = "ok" if result.status == "ok" else "[red]failed[/]"
+        table.add_row(result.key, _written(result), status, result.error or "")
+    console.print(table)
+    failed = len(report.failed)
+    total = sum(report.totals().values())
+    console.print(
+        f"{len(report.units) - failed} of {len(report.units)} unit(s) synced, "
+        f"{total:,} records written in {report.seconds:.1f} s"
+        + (f"; {failed} failed" if failed else ""),
+        markup=False,
+    )
+
+
+@click.command()
+@click.option(
+    "--channel",
+    "channels",
+    multiple=True,
+    metavar="NETWORK:HANDLE",
+    help="Sync only this channel (repeatable).",
+)
+@click.option("--since", metavar="DATE", help="Only content from DATE on (YYYY-MM-DD or 30d).")
+@click.option("--full", is_flag=True, help="Ignore the saved cursors: fetch everything again.")
+@click.option(
+    "--skip-bad",
+    is_flag=True,
+    help="Import the valid rows of files that have bad rows (the bad ones are reported).",
+)
+@pass_app
+@click.pass_context
+def sync(
+    ctx: click.Context,
+    app: App,
+    channels: tuple[str, ...],
+    since: str | None,
+    full: bool,
+    skip_bad: bool,
+) -> None:
+    """Bring the workspace's channels into its history store.
+
+    Every (source, account) unit runs concurrently; by default each continues from where its
+    last successful sync stopped. A unit that fails is reported at the end with its cause and
+    does not stop the others. Exits with 1 when any unit failed.
+    """
+    from smmcore.sync import run_sync
+
+    ws = app.workspace()
+    terminal = sys.stderr.isatty()
+    progress = RichProgress() if terminal else PlainProgress()
+    try:
+        report = run_sync(
+            ws,
+            app.host,
+            channels=list(channels) or None,
+            since=since,
+            full=full,
+            options={"skip_bad": skip_bad},
+            progress=progress,  # type: ignore[arg-type]
+        )
+    finally:
+        progress.close()
+    print_summary(report, terminal=sys.stdout.isatty())
+    ctx.exit(0 if report.ok else 1)

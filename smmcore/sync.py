@@ -1,0 +1,387 @@
+"""The sync pipeline: every (source, account) unit of a workspace, concurrently, into the store.
+
+:func:`run_sync` plans the units (each channel goes to its source plugin, which splits its
+channels into :class:`~smmcore.contracts.SyncUnit` objects), then runs them concurrently with
+asyncio. Each unit's records are written in one transaction together with its cursor; a unit
+that fails is recorded with its cause in ``sync_state.last_error`` and in the report, and never
+stops the others nor leaves half of its data behind.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING, Any, Literal
+
+from smmcore.contracts import SourceContext, SourceError, SyncUnit
+from smmcore.errors import SmmError
+
+if TYPE_CHECKING:
+    import httpx
+
+    from smmcore.config import ChannelConfig
+    from smmcore.plugins import PluginHost
+    from smmcore.store import Store
+    from smmcore.workspace import Workspace
+
+CONCURRENCY = 8
+"""Units fetched at the same time."""
+
+
+# ------------------------------------------------------------------ report
+
+
+@dataclass
+class UnitResult:
+    """How one unit went.
+
+    :param written: rows received and written per store table (empty when it failed).
+    :param error: the cause of a failure: a SourceError's message and hint, or the type and
+        message of an unexpected exception.
+    """
+
+    key: str
+    source: str
+    network: str
+    account: str | None
+    status: Literal["ok", "failed"]
+    written: dict[str, int] = field(default_factory=dict)
+    error: str | None = None
+    seconds: float = 0.0
+
+    @property
+    def records(self) -> int:
+        """Rows written, all tables together."""
+        return sum(self.written.values())
+
+
+@dataclass
+class SyncReport:
+    """The outcome of a sync run, one :class:`UnitResult` per unit in plan order."""
+
+    units: list[UnitResult] = field(default_factory=list)
+    started_at: datetime | None = None
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        """Whether every unit succeeded."""
+        return all(u.status == "ok" for u in self.units)
+
+    @property
+    def failed(self) -> list[UnitResult]:
+        """The units that failed."""
+        return [u for u in self.units if u.status != "ok"]
+
+    def totals(self) -> dict[str, int]:
+        """Rows written per table over all units."""
+        total: dict[str, int] = {}
+        for unit in self.units:
+            for table, count in unit.written.items():
+                total[table] = total.get(table, 0) + count
+        return total
+
+
+class SyncProgress:
+    """Receives progress events; the default does nothing. The CLI shows rich bars on a
+    terminal and plain log lines otherwise."""
+
+    def start(self, units: Sequence[SyncUnit]) -> None:
+        """The planned units, before any runs."""
+
+    def unit_started(self, unit: SyncUnit) -> None:
+        """A unit began fetching."""
+
+    def unit_records(self, unit: SyncUnit, records: int) -> None:
+        """A unit has received ``records`` rows so far."""
+
+    def unit_done(self, result: UnitResult) -> None:
+        """A unit finished (written or failed)."""
+
+    def log(self, line: str) -> None:
+        """A line of text from the pipeline or a source."""
+
+    def finish(self, report: SyncReport) -> None:
+        """Every unit finished."""
+
+
+# ------------------------------------------------------------------ helpers
+
+
+def _open_http_client(log: Any = None) -> httpx.AsyncClient:
+    """The ONE HTTP client of a sync run: the shared polite client of :mod:`smmcore.http`
+    (per-host limits, rate limits, retries), or a plain httpx client without it."""
+    try:
+        from smmcore.http import open_client
+    except ImportError:
+        import httpx
+
+        return httpx.AsyncClient(timeout=30, follow_redirects=True)
+    return open_client(on_wait=log)
+
+
+def parse_since(value: str | date | datetime | None, timezone: str = "UTC") -> datetime | None:
+    """``--since``: ``YYYY-MM-DD`` (midnight in the client's time zone), an ISO 8601 time
+    with offset, or ``Nd`` (N days ago)."""
+    from zoneinfo import ZoneInfo
+
+    if value is None or value == "":
+        return None
+    tz = ZoneInfo(timezone)
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=tz)
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day, tzinfo=tz)
+    text = value.strip()
+    if text.endswith("d") and text[:-1].isdigit():
+        return datetime.now(UTC) - timedelta(days=int(text[:-1]))
+    try:
+        if len(text) == 10:
+            return parse_since(date.fromisoformat(text), timezone)
+        return parse_since(datetime.fromisoformat(text), timezone)
+    except ValueError:
+        raise SmmError(
+            f"cannot read the date {value!r}",
+            hint="use YYYY-MM-DD, an ISO 8601 time such as 2026-01-31T08:00:00+01:00, or 30d",
+        ) from None
+
+
+def _select(
+    entries: list[tuple[str, bool, ChannelConfig]], wanted: Sequence[str] | None
+) -> list[tuple[str, bool, ChannelConfig]]:
+    if not wanted:
+        return entries
+    chosen = []
+    for spec in wanted:
+        network, sep, handle = spec.partition(":")
+        handle = handle.strip().removeprefix("@")
+        if not sep or not network or not handle:
+            raise SmmError(
+                f"--channel {spec!r}: expected NETWORK:HANDLE", hint="e.g. --channel mastodon:forno"
+            )
+        found = [e for e in entries if e[2].network == network and e[2].account == handle]
+        if not found:
+            known = ", ".join(f"{c.network}:{c.account}" for _, _, c in entries) or "none"
+            raise SmmError(
+                f"--channel {spec!r} is not a channel of this workspace (channels: {known})",
+                hint="add it to smm.toml, or check the spelling",
+            )
+        chosen.extend(e for e in found if e not in chosen)
+    return chosen
+
+
+def describe_error(exc: BaseException) -> str:
+    """The cause of a unit failure as shown to the user."""
+    if isinstance(exc, SourceError):
+        return str(exc)
+    if isinstance(exc, SmmError):
+        return exc.format_message()
+    return f"{type(exc).__name__}: {exc}"
+
+
+@dataclass
+class _Planned:
+    unit: SyncUnit
+    source: Any = None
+    error: str | None = None
+
+
+def plan_units(
+    ws: Workspace, host: PluginHost, channels: Sequence[str] | None = None
+) -> list[_Planned]:
+    """Resolve each selected channel to its source and let the source plan its units. A
+    channel whose source is missing or cannot start becomes a failed unit with the cause."""
+    entries = _select(ws.config.all_channels(), channels)
+    groups: dict[str, list[ChannelConfig]] = {}
+    planned: list[_Planned] = []
+    for _owner, _is_client, channel in entries:
+        name = channel.source
+        if name is None:
+            spec = host.source_for(channel.network)
+            if spec is None:
+                planned.append(
+                    _Planned(
+                        SyncUnit(
+                            "",
+                            f"{channel.network}:{channel.account}",
+                            channel.network,
+                            channel.account,
+                        ),
+                        error=f"no source plugin serves the network {channel.network!r}; "
+                        "install one ('smm plugins list' shows what is installed) or set "
+                        "'source' on the channel",
+                    )
+                )
+                continue
+            name = spec.name
+        groups.setdefault(name, []).append(channel)
+    sources = host.sources()
+    for name, chans in groups.items():
+        try:
+            spec = sources.get(name)
+            if spec is None:
+                raise SmmError(
+                    f"no source named {name!r} (available: {', '.join(sorted(sources)) or 'none'})",
+                    hint="fix 'source' in smm.toml or install the plugin",
+                )
+            cls = spec.load()
+            settings = ws.plugin_settings(spec.name, spec.load_settings_model())
+            source = cls(settings, name=spec.name)
+            units = source.plan(chans)
+        except Exception as exc:
+            reason = describe_error(exc)
+            for ch in chans:
+                planned.append(
+                    _Planned(
+                        SyncUnit(name, f"{name}:{ch.network}:{ch.account}", ch.network, ch.account),
+                        error=f"source {name!r} cannot start: {reason}",
+                    )
+                )
+            continue
+        planned.extend(_Planned(unit, source=source) for unit in units)
+    return planned
+
+
+# ------------------------------------------------------------------ running
+
+
+async def _run_unit(
+    planned: _Planned,
+    store: Store,
+    semaphore: asyncio.Semaphore,
+    base: dict[str, Any],
+    progress: SyncProgress,
+) -> UnitResult:
+    unit = planned.unit
+    result = UnitResult(unit.key, unit.source, unit.network, unit.account, "failed")
+    if planned.error is not None:
+        result.error = planned.error
+        if unit.source:
+            store.record_error(unit.key, unit.source, planned.error)
+        progress.unit_done(result)
+        return result
+    async with semaphore:
+        start = time.perf_counter()
+        progress.unit_started(unit)
+        cursor = None if base["full"] else store.get_cursor(unit.key)
+        ctx = SourceContext(
+            cursor=cursor, log=lambda line: progress.log(f"{unit.key}: {line}"), **base
+        )
+        writer = store.unit_writer(unit.key, unit.source)
+        try:
+            items = planned.source.fetch(unit, ctx)
+            if inspect.isawaitable(items):
+                items = await items
+            if hasattr(items, "__aiter__"):
+                async for item in items:
+                    writer.add(item)
+                    progress.unit_records(unit, sum(writer.counts.values()))
+            else:
+                for item in items:
+                    writer.add(item)
+                    progress.unit_records(unit, sum(writer.counts.values()))
+            writer.commit()
+            result.status = "ok"
+            result.written = dict(writer.counts)
+        except Exception as exc:
+            writer.discard()
+            result.error = describe_error(exc)
+            try:
+                store.record_error(unit.key, unit.source, result.error)
+            except Exception as again:  # the store itself is failing: say so, keep going
+                result.error += f" (and recording the error failed: {again})"
+        except BaseException:
+            writer.discard()
+            raise
+        result.seconds = time.perf_counter() - start
+    progress.unit_done(result)
+    return result
+
+
+async def sync_async(
+    workspace: Workspace,
+    host: PluginHost,
+    channels: Sequence[str] | None = None,
+    since: str | date | datetime | None = None,
+    full: bool = False,
+    options: Mapping[str, Any] | None = None,
+    progress: SyncProgress | None = None,
+    store: Store | None = None,
+    concurrency: int = CONCURRENCY,
+) -> SyncReport:
+    """The asynchronous form of :func:`run_sync` (for callers already in an event loop)."""
+    progress = progress or SyncProgress()
+    report = SyncReport(started_at=datetime.now(UTC))
+    start = time.perf_counter()
+    planned = plan_units(workspace, host, channels)
+    own_store = store is None
+    if store is None:
+        store = workspace.open_store()
+    try:
+        progress.start([p.unit for p in planned])
+        http = _open_http_client(progress.log)
+        try:
+            base = {
+                "since": parse_since(since, workspace.config.client.timezone),
+                "full": full,
+                "http": http,
+                "workspace_dir": workspace.dir,
+                "now": report.started_at,
+                "options": dict(options or {}),
+            }
+            semaphore = asyncio.Semaphore(max(1, concurrency))
+            report.units = list(
+                await asyncio.gather(
+                    *(_run_unit(p, store, semaphore, base, progress) for p in planned)
+                )
+            )
+        finally:
+            await http.aclose()
+    finally:
+        if own_store:
+            store.close()
+    report.seconds = time.perf_counter() - start
+    progress.finish(report)
+    return report
+
+
+def run_sync(
+    workspace: Workspace,
+    host: PluginHost,
+    channels: Sequence[str] | None = None,
+    since: str | date | datetime | None = None,
+    full: bool = False,
+    options: Mapping[str, Any] | None = None,
+    progress: SyncProgress | None = None,
+    store: Store | None = None,
+    concurrency: int = CONCURRENCY,
+) -> SyncReport:
+    """Sync the workspace's channels (or only ``channels``, as ``NETWORK:HANDLE``) into its
+    store and return the :class:`SyncReport`.
+
+    :param since: only content created from then on (``YYYY-MM-DD``, ISO 8601, ``30d``).
+    :param full: ignore the saved cursors and fetch everything the sources can reach.
+    :param options: run-level options handed to every source (``{"skip_bad": True}``).
+    :param store: an already open store to write to (default: open and close the
+        workspace's own).
+
+    Raises :class:`~smmcore.errors.SmmError` only for problems of the whole run (an unknown
+    ``--channel``, a locked store); a failing unit is reported, never raised.
+    """
+    return asyncio.run(
+        sync_async(
+            workspace,
+            host,
+            channels=channels,
+            since=since,
+            full=full,
+            options=options,
+            progress=progress,
+            store=store,
+            concurrency=concurrency,
+        )
+    )

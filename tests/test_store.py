@@ -1,0 +1,376 @@
+"""The history store: migrations, natural keys, one transaction per unit, columnar ingest,
+the lock message."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+
+from smmcore.contracts import ChannelRef, RecordBatch, SyncCursor
+from smmcore.errors import StoreError
+from smmcore.models import (
+    Account,
+    AccountSnapshot,
+    Interaction,
+    KeywordSignal,
+    Post,
+    PostMetrics,
+)
+from smmcore.store import MIGRATIONS, SCHEMA_VERSION, Store
+from smmcore.store import db as store_db
+
+T0 = datetime(2026, 1, 5, 9, 30, tzinfo=UTC)
+
+
+@pytest.fixture
+def store(tmp_path: Path):
+    s = Store.open(tmp_path / ".smm" / "store.duckdb")
+    yield s
+    s.close()
+
+
+def rows(store: Store, sql: str) -> list[tuple]:
+    return store.con.execute(sql).fetchall()
+
+
+def post(pid: str, **kw) -> Post:
+    return Post(network="mastodon", account="forno", post_id=pid, created_at=T0, **kw)
+
+
+def metrics(pid: str, captured_at: datetime = T0, **kw) -> PostMetrics:
+    return PostMetrics(
+        network="mastodon", account="forno", post_id=pid, captured_at=captured_at, **kw
+    )
+
+
+# ------------------------------------------------------------------ opening and migrations
+
+
+def test_open_creates_folder_and_current_schema(tmp_path: Path) -> None:
+    path = tmp_path / "ws" / ".smm" / "store.duckdb"
+    with Store.open(path) as s:
+        assert path.exists()
+        assert s.schema_version == SCHEMA_VERSION == 2
+        versions = rows(s, "SELECT version FROM schema_version ORDER BY version")
+        assert versions == [(1,), (2,)]
+
+
+def test_opening_a_v1_store_migrates_it_and_keeps_the_data(tmp_path: Path) -> None:
+    import duckdb
+
+    path = tmp_path / "old.duckdb"
+    con = duckdb.connect(str(path))
+    assert store_db.migrate(con, MIGRATIONS[:1]) == 1
+    con.execute(
+        "INSERT INTO post_metrics (network, account, post_id, captured_at, likes) VALUES "
+        "('mastodon', 'forno', 'p1', TIMESTAMPTZ '2026-01-01 10:00:00+00', 3), "
+        "('mastodon', 'forno', 'p1', TIMESTAMPTZ '2026-01-02 10:00:00+00', 7)"
+    )
+    con.execute("INSERT INTO sync_state VALUES ('u', 'files', '{\"page\": 4}', NULL, NULL, now())")
+    con.close()
+
+    with Store.open(path) as s:
+        assert s.schema_version == 2
+        assert rows(s, "SELECT count(*) FROM post_metrics") == [(2,)]
+        assert s.get_cursor("u") == {"page": 4}
+        # the new view exists and keeps only the latest snapshot (likes 7, not 3)
+        assert rows(s, "SELECT post_id, likes FROM post_metrics_latest") == [("p1", 7)]
+
+
+def test_read_only_open_of_an_old_store_upgrades_it_too(tmp_path: Path) -> None:
+    import duckdb
+
+    path = tmp_path / "old.duckdb"
+    con = duckdb.connect(str(path))
+    store_db.migrate(con, MIGRATIONS[:1])
+    con.close()
+    with Store.open(path, read_only=True) as s:
+        assert s.schema_version == 2
+        assert s.read_only
+
+
+def test_a_failing_migration_changes_nothing(tmp_path: Path) -> None:
+    import duckdb
+
+    path = tmp_path / "old.duckdb"
+    con = duckdb.connect(str(path))
+    store_db.migrate(con, MIGRATIONS[:1])
+    con.execute("INSERT INTO accounts VALUES ('x', 'a', NULL, NULL, NULL, NULL, now())")
+    broken = [*MIGRATIONS, (3, "broken", "ALTER TABLE posts ADD COLUMN v INT; SELECT nonsense")]
+    with pytest.raises(StoreError, match="from version 1 failed"):
+        store_db.migrate(con, broken)
+    assert con.execute("SELECT max(version) FROM schema_version").fetchone() == (1,)
+    assert con.execute("SELECT count(*) FROM accounts").fetchone() == (1,)
+    assert "v" not in [r[0] for r in con.execute("DESCRIBE posts").fetchall()]
+    con.close()
+
+
+def test_a_newer_store_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "s.duckdb"
+    with Store.open(path) as s:
+        s.con.execute("INSERT INTO schema_version VALUES (99, 'future', now())")
+    with pytest.raises(StoreError, match="schema version 99, newer"):
+        Store.open(path)
+
+
+def test_read_only_open_of_a_missing_store_says_sync_first(tmp_path: Path) -> None:
+    with pytest.raises(StoreError) as info:
+        Store.open(tmp_path / "nothing.duckdb", read_only=True)
+    assert "smm sync" in info.value.format_message()
+
+
+def test_a_foreign_database_is_refused(tmp_path: Path) -> None:
+    import duckdb
+
+    path = tmp_path / "other.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute("CREATE TABLE t (a INT)")
+    con.close()
+    with pytest.raises(StoreError, match="not an smm history store"):
+        Store.open(path)
+
+
+def test_another_process_holding_the_store_gets_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "locked.duckdb"
+    Store.open(path).close()
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(
+                f"""
+                import sys, time
+                from smmcore.store import Store
+                s = Store.open({str(path)!r})
+                print("ready", flush=True)
+                sys.stdin.read()
+                """
+            ),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        with pytest.raises(StoreError) as info:
+            Store.open(path)
+        message = info.value.format_message()
+        assert "in use by another smm command" in message
+        assert f"(process {holder.pid})" in message
+        assert "wait for it to finish" in message
+    finally:
+        holder.stdin.close()
+        holder.wait(timeout=30)
+
+
+# ------------------------------------------------------------------ natural keys
+
+
+def test_writing_the_same_records_twice_stores_them_once(store: Store) -> None:
+    items = [
+        Account(network="mastodon", account="forno", display_name="Forno"),
+        AccountSnapshot(network="mastodon", account="forno", captured_at=T0, followers=120),
+        post("p1", text="Pane"),
+        metrics("p1", likes=4),
+        Interaction(network="mastodon", account="forno", member="anna", kind="like", post_id="p1"),
+    ]
+    assert store.write(items) == {
+        "accounts": 1,
+        "account_snapshots": 1,
+        "posts": 1,
+        "post_metrics": 1,
+        "interactions": 1,
+    }
+    store.write(items)
+    for table in ("accounts", "account_snapshots", "posts", "post_metrics", "interactions"):
+        assert rows(store, f"SELECT count(*) FROM {table}") == [(1,)], table
+    # the model's default interaction id is the natural key
+    assert rows(store, "SELECT interaction_id FROM interactions") == [("like:p1:anna",)]
+
+
+def test_rewriting_a_key_updates_the_row(store: Store) -> None:
+    store.write([post("p1", text="old"), metrics("p1", likes=4)])
+    store.write([post("p1", text="new"), metrics("p1", likes=9)])
+    assert rows(store, "SELECT text FROM posts") == [("new",)]
+    assert rows(store, "SELECT likes FROM post_metrics") == [(9,)]
+
+
+def test_unknown_counts_stay_null(store: Store) -> None:
+    store.write([metrics("p1", likes=0, views=None)])
+    assert rows(store, "SELECT likes, views, impressions FROM post_metrics") == [(0, None, None)]
+
+
+def test_the_last_of_two_rows_with_one_key_wins(store: Store) -> None:
+    store.write([metrics("p1", likes=1), metrics("p1", likes=2), metrics("p1", likes=3)])
+    assert rows(store, "SELECT likes FROM post_metrics") == [(3,)]
+
+
+def test_post_metrics_latest_has_the_newest_snapshot_per_post(store: Store) -> None:
+    store.write(
+        [
+            metrics("p1", T0, likes=1),
+            metrics("p1", T0 + timedelta(days=2), likes=5),
+            metrics("p1", T0 + timedelta(days=1), likes=3),
+            metrics("p2", T0, likes=8),
+        ]
+    )
+    got = rows(store, "SELECT post_id, likes FROM post_metrics_latest ORDER BY post_id")
+    assert got == [("p1", 5), ("p2", 8)]
+    columns = [r[0] for r in rows(store, "DESCRIBE post_metrics_latest")]
+    assert columns == [r[0] for r in rows(store, "DESCRIBE post_metrics")]
+
+
+def test_keyword_signal_without_period_gets_the_epoch_date(store: Store) -> None:
+    signal = KeywordSignal(
+        tool="suggest", term="pane", metric="suggestion", unit="rank", value=1,
+        item="pane fatto in casa", retrieved_at=T0,
+    )  # fmt: skip
+    store.write([signal, signal])
+    assert rows(store, "SELECT period_start, item, value FROM keyword_signals") == [
+        (date(1970, 1, 1), "pane fatto in casa", 1.0)
+    ]
+
+
+# ------------------------------------------------------------------ columnar batches
+
+
+def test_record_batch_of_columns_and_of_arrow(store: Store) -> None:
+    columns = {
+        "network": ["mastodon", "mastodon"],
+        "account": ["forno", "forno"],
+        "post_id": ["p1", "p2"],
+        # ISO strings with an offset are parsed by the store
+        "created_at": ["2026-01-05T10:30:00+01:00", "2026-01-06T08:00:00+00:00"],
+        "text": ["Pane", None],
+    }
+    arrow = pa.table(
+        {
+            "network": ["mastodon"],
+            "account": ["forno"],
+            "post_id": ["p1"],
+            "captured_at": pa.array([T0], type=pa.timestamp("us", tz="UTC")),
+            "likes": [7],
+        }
+    )
+    counts = store.write([RecordBatch("posts", columns), RecordBatch("post_metrics", arrow)])
+    assert counts == {"posts": 2, "post_metrics": 1}
+    got = rows(store, "SELECT post_id, created_at, kind, text FROM posts ORDER BY post_id")
+    assert got[0] == ("p1", T0.replace(hour=9, minute=30), "post", "Pane")
+    assert got[1][2:] == ("post", None)
+    assert rows(store, "SELECT likes, views FROM post_metrics") == [(7, None)]
+
+
+def test_record_batch_interactions_get_the_default_id(store: Store) -> None:
+    batch = RecordBatch(
+        "interactions",
+        {
+            "network": ["mastodon", "mastodon"],
+            "account": ["forno", "forno"],
+            "member": ["anna", "bruno"],
+            "kind": ["like", "reply"],
+            "post_id": ["p1", "p1"],
+            "interaction_id": ["", "r-99"],
+        },
+    )
+    store.write([batch])
+    got = rows(store, "SELECT member, interaction_id FROM interactions ORDER BY member")
+    assert got == [("anna", "like:p1:anna"), ("bruno", "r-99")]
+
+
+def test_record_batch_with_an_unknown_column_is_refused(store: Store) -> None:
+    with pytest.raises(StoreError, match=r"unknown column\(s\): likez"):
+        store.write([RecordBatch("post_metrics", {"likez": [1]})])
+    with pytest.raises(StoreError, match="unknown store table 'tweets'"):
+        store.write([RecordBatch("tweets", {"a": [1]})])
+
+
+# ------------------------------------------------------------------ one transaction per unit
+
+
+def test_exception_inside_a_unit_leaves_the_previous_state(store: Store) -> None:
+    store.write([post("p1", text="before")], unit_key="u", source="t", cursor={"page": 1})
+    with pytest.raises(RuntimeError, match="crash"), store.unit_writer("u", "t") as w:
+        w.add(post("p1", text="after"))
+        w.add(post("p2"))
+        w.add(SyncCursor({"page": 2}))
+        raise RuntimeError("crash in the middle of the unit")
+    assert rows(store, "SELECT post_id, text FROM posts") == [("p1", "before")]
+    assert store.get_cursor("u") == {"page": 1}
+
+
+def test_a_failure_while_committing_rolls_back_every_table(store: Store) -> None:
+    store.write([Account(network="mastodon", account="forno", display_name="Old")])
+    bad_posts = RecordBatch(  # created_at is required: the merge of posts fails
+        "posts",
+        {"network": ["mastodon"], "account": ["forno"], "post_id": ["p1"], "created_at": [None]},
+    )
+    with pytest.raises(StoreError, match="nothing was written"):
+        store.write(
+            [Account(network="mastodon", account="forno", display_name="New"), bad_posts],
+            unit_key="u",
+            source="t",
+            cursor={"page": 2},
+        )
+    # accounts are merged before posts: their update was rolled back too
+    assert rows(store, "SELECT display_name FROM accounts") == [("Old",)]
+    assert rows(store, "SELECT count(*) FROM posts") == [(0,)]
+    assert store.get_cursor("u") is None
+
+
+def test_cursor_and_error_bookkeeping(store: Store) -> None:
+    store.write([], unit_key="u", source="files", cursor={"since": "2026-01-01"})
+    store.record_error("u", "files", "SourceError: boom")
+    (state,) = store.sync_state()
+    assert state["cursor"] == '{"since": "2026-01-01"}'
+    assert state["last_error"] == "SourceError: boom"
+    assert state["last_success"] is not None
+    # a success without a new cursor keeps the old one and clears the error
+    store.write([], unit_key="u", source="files")
+    (state,) = store.sync_state()
+    assert store.get_cursor("u") == {"since": "2026-01-01"}
+    assert state["last_error"] is None
+
+
+def test_large_units_are_staged_and_merged_with_the_same_result(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(store_db, "MODEL_BATCH_ROWS", 3)
+    monkeypatch.setattr(store_db, "STAGE_ROWS", 5)
+    with store.unit_writer("big", "t") as w:
+        for i in range(20):
+            w.add(post(f"p{i % 12}", text=f"v{i}"))  # p0..p7 appear twice; the last wins
+            w.add(metrics(f"p{i % 12}", likes=i))
+        assert w._staged, "the writer should have staged into TEMP tables"
+    assert rows(store, "SELECT count(*) FROM posts") == [(12,)]
+    assert rows(store, "SELECT text FROM posts WHERE post_id = 'p0'") == [("v12",)]
+    assert rows(store, "SELECT likes FROM post_metrics WHERE post_id = 'p7'") == [(19,)]
+    temp = rows(store, "SELECT count(*) FROM duckdb_tables() WHERE table_name LIKE '_smm_%'")
+    assert temp == [(0,)]
+
+
+def test_set_channels_fills_workspace_channels(store: Store) -> None:
+    store.set_channels(
+        [
+            ChannelRef("mastodon", "forno", "Forno Rossi", True, "Mastodon"),
+            ChannelRef("bluesky", "rival.bsky.social", "Rival", False),
+        ]
+    )
+    got = rows(store, "SELECT * FROM workspace_channels ORDER BY network")
+    assert got == [
+        ("bluesky", "rival.bsky.social", "Rival", False, None),
+        ("mastodon", "forno", "Forno Rossi", True, "Mastodon"),
+    ]
+    store.set_channels([])
+    assert rows(store, "SELECT count(*) FROM workspace_channels") == [(0,)]
+
+
+def test_unknown_item_type_is_refused(store: Store) -> None:
+    with pytest.raises(StoreError, match="cannot store a dict"):
+        store.write([{"post_id": "p1"}])
