@@ -1,1 +1,3 @@
-"""An example third-party smmcore plugin."""
+"""An example third-party smmcore plugin: a KPI and a small source."""
+
+__version__ = "0.1.0"
