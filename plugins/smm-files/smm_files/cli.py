@@ -1,0 +1,164 @@
+"""``smm files``: check an export folder, import it into the workspace, write the demo data."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+
+from smmcore.cli.app import App, pass_app
+from smmcore.errors import SmmError
+
+
+def _settings(app: App, timezone: str | None, mapping: tuple[str, ...]) -> Any:
+    """``[plugins.files]`` of the current workspace if there is one, with the command-line
+    overrides applied."""
+    from pydantic import ValidationError
+
+    from smm_files.settings import FilesSettings
+
+    settings = FilesSettings()
+    if (app.workspace_dir / "smm.toml").is_file():
+        settings = app.workspace().plugin_settings("files", FilesSettings) or settings
+    data = settings.model_dump()
+    if timezone:
+        data["timezone"] = timezone
+    for item in mapping:
+        canonical, sep, header = item.partition("=")
+        if not sep or not canonical.strip() or not header:
+            raise click.BadParameter(f"expected CANONICAL=Header, got {item!r}", param_hint="--map")
+        data["mapping"][canonical.strip()] = header
+    try:
+        return FilesSettings.model_validate(data)
+    except ValidationError as exc:
+        problems = "; ".join(e["msg"] for e in exc.errors())
+        raise SmmError(f"invalid files settings: {problems}") from None
+
+
+def _read(path: Path, settings: Any, *, skip_bad: bool, log: Any = None) -> Any:
+    from smm_files.reader import read_export
+    from smmcore.contracts import SourceError
+
+    try:
+        return read_export(path, settings, skip_bad=skip_bad, log=log)
+    except SourceError as exc:
+        raise SmmError(str(exc.args[0]), hint=exc.hint) from None
+
+
+_timezone_option = click.option(
+    "--timezone",
+    metavar="TZ",
+    help="Time zone of timestamps written without an offset (e.g. Europe/Rome).",
+)
+_map_option = click.option(
+    "--map",
+    "mapping",
+    multiple=True,
+    metavar="CANONICAL=Header",
+    help='Read a canonical column from your header, e.g. --map "likes=Reactions". Repeatable.',
+)
+
+
+@click.group()
+def files() -> None:
+    """Check and import analytics exports (CSV or JSON Lines); write the demo data.
+
+    The format is documented in the smm-files README: accounts.csv, posts.csv and optionally
+    audience.csv and interactions.csv (or .jsonl). Column mappings and the time zone for
+    naive timestamps come from [plugins.files] in smm.toml, or from --map and --timezone.
+    """
+
+
+@files.command()
+@click.argument("path", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@_timezone_option
+@_map_option
+@pass_app
+def check(app: App, path: Path, timezone: str | None, mapping: tuple[str, ...]) -> None:
+    """Validate the export in PATH and list its bad rows (exit 1 when there are some)."""
+    settings = _settings(app, timezone, mapping)
+    data = _read(path, settings, skip_bad=True)
+    for name, rows in data.rows_read.items():
+        click.echo(f"{name}: {rows:,} rows")
+    for note in data.notes:
+        click.echo(f"note: {note}")
+    if data.bad_count:
+        click.echo(data.bad_report(header=f"{data.bad_count:,} bad row(s):"))
+        click.get_current_context().exit(1)
+    click.echo("All rows are valid.")
+
+
+@files.command(name="import")
+@click.argument("path", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--skip-bad", is_flag=True, help="Import the good rows and report the bad ones.")
+@_timezone_option
+@_map_option
+@pass_app
+def import_(
+    app: App, path: Path, skip_bad: bool, timezone: str | None, mapping: tuple[str, ...]
+) -> None:
+    """Import the export in PATH into the workspace's history store, in one transaction.
+
+    Re-importing the same files stores nothing twice. With bad rows nothing is imported,
+    unless --skip-bad (or skip_bad = true in [plugins.files]) is given.
+    """
+    from smm_files.reader import fingerprint
+    from smm_files.source import unit_key
+    from smmcore.contracts import RecordBatch
+
+    ws = app.workspace()
+    settings = _settings(app, timezone, mapping)
+    cursor = fingerprint(path, settings)
+    data = _read(
+        path, settings, skip_bad=skip_bad or settings.skip_bad, log=lambda s: click.echo(s)
+    )
+    store = ws.open_store()
+    try:
+        store.write(
+            [RecordBatch(t, rows) for t, rows in data.tables.items() if rows.num_rows],
+            unit_key=unit_key(path.resolve(), ws.dir),
+            source="files",
+            cursor=cursor,
+        )
+    finally:
+        store.close()
+    for table, count in data.counts().items():
+        click.echo(f"{table}: {count:,} rows")
+    click.echo(f"Imported {path} into {ws.store_path}.")
+
+
+@files.command(name="demo-data")
+@click.argument("out", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--posts", type=click.IntRange(min=1), help="Total posts [default: about 1,300].")
+@click.option("--accounts", type=click.IntRange(min=6), help="Number of accounts [default: 6].")
+@click.option("--seed", type=int, default=None, help="Random seed (same seed, same bytes).")
+@click.option(
+    "--end-date",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Last day of the 12 months of data [default: today].",
+)
+@click.option("--no-audience", is_flag=True, help="Skip audience.csv and interactions.csv.")
+def demo_data(
+    out: Path,
+    posts: int | None,
+    accounts: int | None,
+    seed: int | None,
+    end_date: Any,
+    no_audience: bool,
+) -> None:
+    """Write the demo export (Forno Rossi, a bakery in Bologna, and 2 competitors) to OUT."""
+    from smm_files.demo import DEFAULT_SEED, generate_export
+
+    end: date | None = end_date.date() if end_date else None
+    result = generate_export(
+        out,
+        end_date=end,
+        seed=DEFAULT_SEED if seed is None else seed,
+        posts=posts,
+        accounts=accounts,
+        audience=not no_audience,
+    )
+    for name, rows in result.rows.items():
+        click.echo(f"{out / name}: {rows:,} rows")
