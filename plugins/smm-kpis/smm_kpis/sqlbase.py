@@ -1,0 +1,369 @@
+"""SQL building blocks shared by the KPIs: periods as UTC instants, the workspace's channels,
+the per-post relation with its latest counters, scopes and turning grouped rows into values.
+
+Every KPI runs one query for all scopes and both periods; rows come back already aggregated
+(a few per scope), so Python only labels them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import threading
+import uuid
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from smmcore.contracts import ChannelRef, KPIContext, Period
+from smmcore.models import KPIValue, change_of
+
+METRIC_COLUMNS = (
+    "likes",
+    "reposts",
+    "replies",
+    "quotes",
+    "views",
+    "impressions",
+    "reach",
+    "clicks",
+    "saves",
+)
+"""Counters of ``post_metrics`` (the latest snapshot of each post is used)."""
+
+ENGAGEMENTS_SQL = (
+    "CASE WHEN likes IS NULL AND reposts IS NULL AND replies IS NULL AND quotes IS NULL "
+    "THEN NULL ELSE COALESCE(likes, 0) + COALESCE(reposts, 0) + COALESCE(replies, 0) "
+    "+ COALESCE(quotes, 0) END"
+)
+"""Engagements of one post: likes + reposts + replies + quotes; an unknown counter counts as
+0, a post whose four counters are all unknown has unknown engagements. Saves and clicks are
+left out: few networks report them, so channels would not compare."""
+
+ENGAGEMENTS_TEXT = (
+    "engagements = likes + reposts + replies + quotes (saves and clicks excluded; an unknown "
+    "counter counts as 0, a post with all four unknown is left out)"
+)
+
+SCOPE_GROUPING = (
+    "GROUPING SETS ((per, owner, is_client, network, account), (per, is_client, network), "
+    "(per, owner, is_client))"
+)
+"""Channel, network and owner (client or competitor) level in one GROUP BY."""
+
+SCOPE_COLUMNS = (
+    "per, owner, is_client, network, account, "
+    "GROUPING(account) AS g_account, GROUPING(owner) AS g_owner"
+)
+
+
+def bounds(day_from: date, day_to: date, tz: str) -> tuple[datetime, datetime]:
+    """The instants ``[start, end)`` covering local days ``day_from``..``day_to`` in ``tz``."""
+    zone = ZoneInfo(tz)
+    start = datetime.combine(day_from, time(0), zone)
+    end = datetime.combine(day_to + timedelta(days=1), time(0), zone)
+    return start, end
+
+
+def period_params(ctx: KPIContext) -> dict[str, Any]:
+    """Named parameters ``cs, ce`` (current) and ``ps, pe`` (previous) for ``ctx``."""
+    cs, ce = bounds(ctx.period.start, ctx.period.end, ctx.timezone)
+    ps, pe = bounds(ctx.previous.start, ctx.previous.end, ctx.timezone)
+    return {"cs": cs, "ce": ce, "ps": ps, "pe": pe}
+
+
+PER_SQL = (
+    "CASE WHEN {col} >= $cs AND {col} < $ce THEN 0 WHEN {col} >= $ps AND {col} < $pe THEN 1 END"
+)
+"""0 for the current period, 1 for the previous one, NULL outside both."""
+
+IN_PERIODS_SQL = "(({col} >= $cs AND {col} < $ce) OR ({col} >= $ps AND {col} < $pe))"
+
+
+def channels(ctx: KPIContext) -> list[ChannelRef]:
+    """The workspace channels: ``ctx.channels``, else the ``workspace_channels`` table."""
+    if ctx.channels:
+        return list(ctx.channels)
+    if not _has_table(ctx.con, "workspace_channels"):
+        return []
+    rows = ctx.con.execute(
+        "SELECT network, account, owner, is_client, label FROM workspace_channels"
+    ).fetchall()
+    return [ChannelRef(r[0], r[1], r[2], bool(r[3]), r[4]) for r in rows]
+
+
+def _has_table(con: Any, name: str) -> bool:
+    row = con.execute(
+        "SELECT count(*) FROM (SELECT table_name AS n FROM duckdb_tables() "
+        "UNION ALL SELECT view_name FROM duckdb_views()) WHERE n = ?",
+        [name],
+    ).fetchone()
+    return bool(row and row[0])
+
+
+def channels_cte(ctx: KPIContext, params: dict[str, Any]) -> str:
+    """A ``wc(network, account, owner, is_client)`` CTE body: the store's
+    ``workspace_channels`` table, or the context's channels as bound parameters."""
+    if _has_table(ctx.con, "workspace_channels"):
+        return "SELECT network, account, owner, is_client FROM workspace_channels"
+    refs = list(ctx.channels)
+    if not refs:
+        return (
+            "SELECT NULL::VARCHAR AS network, NULL::VARCHAR AS account, "
+            "NULL::VARCHAR AS owner, NULL::BOOLEAN AS is_client WHERE false"
+        )
+    rows = []
+    for i, ref in enumerate(refs):
+        params[f"wn{i}"], params[f"wa{i}"] = ref.network, ref.account
+        params[f"wo{i}"], params[f"wi{i}"] = ref.owner, bool(ref.is_client)
+        rows.append(f"($wn{i}, $wa{i}, $wo{i}, $wi{i})")
+    return "SELECT * FROM (VALUES " + ", ".join(rows) + ") v(network, account, owner, is_client)"
+
+
+def posts_ctes(
+    ctx: KPIContext,
+    params: dict[str, Any],
+    *,
+    metrics: bool | Iterable[str] = True,
+    followers: bool = False,
+    local_time: bool = False,
+    extra_post_columns: Sequence[str] = (),
+    window: tuple[str, str] | None = None,
+    per_sql: str | None = None,
+    materialized: bool = True,
+) -> str:
+    """``WITH`` clauses ending in ``b``: one row per own post (reposts excluded) of a workspace
+    channel created in the current or previous period, with ``per`` (0 current, 1 previous),
+    the channel's owner, the latest counters (``metrics``: all, or the names needed; the
+    derived ``engagements`` and ``views_or_impressions`` pull in theirs), and optionally
+    ``followers`` on the day of posting and ``local_ts`` (the client's wall-clock time).
+
+    ``window`` replaces the two periods by one ``[start, end)`` parameter pair; ``per_sql``
+    then says how to tag rows. With neither ``window``, ``local_time`` nor extra columns, and
+    ``materialized``, ``b`` reads the per-context table of :func:`period_posts_table`.
+    """
+    params.setdefault("tz", ctx.timezone)
+    if materialized and window is None and not local_time and not extra_post_columns:
+        table = period_posts_table(ctx, params)
+        if table is not None:
+            return f"WITH wc AS ({channels_cte(ctx, params)}),\nb AS (SELECT * FROM {table})"
+    if window is None:
+        where = IN_PERIODS_SQL.format(col="p.created_at")
+        per = PER_SQL.format(col="p.created_at")
+    else:
+        where = f"p.created_at >= ${window[0]} AND p.created_at < ${window[1]}"
+        per = per_sql or "0"
+    extra = "".join(f", p.{c}" for c in extra_post_columns)
+    local = ", timezone($tz, p.created_at) AS local_ts" if local_time else ""
+    ctes = [
+        f"wc AS ({channels_cte(ctx, params)})",
+        f"""pp AS (
+    SELECT p.network, p.account, p.post_id, p.created_at, wc.owner, wc.is_client,
+           {per} AS per{local}{extra}
+    FROM posts p JOIN wc ON p.network = wc.network AND p.account = wc.account
+    WHERE p.kind <> 'repost' AND {where})""",
+    ]
+    last = "pp"
+    wanted = _metric_columns(metrics)
+    if wanted:
+        picks = ", ".join(f"arg_max_null(m.{c}, m.captured_at) AS {c}" for c in wanted)
+        ctes.append(
+            f"""pm AS (
+    SELECT pp.network, pp.account, pp.post_id, {picks}
+    FROM pp JOIN post_metrics m
+      ON m.network = pp.network AND m.account = pp.account AND m.post_id = pp.post_id
+    GROUP BY pp.network, pp.account, pp.post_id)"""
+        )
+        cols = ", ".join(f"pm.{c}" for c in wanted)
+        ctes.append(
+            f"""pmx AS (
+    SELECT pp.*, {cols}
+    FROM pp LEFT JOIN pm
+      ON pm.network = pp.network AND pm.account = pp.account AND pm.post_id = pp.post_id)"""
+        )
+        last = "pmx"
+    if followers:
+        ctes.extend(followers_ctes(last, "pf"))
+        last = "pf"
+    derived = []
+    if set(ENGAGEMENT_COLUMNS) <= set(wanted):
+        derived.append(f"{ENGAGEMENTS_SQL} AS engagements")
+    if {"views", "impressions"} <= set(wanted):
+        derived.append("coalesce(views, impressions) AS views_or_impressions")
+    derived_sql = "".join(", " + d for d in derived)
+    ctes.append(f"b AS (SELECT *, 1 AS posts{derived_sql} FROM {last})")
+    return "WITH " + ",\n".join(ctes)
+
+
+_CACHE_ATTR = "_smm_kpis_period_posts"
+_TABLES_PER_CONNECTION = 4
+_tables: dict[int, list[str]] = {}
+_lock = threading.Lock()
+
+
+def period_posts_table(ctx: KPIContext, params: dict[str, Any]) -> str | None:
+    """The name of a TEMP table holding :func:`posts_ctes`'s ``b`` for both periods with every
+    column (all counters, ``followers``, ``engagements``), built once per ``ctx`` so the KPIs
+    of one report join ``post_metrics`` once. ``None`` when it cannot be built (or
+    ``ctx.options["kpi_cache"]`` is false): callers then inline the query."""
+    if ctx.options.get("kpi_cache", True) is False:
+        return None
+    with _lock:
+        name = ctx.__dict__.get(_CACHE_ATTR)
+        if name:
+            return name
+        name = f"smm_kpis_posts_{uuid.uuid4().hex[:16]}"
+        build: dict[str, Any] = dict(params)
+        body = posts_ctes(ctx, build, metrics=True, followers=True, materialized=False)
+        used = set(_PARAM_RE.findall(body))
+        try:
+            ctx.con.execute(
+                f"CREATE TEMP TABLE {name} AS {body}\nSELECT * FROM b",
+                {k: v for k, v in build.items() if k in used},
+            )
+        except Exception:  # a connection that cannot hold temp tables: inline instead
+            return None
+        ctx.__dict__[_CACHE_ATTR] = name
+        older = _tables.setdefault(id(ctx.con), [])
+        older.append(name)
+        while len(older) > _TABLES_PER_CONNECTION:
+            stale = older.pop(0)
+            with contextlib.suppress(Exception):
+                ctx.con.execute(f"DROP TABLE IF EXISTS {stale}")
+        return name
+
+
+ENGAGEMENT_COLUMNS = ("likes", "reposts", "replies", "quotes")
+DERIVED_COLUMNS: dict[str, tuple[str, ...]] = {
+    "engagements": ENGAGEMENT_COLUMNS,
+    "views_or_impressions": ("views", "impressions"),
+}
+
+
+def _metric_columns(metrics: bool | Iterable[str]) -> list[str]:
+    if metrics is True:
+        return list(METRIC_COLUMNS)
+    if metrics is False:
+        return []
+    needed: set[str] = set()
+    for name in metrics:
+        needed.update(DERIVED_COLUMNS.get(name, (name,)))
+    return [c for c in METRIC_COLUMNS if c in needed]
+
+
+def followers_ctes(source: str, name: str) -> list[str]:
+    """CTEs adding ``followers`` on the day of posting to the posts of ``source`` as ``name``:
+    the last snapshot of the posting day in the client's time zone, or the latest before it
+    (an ASOF join over daily values). Needs the ``wc`` CTE and the ``tz`` parameter."""
+    return [
+        """fd AS (
+    SELECT s.network, s.account, CAST(timezone($tz, s.captured_at) AS DATE) AS day,
+           arg_max(s.followers, s.captured_at) AS followers
+    FROM account_snapshots s JOIN wc ON s.network = wc.network AND s.account = wc.account
+    WHERE s.followers IS NOT NULL
+    GROUP BY ALL)""",
+        f"""{name} AS (
+    SELECT x.*, fd.followers
+    FROM {source} x ASOF LEFT JOIN fd
+      ON fd.network = x.network AND fd.account = x.account
+     AND CAST(timezone($tz, x.created_at) AS DATE) >= fd.day)""",
+    ]
+
+
+# --------------------------------------------------------------------------- scopes
+
+
+@dataclass(frozen=True)
+class ScopeKey:
+    """A scope a KPI reports on: ``("channel", "instagram:forno")``, ``("client", "Forno")``."""
+
+    kind: str
+    id: str
+
+
+def all_scopes(refs: Iterable[ChannelRef], *, kinds: Iterable[str] | None = None) -> list[ScopeKey]:
+    """Every scope of the workspace, in report order: client, competitors, the client's
+    networks, then every channel."""
+    refs = list(refs)
+    wanted = set(kinds or ("client", "competitor", "network", "channel"))
+    found: list[ScopeKey] = []
+
+    def add(key: ScopeKey) -> None:
+        if key.kind in wanted and key not in found:
+            found.append(key)
+
+    for ref in refs:
+        if ref.is_client:
+            add(ScopeKey("client", ref.owner))
+    for ref in refs:
+        if not ref.is_client:
+            add(ScopeKey("competitor", ref.owner))
+    for ref in refs:
+        if ref.is_client:
+            add(ScopeKey("network", ref.network))
+    for ref in refs:
+        add(ScopeKey("channel", f"{ref.network}:{ref.account}"))
+    return found
+
+
+def scope_of_row(row: Mapping[str, Any]) -> ScopeKey | None:
+    """The scope of a row grouped by :data:`SCOPE_GROUPING` (``None``: a competitor's network
+    subtotal, which no scope reports)."""
+    if not row["g_account"]:
+        return ScopeKey("channel", f"{row['network']}:{row['account']}")
+    if row["g_owner"]:
+        return ScopeKey("network", row["network"]) if row["is_client"] else None
+    return ScopeKey("client" if row["is_client"] else "competitor", row["owner"])
+
+
+_PARAM_RE = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def fetch_dicts(con: Any, sql: str, params: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
+    """Run ``sql`` with the named parameters it uses and yield each (aggregated) row as a
+    dict."""
+    used = set(_PARAM_RE.findall(sql))
+    cur = con.execute(sql, {k: v for k, v in params.items() if k in used})
+    names = [d[0] for d in cur.description]
+    for row in cur.fetchall():
+        yield dict(zip(names, row, strict=True))
+
+
+def make_values(
+    kpi: str,
+    ctx: KPIContext,
+    scopes: Sequence[ScopeKey],
+    current: Mapping[ScopeKey, tuple[float | None, dict[str, Any]]],
+    previous: Mapping[ScopeKey, tuple[float | None, dict[str, Any]]],
+    *,
+    default: float | None = None,
+) -> list[KPIValue]:
+    """One :class:`KPIValue` per scope, with the previous value and the change; scopes with
+    no row get ``default`` (``None``, or 0 for counts)."""
+    out: list[KPIValue] = []
+    for scope in scopes:
+        value, detail = current.get(scope, (default, {}))
+        prev, _ = previous.get(scope, (default, {}))
+        change, change_pct = change_of(value, prev)
+        out.append(
+            KPIValue(
+                kpi=kpi,
+                scope=scope.kind,  # type: ignore[arg-type]
+                scope_id=scope.id,
+                period_start=ctx.period.start,
+                period_end=ctx.period.end,
+                value=value,
+                previous=prev,
+                change=change,
+                change_pct=change_pct,
+                detail=detail,
+            )
+        )
+    return out
+
+
+def period_of(ctx: KPIContext, per: int) -> Period:
+    """The period tagged ``per`` (0 current, 1 previous)."""
+    return ctx.period if per == 0 else ctx.previous

@@ -1,0 +1,119 @@
+"""``smm kpis``: list the KPIs (registered and declared in ``smm.toml``) and show one in full."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import click
+
+from smmcore.cli.app import App, pass_app
+from smmcore.errors import SmmError
+
+
+def _direction(higher_is_better: bool | None) -> str:
+    if higher_is_better is None:
+        return "neutral"
+    return "higher is better" if higher_is_better else "lower is better"
+
+
+def _workspace_kpis(app: App) -> tuple[list[Any], str | None]:
+    """The workspace's declarative KPIs as KPISpecs, and a warning when they cannot be read.
+
+    No workspace (no ``smm.toml``) means no custom KPIs and no warning.
+    """
+    if not (app.workspace_dir / "smm.toml").is_file():
+        return [], None
+    try:
+        workspace = app.workspace()
+    except SmmError as exc:
+        return [], f"custom KPIs of {app.workspace_dir} not shown: {exc.format_message()}"
+    if not workspace.config.kpis:
+        return [], None
+    try:
+        from smm_kpis.custom import custom_kpis  # type: ignore[import-not-found]
+    except ImportError:
+        return [], (
+            "smm.toml defines KPIs under [kpis], but the smm-kpis plugin that computes them is "
+            "not installed ('smm plugins install smm-kpis')"
+        )
+    try:
+        return [spec for spec, _impl in custom_kpis(workspace.config)], None
+    except SmmError as exc:
+        return [], exc.format_message()
+
+
+def _all_kpis(app: App) -> tuple[list[tuple[Any, str]], str | None]:
+    """``(spec, origin)`` pairs: registered KPIs first (origin = plugin), then smm.toml ones."""
+    registered = app.host.kpis()
+    found = [(spec, spec.plugin or "?") for spec in registered.values()]
+    custom, warning = _workspace_kpis(app)
+    found.extend((spec, "smm.toml") for spec in custom if spec.name not in registered)
+    return found, warning
+
+
+@click.group()
+def kpis() -> None:
+    """List the KPIs and show their formulas."""
+
+
+@kpis.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@pass_app
+def list_kpis(app: App, as_json: bool) -> None:
+    """List every KPI: registered by plugins, and declared in the workspace's smm.toml."""
+    found, warning = _all_kpis(app)
+    if warning:
+        click.echo(f"Warning: {warning}", err=True)
+    if as_json:
+        data = [{**spec.summary(), "origin": origin} for spec, origin in found]
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    if not found:
+        click.echo(
+            "No KPIs registered. Install the smm-kpis plugin: 'smm plugins install smm-kpis'."
+        )
+        return
+    width = max(len(spec.name) for spec, _ in found)
+    for spec, origin in found:
+        direction = _direction(spec.higher_is_better)
+        click.echo(
+            f"{spec.name:<{width}}  {spec.label} [{spec.unit}] - {direction}; "
+            f"{spec.aggregation} ({origin})"
+        )
+    click.echo("\nRun 'smm kpis show NAME' for the formula.")
+
+
+@kpis.command("show")
+@click.argument("name")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@pass_app
+def show_kpi(app: App, name: str, as_json: bool) -> None:
+    """Show one KPI's full definition: label, formula, unit, direction and aggregation."""
+    found, warning = _all_kpis(app)
+    match = next(((spec, origin) for spec, origin in found if spec.name == name), None)
+    if match is None:
+        if warning:
+            click.echo(f"Warning: {warning}", err=True)
+        names = ", ".join(sorted(spec.name for spec, _ in found)) or "none"
+        raise SmmError(f"no KPI named {name!r}", hint=f"known KPIs: {names}")
+    spec, origin = match
+    if as_json:
+        click.echo(json.dumps({**spec.summary(), "origin": origin}, indent=2, ensure_ascii=False))
+        return
+    rows = [
+        ("name", spec.name),
+        ("label", spec.label),
+        ("description", spec.description),
+        ("formula", spec.formula),
+        ("unit", spec.unit),
+        ("direction", _direction(spec.higher_is_better)),
+        ("aggregation", spec.aggregation),
+        ("defined by", "smm.toml" if origin == "smm.toml" else f"plugin {origin}"),
+        (
+            "implementation",
+            f"declarative ([kpis.{spec.name}] in smm.toml)" if origin == "smm.toml" else spec.impl,
+        ),
+    ]
+    for key, value in rows:
+        click.echo(f"{key + ':':<16}{value}")
