@@ -180,7 +180,8 @@ def describe_error(exc: BaseException) -> str:
         return str(exc)
     if isinstance(exc, SmmError):
         return exc.format_message()
-    return f"{type(exc).__name__}: {exc}"
+    text = str(exc)
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
 @dataclass
