@@ -165,6 +165,20 @@ KPI_LABELS: dict[str, dict[str, str]] = {
 """KPI name -> label, for languages other than English (English labels come from the KPI's
 registration)."""
 
+UNITS: dict[str, dict[str, str]] = {
+    "it": {
+        "followers": "follower",
+        "posts": "post",
+        "posts/week": "post/settimana",
+        "likes/post": "mi piace/post",
+        "replies/post": "risposte/post",
+        "reposts/post": "condivisioni/post",
+        "engagements/post": "interazioni/post",
+        "engagements": "interazioni",
+    }
+}
+"""KPI units in other languages than English (``%`` and unknown units stay as they are)."""
+
 NOTES: dict[str, dict[str, str]] = {
     "en": {
         "history": "{months} months of history ({first} to {last}, {weeks} weeks, {posts} posts).",
@@ -227,6 +241,11 @@ def t(key: str, lang: str = "en") -> str:
 def kpi_label(name: str, default: str, lang: str = "en") -> str:
     """The label of KPI ``name`` in ``lang``; ``default`` (the registered label) otherwise."""
     return KPI_LABELS.get(language_of(lang), {}).get(name, default)
+
+
+def unit_label(unit: str, lang: str = "en") -> str:
+    """The unit ``unit`` in ``lang`` (unchanged when there is no translation)."""
+    return UNITS.get(language_of(lang), {}).get(unit, unit)
 
 
 def note_text(code: str, lang: str = "en", **params: Any) -> str:

@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from smmcore.contracts import ChannelRef, KPIContext, Period
-from smmcore.i18n import kpi_label, language_of, note_text
+from smmcore.i18n import kpi_label, language_of, note_text, unit_label
 from smmcore.models import KPIValue
 from smmcore.periods import resolve_periods, today_in
 from smmcore.report_model import (
@@ -69,6 +69,10 @@ def _period_info(p: Period, last: date | None = None) -> PeriodInfo:
     return PeriodInfo(start=p.start, end=p.end, days=p.days, complete=last is None or p.end <= last)
 
 
+def _day_text(d: date, lang: str) -> str:
+    return d.strftime("%d/%m/%Y") if lang == "it" else d.isoformat()
+
+
 def _direction(spec: Any) -> str:
     hib = getattr(spec, "higher_is_better", True)
     return "neutral" if hib is None else ("higher_is_better" if hib else "lower_is_better")
@@ -116,6 +120,7 @@ def _history(con: Any, tz: str) -> tuple[HistoryInfo, date | None]:
             first=first,
             last=last,
             days=days,
+            months=round(days / 30.44),
             weeks=days // 7,
             full_months=_full_months(first, last),
             posts=int(posts or 0),
@@ -460,7 +465,7 @@ def _rows_from_values(
         label=kpi_label(name, getattr(spec, "label", "") or name, lang),
         description=getattr(spec, "description", "") or "",
         formula=getattr(spec, "formula", "") or "",
-        unit=getattr(spec, "unit", "") or "",
+        unit=unit_label(getattr(spec, "unit", "") or "", lang),
         direction=_direction(spec),  # type: ignore[arg-type]
         aggregation=getattr(spec, "aggregation", "") or "",
         section=SECTION_KPIS.get(name),
@@ -652,11 +657,11 @@ def build_report(
         if history.first is None or history.last is None:
             note("no_history", "warning")
         else:
-            first, last = history.first.isoformat(), history.last.isoformat()
-            if history.full_months >= 1:
+            first, last = _day_text(history.first, lang), _day_text(history.last, lang)
+            if history.months >= 1:
                 note(
                     "history",
-                    months=history.full_months,
+                    months=history.months,
                     first=first,
                     last=last,
                     weeks=history.weeks,
@@ -680,11 +685,11 @@ def build_report(
                 note(
                     "comparison_empty",
                     "warning",
-                    start=comparison.start.isoformat(),
-                    end=comparison.end.isoformat(),
+                    start=_day_text(comparison.start, lang),
+                    end=_day_text(comparison.end, lang),
                 )
             if period.end > history.last:
-                note("period_incomplete", "warning", last=last, end=period.end.isoformat())
+                note("period_incomplete", "warning", last=last, end=_day_text(period.end, lang))
         if not any(not r.is_client for r in refs):
             note("no_competitors")
 

@@ -234,7 +234,10 @@ class HistoryInfo(_Model):
     last: date | None = None
     days: int = 0
     weeks: int = 0
+    months: int = 0
+    """Approximate months (days / 30.44, rounded)."""
     full_months: int = 0
+    """Calendar months entirely covered (what month-over-month trends need)."""
     posts: int = 0
 
 

@@ -35,10 +35,24 @@ def _charts(report: Report) -> dict[str, Any]:
 
     client_followers = [s for s in report.series.followers if s.is_client]
     client_engagement = [s for s in report.series.engagement if s.is_client]
+    followers = []
+    for i, (label, points) in enumerate(lines(client_followers)):
+        known = [v for _d, v in points if v is not None]
+        caption = label
+        if known:
+            caption += f": {fmt.number(known[0], lang)} \u2192 {fmt.number(known[-1], lang)}"
+        chart = svg.line_chart(
+            [(label, points)],
+            title=label,
+            empty=empty,
+            width=480,
+            height=200,
+            legend=False,
+            color=svg.PALETTE[i % len(svg.PALETTE)],
+        )
+        followers.append((caption, chart))
     charts: dict[str, Any] = {
-        "followers": svg.line_chart(
-            lines(client_followers), title=t("followers_over_time", lang), empty=empty
-        ),
+        "followers": followers,
         "engagement": svg.line_chart(
             lines(client_engagement),
             title=t("engagement_over_time", lang),

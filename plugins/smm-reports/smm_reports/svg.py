@@ -59,13 +59,18 @@ def line_chart(
     width: int = 760,
     height: int = 280,
     zero_based: bool = False,
+    legend: bool = True,
+    color: str | None = None,
 ) -> Markup:
-    """A multi-line chart over dates, with y ticks, first/last date labels and a legend."""
+    """A multi-line chart over dates, with y ticks, first/last date labels and a legend.
+
+    The y axis fits the data (so a small growth is visible) unless ``zero_based``.
+    """
     points = [(d, v) for _, pts in lines for d, v in pts if v is not None]
     if not points:
         return _empty(width, height, empty)
     left, right, top = 56, 12, 12
-    legend_rows = math.ceil(len(lines) / 3)
+    legend_rows = math.ceil(len(lines) / 3) if legend else 0
     bottom = 28 + 18 * legend_rows
     plot_w, plot_h = width - left - right, height - top - bottom
     d0 = min(d for d, _ in points)
@@ -73,7 +78,7 @@ def line_chart(
     span_days = max((d1 - d0).days, 1)
     lo = min(v for _, v in points)
     hi = max(v for _, v in points)
-    if zero_based or (lo >= 0 and lo < (hi - lo) * 0.5):
+    if zero_based:
         lo = min(lo, 0.0)
     if hi == lo:
         hi = lo + 1
@@ -107,7 +112,7 @@ def line_chart(
         f'text-anchor="end">{d1.isoformat()}</text>'
     )
     for i, (label, pts) in enumerate(lines):
-        color = PALETTE[i % len(PALETTE)]
+        stroke = color if color and len(lines) == 1 else PALETTE[i % len(PALETTE)]
         segments: list[list[str]] = [[]]
         for d, v in pts:
             if v is None:
@@ -117,16 +122,18 @@ def line_chart(
         for seg in segments:
             if len(seg) > 1:
                 parts.append(
-                    f'<polyline fill="none" stroke="{color}" stroke-width="2" '
+                    f'<polyline fill="none" stroke="{stroke}" stroke-width="2" '
                     f'points="{" ".join(seg)}"><title>{escape(label)}</title></polyline>'
                 )
             elif len(seg) == 1:
                 cx, cy = seg[0].split(",")
-                parts.append(f'<circle cx="{cx}" cy="{cy}" r="2.5" fill="{color}"/>')
+                parts.append(f'<circle cx="{cx}" cy="{cy}" r="2.5" fill="{stroke}"/>')
+        if not legend:
+            continue
         lx = left + (i % 3) * (plot_w / 3)
         ly = base + 34 + 18 * (i // 3)
         parts.append(
-            f'<rect x="{_f(lx)}" y="{ly - 9}" width="12" height="4" fill="{color}"/>'
+            f'<rect x="{_f(lx)}" y="{ly - 9}" width="12" height="4" fill="{stroke}"/>'
             f'<text x="{_f(lx + 16)}" y="{ly - 4}" font-size="12">{escape(label)}</text>'
         )
     parts.append("</svg>")

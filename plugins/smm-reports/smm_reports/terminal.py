@@ -118,15 +118,15 @@ class TerminalReporter(Reporter):
 
         if report.top_posts:
             top = Table(title=t("top_posts", lang), title_justify="left")
-            top.add_column(t("published", lang))
-            top.add_column(t("channel", lang))
+            top.add_column(t("published", lang), no_wrap=True)
+            top.add_column(t("network", lang), no_wrap=True)
             top.add_column(t("post", lang), max_width=48, overflow="ellipsis", no_wrap=True)
             top.add_column(t("engagements", lang), justify="right")
             top.add_column(t("engagement_rate", lang), justify="right")
             for post in report.top_posts:
                 top.add_row(
                     fmt.moment(post.created_at, report.timezone, lang),
-                    Text(f"{post.network}:{post.account}"),
+                    Text(post.network),
                     Text(fmt.short(post.text, 60)),
                     fmt.number(post.engagements, lang),
                     fmt.with_unit(post.engagement_rate, "%", lang),
@@ -151,11 +151,12 @@ class TerminalReporter(Reporter):
             console.print(line)
 
         formulas = Table(title=t("formula", lang), title_justify="left", show_header=True)
-        formulas.add_column(t("kpi", lang))
-        formulas.add_column(t("formula", lang))
-        formulas.add_column(t("aggregation", lang))
+        formulas.add_column(t("kpi", lang), no_wrap=True)
+        formulas.add_column(t("formula", lang), ratio=3)
+        formulas.add_column(t("aggregation", lang), ratio=1)
         for row in report.kpis:
-            formulas.add_row(Text(row.label), Text(row.formula), Text(row.aggregation))
+            main = row.formula.split("; ")[0]
+            formulas.add_row(Text(row.label), Text(main), Text(row.aggregation))
         console.print(formulas)
 
         if report.notes:
