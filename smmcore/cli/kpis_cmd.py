@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import textwrap
 from typing import Any
 
 import click
@@ -116,4 +117,7 @@ def show_kpi(app: App, name: str, as_json: bool) -> None:
         ),
     ]
     for key, value in rows:
-        click.echo(f"{key + ':':<16}{value}")
+        lines = textwrap.wrap(str(value), width=84) or [""]
+        click.echo(f"{key + ':':<16}{lines[0]}")
+        for line in lines[1:]:
+            click.echo(" " * 16 + line)
