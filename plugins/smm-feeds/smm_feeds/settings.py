@@ -1,0 +1,26 @@
+"""Settings of the blog source: ``[plugins.feeds]`` in ``smm.toml``."""
+
+from __future__ import annotations
+
+from pydantic import ConfigDict, Field
+
+from smmcore.http import HttpSourceSettings
+
+
+class FeedsSettings(HttpSourceSettings):
+    """``[plugins.feeds]``.
+
+    ``base_url``, when set, replaces the scheme and host of every channel URL (a proxy or a
+    test server); by default each channel's own ``url`` is fetched.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    max_posts: int = Field(default=1000, ge=1)
+    """WordPress: posts per unit at most (100 per request)."""
+    comment_counts: int = Field(default=20, ge=0)
+    """WordPress: at most this many comment-count requests per unit (newest posts first);
+    0 turns them off. Posts beyond the cap get no metric snapshot in that sync."""
+    refresh_days: float = Field(default=7, ge=0)
+    """WordPress: also refresh the comment counts of posts up to this many days older than
+    the newest post of the previous sync."""
