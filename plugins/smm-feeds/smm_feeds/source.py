@@ -9,7 +9,8 @@ in the sync cursor, so later syncs go straight to it.
 
 Feeds are fetched with ``If-None-Match`` / ``If-Modified-Since`` from the cursor; a ``304``
 means nothing changed and nothing is written. A changed feed yields all its entries again
-(it is one request, and their comment counts are fresh snapshots).
+(one request): entries newer than the cursor become Posts, and every entry with a
+``slash:comments`` count gets a fresh PostMetrics snapshot.
 """
 
 from __future__ import annotations
@@ -157,6 +158,7 @@ class FeedsSource(Source):
         language = feed_language(parsed)
         yield feed_account(network, account, parsed)
         newest: datetime | None = None
+        seen_before = _parse_iso(previous.get("newest")) if previous else None
         count = skipped = 0
         for entry in parsed.get("entries") or []:
             post = entry_post(network, account, entry, language)
@@ -165,12 +167,15 @@ class FeedsSource(Source):
                 continue
             if ctx.since is not None and post.created_at < ctx.since:
                 continue
-            yield post
+            if seen_before is None or post.created_at > seen_before:
+                yield post  # entries synced before only get a fresh comment count
             metrics = entry_metrics(network, account, entry, post.post_id, now)
             if metrics is not None:
                 yield metrics
             count += 1
             newest = post.created_at if newest is None else max(newest, post.created_at)
+        if seen_before is not None and (newest is None or seen_before > newest):
+            newest = seen_before
         note = f", {skipped} without a date skipped" if skipped else ""
         ctx.log(f"feeds: {endpoint}: {count} entries{note}")
         value: dict[str, Any] = {"url": url, "kind": "feed", "endpoint": endpoint}
@@ -204,11 +209,9 @@ class FeedsSource(Source):
         floor = cursor_floor(dict(cursor) if cursor else None, self.settings.refresh_days)
         budget = self.settings.comment_counts
         newest: tuple[datetime, str] | None = None
-        if cursor and isinstance(cursor.get("newest_date_gmt"), str):
-            newest = (
-                datetime.fromisoformat(cursor["newest_date_gmt"]),
-                str(cursor.get("newest_id")),
-            )
+        seen_before = _parse_iso(cursor.get("newest_date_gmt")) if cursor else None
+        if cursor and seen_before is not None:
+            newest = (seen_before, str(cursor.get("newest_id")))
         count = 0
         async for items in site.posts(
             floor=floor, since=ctx.since, max_posts=self.settings.max_posts
@@ -218,7 +221,8 @@ class FeedsSource(Source):
             budget -= len(counted)
             replies = await site.comment_counts(counted) if counted else {}
             for post in posts:
-                yield post
+                if seen_before is None or post.created_at > seen_before:
+                    yield post  # posts synced before only get a fresh comment count
                 if replies.get(post.post_id) is not None:
                     yield PostMetrics(
                         network=network,
@@ -245,3 +249,13 @@ class FeedsSource(Source):
             value["newest_date_gmt"] = newest[0].isoformat()
             value["newest_id"] = newest[1]
         yield SyncCursor(value)
+
+
+def _parse_iso(value: Any) -> datetime | None:
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        when = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return when if when.tzinfo else when.replace(tzinfo=UTC)

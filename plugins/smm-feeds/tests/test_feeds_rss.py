@@ -76,6 +76,31 @@ def test_second_sync_sends_etag_and_304_writes_nothing(source, blog, run):
     assert len(of(full, Post)) == 3
 
 
+def test_changed_feed_yields_only_new_entries_and_fresh_counts(source, blog, run):
+    [cursor] = of(run(source, blog, url=FEED, network="rss"), SyncCursor)
+    new_item = (
+        "<item><title>Nuovo!</title><link>https://blog.example.it/nuovo/</link>"
+        "<pubDate>Thu, 16 Oct 2025 08:00:00 +0000</pubDate>"
+        '<guid isPermaLink="false">https://blog.example.it/?p=1300</guid>'
+        "<slash:comments>1</slash:comments></item>\n\t<item>"
+    )
+    blog.feed = blog.feed.replace(b"<item>", new_item.encode(), 1).replace(
+        b"<slash:comments>3</slash:comments>", b"<slash:comments>5</slash:comments>"
+    )
+    blog.feed_headers["etag"] = '"feed-v2"'
+    items = run(source, blog, url=FEED, network="rss", cursor=cursor.value)
+    assert [p.post_id for p in of(items, Post)] == ["https://blog.example.it/?p=1300"]
+    replies = {m.post_id: m.replies for m in of(items, PostMetrics)}
+    assert replies == {
+        "https://blog.example.it/?p=1300": 1,
+        "https://blog.example.it/?p=1234": 0,
+        "https://blog.example.it/?p=1201": 5,
+    }
+    [new_cursor] = of(items, SyncCursor)
+    assert new_cursor.value["etag"] == '"feed-v2"'
+    assert new_cursor.value["newest"] == "2025-10-16T08:00:00+00:00"
+
+
 def test_atom_entries_published_or_updated_and_relative_links(source, fixture_bytes, run):
     def handler(request):
         return httpx.Response(

@@ -147,7 +147,10 @@ def test_refresh_window_rereads_recent_comment_counts(blog_factory, run):
         "newest_id": "1010",
     }
     items = run(source, blog, network="wordpress", cursor=cursor)
-    assert [p.post_id for p in of(items, Post)] == ["1010", "1009"]  # 1008 is exactly 2 days
+    assert of(items, Post) == []  # nothing new
+    # 1010 and 1009 get fresh comment counts; 1008 is exactly 2 days older
+    assert [m.post_id for m in of(items, PostMetrics)] == ["1010", "1009"]
+    assert of(items, SyncCursor)[0].value["newest_id"] == "1010"
 
 
 def test_auto_detects_wordpress_from_the_home_page(source, blog, run):

@@ -3,7 +3,8 @@
 Per unit: ``/user/<name>/about`` or ``/r/<name>/about`` -> Account + AccountSnapshot, then
 ``/user/<name>/submitted?sort=new`` or ``/r/<name>/new``, 100 per page through ``after``,
 -> Post + PostMetrics. Paging stops at the sync cursor (the newest submission of the last
-sync, minus ``refresh_days`` so recent scores are refreshed), at ``--since``, at
+sync, minus ``refresh_days``: submissions already synced within that window get a fresh
+PostMetrics snapshot but no Post again), at ``--since``, at
 ``max_items`` (Reddit's listings end near 1000 anyway) or at the end of the listing.
 """
 
@@ -114,13 +115,15 @@ class RedditSource(Source):
             newest = _cursor_newest(cursor)
             listing = f"/user/{name}/submitted" if kind == "user" else f"/r/{name}/new"
             emitted = 0
+            seen_before = newest[0] if newest else None
             async for thing in self._submissions(client, listing, cursor, ctx, what):
                 post = submission_post(network, account, thing)
                 if post is None:
                     continue
-                yield post
+                if seen_before is None or float(thing["created_utc"]) > seen_before:
+                    yield post  # a refreshed older submission only gets new metrics
+                    emitted += 1
                 yield submission_metrics(network, account, thing, now)
-                emitted += 1
                 created = float(thing["created_utc"])
                 if newest is None or created > newest[0]:
                     newest = (created, str(thing.get("name") or f"t3_{post.post_id}"))

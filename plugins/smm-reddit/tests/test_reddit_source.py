@@ -140,8 +140,10 @@ def test_refresh_window_refreshes_recent_scores(fake_factory, run):
     source = RedditSource(RedditSettings(refresh_days=0.1))  # 2.4 hours
     fake = fake_factory(n_posts=10)  # one an hour
     cursor = {"newest_created_utc": START, "newest_fullname": "t3_p00010"}
+    fake.add_new(1)
     items = run(source, fake, cursor=cursor)
-    assert [p.post_id for p in of(items, Post)] == ["p00010", "p00009", "p00008"]
+    assert [p.post_id for p in of(items, Post)] == ["p00011"]
+    assert [m.post_id for m in of(items, PostMetrics)] == ["p00011", "p00010", "p00009", "p00008"]
 
 
 def test_empty_listing(source, fake_factory, run):

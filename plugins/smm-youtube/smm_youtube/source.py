@@ -4,8 +4,9 @@ Per unit: ``channels.list`` (1 unit) -> Account + AccountSnapshot; then
 ``playlistItems.list`` over the channel's uploads playlist, newest first, 50 per page
 (1 unit per page), and ``videos.list`` for each page's ids (1 unit per 50 videos) ->
 Post(kind="video") + PostMetrics. Paging stops at the sync cursor (the newest video of the
-last sync, minus ``refresh_days`` so recent videos get fresh statistics), at ``--since``,
-at ``max_videos`` or at the end of the playlist.
+last sync, minus ``refresh_days``: videos already synced within that window get a fresh
+PostMetrics snapshot but no Post again), at ``--since``, at ``max_videos`` or at the end of
+the playlist.
 """
 
 from __future__ import annotations
@@ -118,13 +119,15 @@ class YouTubeSource(Source):
             cursor = None if ctx.full else ctx.cursor
             emitted = 0
             newest: tuple[datetime, str] | None = _cursor_newest(cursor)
+            seen_before = newest[0] if newest else None
             async for video in self._new_videos(api, channel, cursor, ctx):
                 post = video_post(network, account, video)
                 if post is None:
                     continue
-                yield post
+                if seen_before is None or post.created_at > seen_before:
+                    yield post  # a refreshed older video only gets a new metric snapshot
+                    emitted += 1
                 yield video_metrics(network, account, video, now)
-                emitted += 1
                 if newest is None or post.created_at > newest[0]:
                     newest = (post.created_at, post.post_id)
         ctx.log(

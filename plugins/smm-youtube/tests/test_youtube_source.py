@@ -136,13 +136,16 @@ def test_refresh_window_refetches_recent_statistics(fake_factory, run):
     cursor = {"newest_video_id": "vid00000010", "newest_published_at": "2026-11-01T12:00:00Z"}
     fake.add_new(1)
     items = run(source, fake, cursor=cursor)
-    # new video 11, plus 10, 9, 8 (published within 3 days before the cursor; 7 is exactly 3 days)
-    assert [p.post_id for p in of(items, Post)] == [
+    # only the new video is a Post again; videos 10, 9, 8 (published within 3 days before
+    # the cursor; 7 is exactly 3 days) get a fresh metric snapshot
+    assert [p.post_id for p in of(items, Post)] == ["vid00000011"]
+    assert [m.post_id for m in of(items, PostMetrics)] == [
         "vid00000011",
         "vid00000010",
         "vid00000009",
         "vid00000008",
     ]
+    assert of(items, SyncCursor)[0].value["newest_video_id"] == "vid00000011"
 
 
 def test_full_sync_ignores_the_cursor(source, fake, run):
