@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, Field, ValidationError
-
 from smmcore.contracts import Source, SourceContext, SourceError, SyncCursor, SyncUnit
 from smmcore.models import Account, AccountSnapshot
 

@@ -10,11 +10,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from smm_example_plugin import plugin
-
 from smmcore.contracts import SourceError, SyncUnit
 from smmcore.models import AccountSnapshot, Post, PostMetrics
 from smmcore.testing import KPIContract, SourceContract
+
+from smm_example_plugin import plugin
 
 DATA = Path(__file__).parent / "data"
 
