@@ -112,7 +112,7 @@ class RedditAPI:
             self.requests += 1
             try:
                 response = await client.post(
-                    self.settings.token_url,
+                    self.settings.auth_base_url.rstrip("/") + "/api/v1/access_token",
                     data={"grant_type": "client_credentials"},
                     auth=auth,
                     headers={"User-Agent": self.agent, "Accept": "application/json"},
@@ -121,7 +121,7 @@ class RedditAPI:
                 raise SourceError(
                     f"cannot reach Reddit's token endpoint ({type(exc).__name__})",
                     kind="network",
-                    hint="check the connection and token_url under [plugins.reddit]",
+                    hint="check the connection and auth_base_url under [plugins.reddit]",
                 ) from None
             try:
                 body = response.json()

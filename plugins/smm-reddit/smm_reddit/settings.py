@@ -21,7 +21,8 @@ class RedditSettings(HttpSourceSettings):
 
     # base_url (inherited): None means https://www.reddit.com
     oauth_base_url: str = "https://oauth.reddit.com"
-    token_url: str = "https://www.reddit.com/api/v1/access_token"
+    auth_base_url: str = "https://www.reddit.com"
+    """Where ``POST /api/v1/access_token`` (client credentials) is sent."""
     client_id: str | None = None
     client_secret: SecretStr | None = None
     username: str | None = None

@@ -267,7 +267,7 @@ def _oauth_source(**extra):
             username="tester",
             base_url="http://127.0.0.1:9",
             oauth_base_url="https://oauth.example.test",
-            token_url="https://auth.example.test/api/v1/access_token",
+            auth_base_url="https://auth.example.test",
             **extra,
         )
     )
