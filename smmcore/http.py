@@ -302,9 +302,6 @@ class _HostBudget:
                 current = self.remaining if self.remaining is not None else info.remaining
                 self.remaining = min(current, info.remaining)
             # else: a late answer from an earlier window; ignore it.
-        elif info.remaining is not None and self.window:
-            self.remaining = info.remaining
-            self.reset_at = self.reset_at or now + self.window
         if info.retry_after is not None:
             self.blocked_until = max(self.blocked_until, now + info.retry_after)
         elif refused and self.remaining == 0 and self.reset_at is not None:

@@ -2,4 +2,21 @@
 
 from __future__ import annotations
 
-from smmcore import hookimpl  # noqa: F401
+from typing import Any
+
+from smmcore import SourceSpec, hookimpl
+
+
+@hookimpl
+def smm_register_sources(register: Any) -> None:
+    register(
+        SourceSpec(
+            name="bluesky",
+            description="Bluesky accounts through the public AppView: profile, posts (reposts "
+            "kept apart), followers, likes and reposts of recent posts.",
+            impl="smm_bluesky.source:BlueskySource",
+            settings="smm_bluesky.source:BlueskySettings",
+            capabilities=("profile", "posts", "metrics", "audience", "interactions"),
+            networks=("bluesky",),
+        )
+    )
