@@ -196,14 +196,18 @@ def _engagement_series(
                        AS wk
             FROM posts p JOIN workspace_channels wc USING (network, account)
             WHERE p.kind <> 'repost' AND p.created_at >= $lo AND p.created_at < $hi),
+        latest AS (
+            -- a post's snapshots are taken after it went out: only those since $lo matter
+            SELECT network, account, post_id,
+                   arg_max_null(likes, captured_at) AS likes,
+                   arg_max_null(reposts, captured_at) AS reposts,
+                   arg_max_null(replies, captured_at) AS replies,
+                   arg_max_null(quotes, captured_at) AS quotes
+            FROM post_metrics WHERE captured_at >= $lo
+            GROUP BY network, account, post_id),
         m AS (
-            SELECT p.network, p.account, p.post_id, p.wk,
-                   arg_max_null(m.likes, m.captured_at) AS likes,
-                   arg_max_null(m.reposts, m.captured_at) AS reposts,
-                   arg_max_null(m.replies, m.captured_at) AS replies,
-                   arg_max_null(m.quotes, m.captured_at) AS quotes
-            FROM p LEFT JOIN post_metrics m USING (network, account, post_id)
-            GROUP BY ALL)
+            SELECT p.network, p.account, p.wk, l.likes, l.reposts, l.replies, l.quotes
+            FROM p LEFT JOIN latest l USING (network, account, post_id))
         SELECT network, account, wk, sum({ENGAGEMENTS_SQL}) AS engagements
         FROM m GROUP BY ALL ORDER BY network, account, wk
         """,

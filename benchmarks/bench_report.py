@@ -1,0 +1,326 @@
+"""Report benchmark: ``smm report --format json`` over a 1M-post workspace against raw SQL.
+
+    uv run python benchmarks/bench_report.py [--posts 1000000] [--runs 5] [--dir DIR]
+
+1. setup (once, reused when ``--dir`` already holds it): the smm-files demo generator scaled
+   up (about 1M posts over 50 accounts, 12 months, daily follower snapshots, audience and
+   interactions) written as a workspace, then imported with ``smm sync`` into its store file;
+2. report: ``smm -w DIR report --format json -o FILE`` in a fresh process each run (start-up,
+   plugin discovery, every KPI, series, top posts, JSON) -- the median of ``--runs``;
+3. raw SQL, in this process on the same database file, in the same run: one connection and
+   hand-written queries computing the same KPIs for the same two periods and scopes (channel,
+   client network, owner), the same series, best-time grid, top posts and network renewal --
+   the median of ``--runs``.
+
+Targets (issue 3): report wall time at most 3x the raw SQL, and under 2 s. The last line is
+the ratio report / raw SQL.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, datetime, timedelta
+from datetime import time as dtime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+END = date(2026, 10, 31)
+TZ = "Europe/Rome"
+
+ENG = (
+    "CASE WHEN likes IS NULL AND reposts IS NULL AND replies IS NULL AND quotes IS NULL "
+    "THEN NULL ELSE COALESCE(likes, 0) + COALESCE(reposts, 0) + COALESCE(replies, 0) "
+    "+ COALESCE(quotes, 0) END"
+)
+
+
+def setup(folder: Path, posts: int) -> dict[str, int]:
+    """Write the scaled-up demo workspace and import it once (skipped when already there)."""
+    marker = folder / ".bench-ready.json"
+    if marker.exists():
+        return json.loads(marker.read_text())
+    from smm_files.demo import BASE_CHANNELS, write_demo_workspace
+
+    from smmcore.plugins import PluginHost
+    from smmcore.sync import run_sync
+    from smmcore.workspace import load_workspace
+
+    demo_total = sum(round(c.posts_per_week * 52) for c in BASE_CHANNELS)
+    clock = time.perf_counter()
+    write_demo_workspace(folder, end_date=END, posts_scale=posts / demo_total)
+    generated = time.perf_counter() - clock
+    clock = time.perf_counter()
+    result = run_sync(load_workspace(folder), PluginHost())
+    if not result.ok:
+        sys.exit(f"import failed: {[u.error for u in result.failed]}")
+    info = {**result.totals(), "generate_s": generated, "import_s": time.perf_counter() - clock}
+    marker.write_text(json.dumps(info))
+    return info
+
+
+def bounds(start: date, end: date) -> tuple[datetime, datetime]:
+    zone = ZoneInfo(TZ)
+    return (
+        datetime.combine(start, dtime(0), zone),
+        datetime.combine(end + timedelta(days=1), dtime(0), zone),
+    )
+
+
+def raw_sql(db: Path, channels: list[tuple[str, str, str, bool]], anchor: date) -> dict:
+    """The report's numbers with plain SQL: 30 days ending on ``anchor`` vs the 30 before."""
+    import duckdb
+
+    con = duckdb.connect(str(db), read_only=True)
+    run = con.execute
+
+    def q(sql: str, params: dict) -> list:
+        used = {k: v for k, v in params.items() if f"${k}" in sql}
+        return run(sql, used).fetchall()
+
+    con.execute("SET TimeZone = 'UTC'")
+    con.execute(
+        "CREATE TEMP TABLE wc (network VARCHAR, account VARCHAR, owner VARCHAR, is_client BOOLEAN)"
+    )
+    con.executemany("INSERT INTO wc VALUES (?, ?, ?, ?)", channels)
+    cur = (anchor - timedelta(days=29), anchor)
+    prev = (cur[0] - timedelta(days=30), cur[0] - timedelta(days=1))
+    cs, ce = bounds(*cur)
+    ps, pe = bounds(*prev)
+    bs, _ = bounds(anchor - timedelta(weeks=16) + timedelta(days=1), anchor)
+    pbs, _ = bounds(prev[1] - timedelta(weeks=16) + timedelta(days=1), prev[1])
+    ws, _ = bounds(min(cur[0], anchor - timedelta(days=83)), anchor)
+    p = {"cs": cs, "ce": ce, "ps": ps, "pe": pe, "tz": TZ}
+    out: dict = {}
+    scopes = (
+        "GROUPING SETS ((per, owner, is_client, network, account), (per, is_client, network), "
+        "(per, owner, is_client))"
+    )
+    # per-post KPIs: posts/week, engagement rates, applause, conversation, amplification,
+    # virality, share of voice (engagements per owner)
+    out["posts"] = q(
+        f"""
+        WITH pp AS (
+          SELECT p.network, p.account, p.post_id, p.created_at, wc.owner, wc.is_client,
+                 CASE WHEN p.created_at >= $cs AND p.created_at < $ce THEN 0 ELSE 1 END AS per
+          FROM posts p JOIN wc USING (network, account)
+          WHERE p.kind <> 'repost' AND ((p.created_at >= $cs AND p.created_at < $ce)
+                OR (p.created_at >= $ps AND p.created_at < $pe))),
+        m AS (
+          SELECT pp.*, arg_max_null(m.likes, m.captured_at) AS likes,
+                 arg_max_null(m.reposts, m.captured_at) AS reposts,
+                 arg_max_null(m.replies, m.captured_at) AS replies,
+                 arg_max_null(m.quotes, m.captured_at) AS quotes,
+                 arg_max_null(coalesce(m.views, m.impressions), m.captured_at) AS views,
+                 arg_max_null(m.saves, m.captured_at) AS saves,
+                 arg_max_null(m.views, m.captured_at) AS views_only
+          FROM pp LEFT JOIN post_metrics m USING (network, account, post_id) GROUP BY ALL),
+        fd AS (
+          SELECT s.network, s.account, CAST(timezone($tz, s.captured_at) AS DATE) AS day,
+                 arg_max(s.followers, s.captured_at) AS followers
+          FROM account_snapshots s JOIN wc USING (network, account)
+          WHERE s.followers IS NOT NULL GROUP BY ALL),
+        b AS (
+          SELECT m.*, {ENG} AS eng, fd.followers
+          FROM m ASOF LEFT JOIN fd ON fd.network = m.network AND fd.account = m.account
+           AND CAST(timezone($tz, m.created_at) AS DATE) >= fd.day)
+        SELECT per, owner, is_client, network, account, count(*) AS posts,
+               sum(likes) AS likes, sum(replies) AS replies, sum(reposts) AS reposts,
+               sum(eng) AS eng, sum(eng) FILTER (WHERE views IS NOT NULL) AS eng_v,
+               sum(views) AS views, sum(reposts) FILTER (WHERE views IS NOT NULL) AS rep_v,
+               avg(eng / followers * 100) FILTER (WHERE followers > 0) AS er_followers,
+               100 * sum(saves) FILTER (WHERE views_only IS NOT NULL)
+                   / sum(views_only) FILTER (WHERE saves IS NOT NULL) AS saves_rate
+        FROM b GROUP BY {scopes}
+        """,
+        p,
+    )
+    # follower growth (absolute and rate): last snapshot in the period vs the last before it
+    out["followers"] = q(
+        """
+        WITH s AS (
+          SELECT s.network, s.account, wc.owner, wc.is_client, s.captured_at, s.followers
+          FROM account_snapshots s JOIN wc USING (network, account)
+          WHERE s.followers IS NOT NULL AND s.captured_at < $ce),
+        e AS (
+          SELECT network, account, owner, is_client,
+                 arg_max(followers, captured_at) FILTER (WHERE captured_at < $ce) AS end0,
+                 arg_max(followers, captured_at) FILTER (WHERE captured_at < $cs) AS start0,
+                 arg_max(followers, captured_at) FILTER (WHERE captured_at < $pe) AS end1,
+                 arg_max(followers, captured_at) FILTER (WHERE captured_at < $ps) AS start1
+          FROM s GROUP BY ALL)
+        SELECT owner, is_client, network, account, sum(end0 - start0), sum(start0),
+               sum(end1 - start1), sum(start1)
+        FROM e GROUP BY GROUPING SETS ((owner, is_client, network, account),
+                                       (is_client, network), (owner, is_client))
+        """,
+        p,
+    )
+    # best time to post: weekday x hour grid over 16 weeks, for both periods
+    out["best_time"] = q(
+        f"""
+        WITH pp AS (
+          SELECT p.network, p.account, p.post_id, p.created_at, wc.owner, wc.is_client,
+                 timezone($tz, p.created_at) AS ts
+          FROM posts p JOIN wc USING (network, account)
+          WHERE p.kind <> 'repost' AND p.created_at >= $pbs AND p.created_at < $ce),
+        m AS (
+          SELECT pp.owner, pp.is_client, pp.network, pp.account, pp.ts, pp.created_at,
+                 {
+            ENG.replace("likes", "arg_max_null(m.likes, m.captured_at)")
+            .replace("reposts", "arg_max_null(m.reposts, m.captured_at)")
+            .replace("replies", "arg_max_null(m.replies, m.captured_at)")
+            .replace("quotes", "arg_max_null(m.quotes, m.captured_at)")
+        } AS eng
+          FROM pp JOIN post_metrics m USING (network, account, post_id)
+          GROUP BY pp.owner, pp.is_client, pp.network, pp.account, pp.post_id, pp.ts,
+                   pp.created_at)
+        SELECT owner, is_client, network, account, isodow(ts) - 1 AS d, hour(ts) AS h,
+               avg(eng) FILTER (WHERE created_at >= $bs) AS m0,
+               avg(eng) FILTER (WHERE created_at < $pe) AS m1, count(*) AS n
+        FROM m WHERE eng IS NOT NULL
+        GROUP BY GROUPING SETS ((owner, is_client, network, account, d, h),
+                                (is_client, network, d, h), (owner, is_client, d, h))
+        """,
+        {**p, "bs": bs, "pbs": pbs},
+    )
+    # top posts per channel in the period
+    out["top_posts"] = q(
+        f"""
+        WITH pp AS (
+          SELECT p.network, p.account, p.post_id, p.created_at, p.text, p.url
+          FROM posts p JOIN wc USING (network, account)
+          WHERE p.kind <> 'repost' AND p.created_at >= $cs AND p.created_at < $ce),
+        m AS (
+          SELECT pp.*, arg_max_null(m.likes, m.captured_at) AS likes,
+                 arg_max_null(m.reposts, m.captured_at) AS reposts,
+                 arg_max_null(m.replies, m.captured_at) AS replies,
+                 arg_max_null(m.quotes, m.captured_at) AS quotes
+          FROM pp JOIN post_metrics m USING (network, account, post_id) GROUP BY ALL)
+        SELECT * FROM (
+          SELECT *, {ENG} AS eng, row_number() OVER (PARTITION BY network, account
+                 ORDER BY {ENG} DESC NULLS LAST, created_at DESC) AS rn FROM m)
+        WHERE rn <= 5
+        """,
+        p,
+    )
+    # network renewal: accounts that interacted in a period and not in the one before
+    out["renewal"] = q(
+        """
+        WITH i AS (
+          SELECT i.network, i.account, wc.owner, wc.is_client, i.member,
+                 bool_or(i.occurred_at >= $cs AND i.occurred_at < $ce) AS a0,
+                 bool_or(i.occurred_at >= $ps AND i.occurred_at < $pe) AS a1,
+                 bool_or(i.occurred_at >= $ps - ($ce - $cs) AND i.occurred_at < $ps) AS a2
+          FROM interactions i JOIN wc USING (network, account)
+          WHERE i.occurred_at >= $ps - ($ce - $cs) AND i.occurred_at < $ce
+          GROUP BY ALL)
+        SELECT owner, is_client, network, account,
+               count(*) FILTER (WHERE a0 AND NOT a1), count(*) FILTER (WHERE a0),
+               count(*) FILTER (WHERE a1 AND NOT a2), count(*) FILTER (WHERE a1)
+        FROM i GROUP BY GROUPING SETS ((owner, is_client, network, account),
+                                       (is_client, network), (owner, is_client))
+        """,
+        p,
+    )
+    # chart series: followers per day, engagement per week (12 weeks)
+    out["series_followers"] = q(
+        """
+        SELECT s.network, s.account, CAST(timezone($tz, s.captured_at) AS DATE) AS day,
+               arg_max(s.followers, s.captured_at)
+        FROM account_snapshots s JOIN wc USING (network, account)
+        WHERE s.captured_at >= $ws AND s.captured_at < $ce AND s.followers IS NOT NULL
+        GROUP BY ALL
+        """,
+        {"tz": TZ, "ws": ws, "ce": ce},
+    )
+    out["series_engagement"] = q(
+        f"""
+        WITH pp AS (
+          SELECT p.network, p.account, p.post_id,
+                 date_trunc('week', CAST(timezone($tz, p.created_at) AS DATE)) AS wk
+          FROM posts p JOIN wc USING (network, account)
+          WHERE p.kind <> 'repost' AND p.created_at >= $ws AND p.created_at < $ce),
+        m AS (
+          SELECT pp.network, pp.account, pp.wk, arg_max_null(m.likes, m.captured_at) AS likes,
+                 arg_max_null(m.reposts, m.captured_at) AS reposts,
+                 arg_max_null(m.replies, m.captured_at) AS replies,
+                 arg_max_null(m.quotes, m.captured_at) AS quotes
+          FROM pp LEFT JOIN post_metrics m USING (network, account, post_id)
+          GROUP BY pp.network, pp.account, pp.post_id, pp.wk)
+        SELECT network, account, wk, sum({ENG}) FROM m GROUP BY ALL
+        """,
+        {"tz": TZ, "ws": ws, "ce": ce},
+    )
+    con.close()
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--posts", type=int, default=1_000_000)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--dir", type=Path, help="workspace folder, reused when present")
+    args = parser.parse_args()
+
+    folder = args.dir or Path(tempfile.gettempdir()) / f"smm-bench-report-{args.posts}"
+    folder.mkdir(parents=True, exist_ok=True)
+    info = setup(folder, args.posts)
+    print(
+        f"workspace {folder}: {info.get('posts', 0):,} posts, "
+        f"{info.get('post_metrics', 0):,} metric snapshots, "
+        f"{info.get('account_snapshots', 0):,} account snapshots "
+        f"(generated in {info['generate_s']:.1f} s, imported in {info['import_s']:.1f} s)"
+    )
+
+    from smmcore.report import _latest_day  # the same anchor as the report
+    from smmcore.store import Store
+    from smmcore.workspace import load_workspace
+
+    ws = load_workspace(folder)
+    refs = ws.channel_refs()
+    channels = [(r.network, r.account, r.owner, r.is_client) for r in refs]
+    with Store.open(ws.store_path, read_only=True) as store:
+        store.set_channels(refs)
+        anchor = _latest_day(store.con, TZ)
+    print(f"{len(channels)} channels, period: the 30 days ending {anchor}, vs the 30 before")
+
+    out_file = folder / "report.json"
+    cmd = [sys.executable, "-m", "smmcore", "-w", str(folder), "report", "--format", "json"]
+    cmd += ["-o", str(out_file)]
+    report_times, raw_times = [], []
+    for _ in range(args.runs):
+        clock = time.perf_counter()
+        subprocess.run(cmd, check=True, capture_output=True)
+        report_times.append(time.perf_counter() - clock)
+        clock = time.perf_counter()
+        raw_sql(ws.store_path, channels, anchor)
+        raw_times.append(time.perf_counter() - clock)
+    data = json.loads(out_file.read_text())
+    errors = [k["name"] for k in data["kpis"] if k["status"] == "error"]
+    report_s = statistics.median(report_times)
+    raw_s = statistics.median(raw_times)
+    print(
+        f"report: {len(data['kpis'])} KPIs ({len(errors)} failed {errors}), "
+        f"{len(data['top_posts'])} top posts, {out_file.stat().st_size:,} bytes of JSON"
+    )
+    print(
+        f"smm report --format json: median {report_s:.3f} s of {args.runs} "
+        f"({', '.join(f'{t:.2f}' for t in report_times)}); target < 2 s: "
+        f"{'ok' if report_s < 2 else 'MISSED'}"
+    )
+    print(
+        f"raw SQL, same KPIs:       median {raw_s:.3f} s of {args.runs} "
+        f"({', '.join(f'{t:.2f}' for t in raw_times)})"
+    )
+    ratio = report_s / raw_s
+    print(f"ratio report / raw SQL: {ratio:.2f} (target <= 3: {'ok' if ratio <= 3 else 'MISSED'})")
+
+
+if __name__ == "__main__":
+    main()
