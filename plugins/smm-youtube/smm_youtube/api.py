@@ -34,9 +34,17 @@ class QuotaBudget:
     def __init__(self, limit: int) -> None:
         self.limit = limit
         self.used = 0
+        self.exceeded = False
+        """Set when YouTube answered ``quotaExceeded``: later units fail without a request."""
 
     def spend(self, units: int = 1) -> None:
         """Take ``units`` from the budget, or raise a ``quota`` error when it is spent."""
+        if self.exceeded:
+            raise SourceError(
+                "YouTube quota exceeded earlier in this run; this channel was not synced",
+                kind="quota",
+                hint=QUOTA_HINT,
+            )
         if self.used + units > self.limit:
             raise SourceError(
                 f"stopped before exceeding the configured YouTube quota of {self.limit} units "
@@ -74,7 +82,10 @@ class YouTubeAPI:
         except HttpError as exc:
             if exc.status is None or exc.status < 400:  # connection failure, malformed JSON
                 raise
-            raise error_from_status(exc.status, exc.payload, used=self.budget.used) from None
+            error = error_from_status(exc.status, exc.payload, used=self.budget.used)
+            if error.kind == "quota":
+                self.budget.exceeded = True
+            raise error from None
         if not isinstance(body, dict):
             raise SourceError(
                 f"YouTube answered {resource}.list with an unexpected JSON shape",

@@ -259,6 +259,18 @@ def test_api_key_from_the_environment(fake, run, monkeypatch):
     assert fake.requests[0].url.params["key"] == "env-key-42"
 
 
+def test_after_quota_exceeded_later_units_send_nothing(source, fake, run, fixture):
+    fake.fail["videos"] = httpx.Response(403, json=fixture("error_quotaExceeded.json"))
+    with pytest.raises(SourceError):
+        run(source, fake)
+    fake.requests.clear()
+    with pytest.raises(SourceError) as err:
+        run(source, fake, account="altrocanale")
+    assert err.value.kind == "quota"
+    assert "earlier in this run" in str(err.value)
+    assert fake.requests == []
+
+
 def test_daily_quota_budget_stops_before_overspending(fake_factory, run):
     source = YouTubeSource(YouTubeSettings(api_key=SecretStr(API_KEY), daily_quota=4))
     fake = fake_factory(n_videos=120)
