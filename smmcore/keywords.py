@@ -289,6 +289,23 @@ def _for_store(signal: KeywordSignal) -> KeywordSignal:
 # --------------------------------------------------------------------------- the service
 
 
+def open_keyword_client(log: Callable[[str], None] | None = None) -> httpx.AsyncClient:
+    """The HTTP client of a keyword run: the shared polite client of :mod:`smmcore.http`
+    (per-host limits, backoff on 429 and 5xx), with fewer retries and shorter waits than a
+    sync, since the endpoints are unofficial and a refusal should surface quickly."""
+    try:
+        from smmcore.http import open_client
+    except ImportError:  # pragma: no cover - the shared layer is part of the core
+        import httpx
+
+        return httpx.AsyncClient(
+            headers={"User-Agent": USER_AGENT}, timeout=20.0, follow_redirects=True
+        )
+    return open_client(
+        user_agent_extra="smm-keywords", max_retries=2, max_wait=60.0, timeout=20.0, on_wait=log
+    )
+
+
 def _run_coro(make: Callable[[], Coroutine[Any, Any, T]]) -> T:
     """Run a coroutine to completion from synchronous code, even inside a running loop."""
     try:
@@ -379,13 +396,7 @@ class KeywordService:
 
     async def __aenter__(self) -> KeywordService:
         if self.http is None:
-            import httpx
-
-            self.http = httpx.AsyncClient(
-                headers={"User-Agent": USER_AGENT},
-                timeout=httpx.Timeout(20.0, connect=10.0),
-                follow_redirects=True,
-            )
+            self.http = open_keyword_client(self.log)
             self._own_http = True
         return self
 
@@ -657,27 +668,68 @@ async def refresh_keywords(
     return summary, results
 
 
+def offline_only(workspace: Any, host: PluginHost) -> bool:
+    """Whether every channel of the workspace comes from a source declaring the
+    ``offline`` capability (an export import, the demo): such a sync stays offline."""
+    channels = [ch for _owner, _client, ch in workspace.config.all_channels()]
+    if not channels:
+        return False
+    sources = host.sources()
+    for ch in channels:
+        spec = sources.get(ch.source) if ch.source else host.source_for(ch.network)
+        if spec is None or "offline" not in spec.capabilities:
+            return False
+    return True
+
+
+async def refresh_workspace_keywords_async(
+    workspace: Any,
+    host: PluginHost,
+    store: Any,
+    refresh: bool = False,
+    *,
+    log: Callable[[str], None] | None = None,
+    http: httpx.AsyncClient | None = None,
+) -> KeywordRefreshSummary:
+    """The asynchronous form of :func:`refresh_workspace_keywords`; ``log`` receives the
+    summary line (only when the workspace tracks terms)."""
+    summary = KeywordRefreshSummary(terms=list(workspace.config.keywords.terms))
+    if not summary.terms:
+        return summary
+    if offline_only(workspace, host):
+        if log:
+            log(
+                "keywords: not refreshed (every channel is an offline import); "
+                "run 'smm keywords report' to fetch them"
+            )
+        return summary
+    try:
+        service = KeywordService.for_workspace(workspace, host, store, http=http, log=log or _quiet)
+        async with service:
+            summary, _results = await refresh_keywords(service, workspace.config, refresh=refresh)
+    except Exception as exc:  # keyword failures never fail the social sync
+        summary.errors.append(f"{type(exc).__name__}: {exc}")
+    if log:
+        log(str(summary))
+    return summary
+
+
+def _quiet(_line: str) -> None:
+    return None
+
+
 def refresh_workspace_keywords(
     workspace: Any, host: PluginHost, store: Any, refresh: bool = False
 ) -> KeywordRefreshSummary:
     """Refresh the keyword signals of the workspace's tracked terms (``smm sync`` calls it).
 
-    Requests still within the freshness window are left alone unless ``refresh``. Never
-    raises for a tool failure: the summary lists the errors.
+    Every tool of ``[keywords] tools`` (default: every installed one) runs the kinds it
+    declares among :data:`REFRESH_KINDS` for ``[keywords] terms``. Requests still within the
+    freshness window are left alone unless ``refresh``. A workspace whose channels are all
+    offline imports is not refreshed (the sync stays offline). Never raises: the summary
+    lists the failures.
     """
-
-    async def go() -> KeywordRefreshSummary:
-        async with KeywordService.for_workspace(workspace, host, store) as service:
-            summary, _results = await refresh_keywords(service, workspace.config, refresh=refresh)
-            return summary
-
-    try:
-        return _run_coro(go)
-    except Exception as exc:
-        return KeywordRefreshSummary(
-            terms=list(workspace.config.keywords.terms),
-            errors=[f"keywords: {type(exc).__name__}: {exc}"],
-        )
+    return _run_coro(lambda: refresh_workspace_keywords_async(workspace, host, store, refresh))
 
 
 def _weekly(points: list[tuple[date, float | None]]) -> list[tuple[date, float | None]]:
@@ -832,5 +884,6 @@ __all__ = [
     "query_defaults",
     "refresh_keywords",
     "refresh_workspace_keywords",
+    "refresh_workspace_keywords_async",
     "timeframe_dates",
 ]

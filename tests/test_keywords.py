@@ -1,0 +1,684 @@
+"""The keyword service, its store cache, the sync and report hooks, and ``smm keywords``.
+
+Offline: the real smm-wikipedia and smm-suggest tools answer through httpx.MockTransport
+(shapes as documented for Wikimedia pageviews and the autocomplete endpoints, all values
+constructed), and a fake relative-interest tool (registered in memory) counts its calls.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import json
+import sys
+import types
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import httpx
+import pytest
+
+from smmcore import KeywordToolSpec, SourceSpec, hookimpl
+from smmcore.cli.app import App
+from smmcore.cli.main import main
+from smmcore.contracts import KeywordQuery, KeywordTool, SourceError
+from smmcore.keywords import (
+    KeywordService,
+    keyword_section,
+    refresh_workspace_keywords,
+    timeframe_dates,
+)
+from smmcore.models import KeywordSignal, Post, PostMetrics
+from smmcore.plugins import PluginHost
+from smmcore.store import Store
+from smmcore.workspace import load_workspace
+
+NOW = datetime(2026, 11, 26, 6, 0, tzinfo=UTC)
+
+
+# --------------------------------------------------------------------------- a fake tool
+
+
+class FakeRelative(KeywordTool):
+    """Relative interest: each term's value is its position in the request x 10 (so a
+    value depends on the request, as with Google Trends), two days per term; rising
+    related queries with a breakout. Counts calls per method."""
+
+    calls: list[tuple[str, tuple[str, ...]]] = []
+    refuse = False
+
+    async def interest_over_time(self, query, ctx):
+        FakeRelative.calls.append(("interest", query.terms))
+        if FakeRelative.refuse:
+            raise SourceError(
+                "Google refused (429): wait and retry, or reduce the number of terms",
+                kind="rate_limited",
+                hint="try again in a few minutes",
+            )
+        out = []
+        for i, term in enumerate(query.terms):
+            if term == "nulla":
+                continue
+            for day in (date(2026, 11, 1), date(2026, 11, 8)):
+                out.append(
+                    KeywordSignal(
+                        tool=self.name,
+                        term=term,
+                        metric="interest",
+                        unit="relative",
+                        value=float((i + 1) * 10 + day.day),
+                        period_start=day,
+                        retrieved_at=ctx.now,
+                    )
+                )
+        return out
+
+    async def related_queries(self, query, ctx):
+        FakeRelative.calls.append(("related", query.terms))
+        out = []
+        for term in query.terms:
+            for item, value, note in (
+                (f"{term} vicino a me", 250.0, None),
+                (f"{term} più buono", None, "breakout (>5000%)"),
+            ):
+                out.append(
+                    KeywordSignal(
+                        tool=self.name,
+                        term=term,
+                        metric="related_rising",
+                        unit="percent",
+                        value=value,
+                        item=item,
+                        note=note,
+                        retrieved_at=ctx.now,
+                    )
+                )
+        return out
+
+
+FAKE_MODULE = types.ModuleType("smm_kwtest_fake")
+FAKE_MODULE.FakeRelative = FakeRelative  # type: ignore[attr-defined]
+sys.modules["smm_kwtest_fake"] = FAKE_MODULE
+
+
+def _fake_plugin() -> SimpleNamespace:
+    def smm_register_keyword_tools(register):
+        register(
+            KeywordToolSpec(
+                name="fake",
+                description="Relative interest for tests.",
+                impl="smm_kwtest_fake:FakeRelative",
+                capabilities=("interest", "related"),
+            )
+        )
+
+    return SimpleNamespace(smm_register_keyword_tools=hookimpl(smm_register_keyword_tools))
+
+
+def _offline_source_plugin() -> SimpleNamespace:
+    def smm_register_sources(register):
+        register(
+            SourceSpec(
+                name="offlinefiles",
+                description="An offline import.",
+                impl="smm_kwtest_fake:FakeRelative",
+                networks=("mastodon",),
+                capabilities=("offline",),
+            )
+        )
+
+    return SimpleNamespace(smm_register_sources=hookimpl(smm_register_sources))
+
+
+@pytest.fixture
+def host() -> PluginHost:
+    FakeRelative.calls = []
+    FakeRelative.refuse = False
+    installed = PluginHost(env={"SMM_LOAD_PLUGINS": "smm-wikipedia,smm-suggest"})
+    return PluginHost(
+        [
+            ("kwfake", _fake_plugin()),
+            *((p.name, p.object) for p in installed.plugins if p.status == "ok"),
+        ],
+        discover=False,
+    )
+
+
+# --------------------------------------------------------------------------- fake endpoints
+
+
+class Endpoints:
+    """Wikimedia (search + pageviews) and the two autocomplete endpoints, counting requests."""
+
+    def __init__(self) -> None:
+        self.requests: list[httpx.Request] = []
+        self.pageviews = {
+            "Caff%C3%A8": [("20261123", 120), ("20261124", 150), ("20261125", 90)],
+            "Citt%C3%A0": [("20261125", 40)],
+        }
+        self.status = 200
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        if self.status != 200:
+            return httpx.Response(self.status, json={"title": "Too Many Requests"})
+        path = request.url.raw_path.decode().split("?")[0]
+        if path.endswith("/w/api.php"):
+            term = request.url.params["search"]
+            title = {"caffè": "Caffè", "città": "Città"}.get(term)
+            return httpx.Response(200, json=[term, [title] if title else [], [""], [""]])
+        if path.startswith("/pv/"):
+            article = path.split("/")[5]
+            rows = self.pageviews.get(article)
+            if rows is None:
+                return httpx.Response(404, json={"title": "Not Found", "status": 404})
+            return httpx.Response(
+                200,
+                json={
+                    "items": [
+                        {
+                            "project": "it.wikipedia",
+                            "article": article,
+                            "granularity": "daily",
+                            "timestamp": f"{d}00",
+                            "access": "all-access",
+                            "agent": "user",
+                            "views": v,
+                        }
+                        for d, v in rows
+                    ]
+                },
+            )
+        q = request.url.params["q"]
+        answers = {
+            "caffè": ["caffè espresso", "caffè decaffeinato"],
+            "come caffè": ["come fare il caffè"],
+            "caffè vs": ["caffè vs tè"],
+        }
+        if request.url.host == "google.test":
+            return httpx.Response(200, json=[q, answers.get(q, []), [], {}])
+        return httpx.Response(
+            200, json=[q, [s.replace("caffè", "caffe") for s in answers.get(q, [])]]
+        )
+
+    @property
+    def count(self) -> int:
+        return len(self.requests)
+
+
+SETTINGS = {
+    "wikipedia": {
+        "search_url": "http://wiki.test/{lang}/w/api.php",
+        "pageviews_url": "http://wiki.test/pv",
+    },
+    "suggest": {
+        "google_url": "http://google.test/complete/search",
+        "duckduckgo_url": "http://ddg.test/ac/",
+        "delay": 0.0,
+        "expansions": ["questions", "comparisons"],
+    },
+}
+
+
+def _settings_for(name: str, model: Any) -> Any:
+    return model(**SETTINGS.get(name, {}))
+
+
+def service_run(host, store, endpoints, tool, kind, query, *, now=NOW, refresh=False):
+    async def go():
+        async with httpx.AsyncClient(transport=httpx.MockTransport(endpoints)) as http:
+            service = KeywordService(host, store, http=http, now=now, settings_for=_settings_for)
+            return await service.run(tool, kind, query, refresh=refresh)
+
+    return asyncio.run(go())
+
+
+@pytest.fixture
+def store(tmp_path: Path):
+    with Store.open(tmp_path / "store.duckdb") as st:
+        yield st
+
+
+def _rows(store, tool: str) -> int:
+    return store.con.execute(
+        "SELECT count(*) FROM keyword_signals WHERE tool = ?", [tool]
+    ).fetchone()[0]
+
+
+# --------------------------------------------------------------------------- timeframes
+
+
+def test_timeframe_dates():
+    today = date(2026, 11, 26)
+    assert timeframe_dates("today 12-m", today) == (date(2025, 11, 26), today)
+    assert timeframe_dates("today 3-m", date(2026, 5, 31)) == (date(2026, 2, 28), date(2026, 5, 31))
+    assert timeframe_dates("today 5-y", today) == (date(2021, 11, 26), today)
+    assert timeframe_dates("now 7-d", today) == (date(2026, 11, 19), today)
+    assert timeframe_dates("now  1-H", today) == (today, today)
+    assert timeframe_dates("2026-01-01 2026-06-30", today) == (date(2026, 1, 1), date(2026, 6, 30))
+    assert timeframe_dates("all", today)[0] == date(2004, 1, 1)
+    with pytest.raises(ValueError, match="unknown timeframe"):
+        timeframe_dates("last year", today)
+
+
+# --------------------------------------------------------------------------- freshness
+
+
+def test_second_request_within_the_window_makes_no_request(host, store):
+    endpoints = Endpoints()
+    query = KeywordQuery(terms=("caffè", "città"), language="it", timeframe="now 7-d")
+    first = service_run(host, store, endpoints, "wikipedia", "interest", query)
+    assert not first.cached
+    sent = endpoints.count
+    assert sent == 4  # search + pageviews per term
+    # caffè: 3 days; città: 1 day
+    assert [(s.term, s.period_start.day, s.value) for s in first.signals] == [
+        ("caffè", 23, 120),
+        ("caffè", 24, 150),
+        ("caffè", 25, 90),
+        ("città", 25, 40),
+    ]
+    assert _rows(store, "wikipedia") == 4
+
+    later = service_run(
+        host, store, endpoints, "wikipedia", "interest", query, now=NOW + timedelta(hours=23)
+    )
+    assert endpoints.count == sent  # answered from the store
+    assert later.cached and later.retrieved_at == NOW
+    assert sorted((s.term, s.period_start, s.value, s.item) for s in later.signals) == sorted(
+        (s.term, s.period_start, s.value, s.item) for s in first.signals
+    )
+
+    forced = service_run(
+        host,
+        store,
+        endpoints,
+        "wikipedia",
+        "interest",
+        query,
+        now=NOW + timedelta(hours=23),
+        refresh=True,
+    )
+    assert endpoints.count == sent * 2 and not forced.cached
+
+    stale = service_run(
+        host, store, endpoints, "wikipedia", "interest", query, now=NOW + timedelta(hours=23 + 25)
+    )
+    assert endpoints.count == sent * 3 and not stale.cached
+    # one row per (term, article, day): refreshing replaced, never duplicated
+    assert _rows(store, "wikipedia") == 4
+
+
+def test_another_geo_or_timeframe_is_another_request(host, store):
+    endpoints = Endpoints()
+    query = KeywordQuery(terms=("caffè",), language="it", timeframe="now 7-d")
+    service_run(host, store, endpoints, "wikipedia", "interest", query)
+    sent = endpoints.count
+    other = KeywordQuery(terms=("caffè",), language="it", timeframe="now 7-d", geo="CH")
+    assert not service_run(host, store, endpoints, "wikipedia", "interest", other).cached
+    assert endpoints.count == sent * 2
+
+
+def test_no_data_is_remembered_too(host, store):
+    endpoints = Endpoints()
+    query = KeywordQuery(terms=("zzqxj",), language="it", timeframe="now 7-d")
+    first = service_run(host, store, endpoints, "wikipedia", "interest", query)
+    assert first.signals == [] and "no it.wikipedia pageviews" in first.no_data["zzqxj"]
+    sent = endpoints.count
+    again = service_run(
+        host, store, endpoints, "wikipedia", "interest", query, now=NOW + timedelta(hours=1)
+    )
+    assert endpoints.count == sent and again.cached
+    assert again.no_data == first.no_data and again.signals == []
+    # stored as one row with period_start 1970-01-01 (not a time-series point)
+    row = store.con.execute(
+        "SELECT period_start, value FROM keyword_signals WHERE term = 'zzqxj'"
+    ).fetchall()
+    assert row == [(date(1970, 1, 1), None)]
+
+
+def test_relative_values_are_only_cached_from_one_request(host, store):
+    def run(terms, hours):
+        return service_run(
+            host,
+            store,
+            Endpoints(),
+            "fake",
+            "interest",
+            KeywordQuery(terms=terms),
+            now=NOW + timedelta(hours=hours),
+        )
+
+    run(("pane", "pizza"), 0)
+    assert run(("pane", "pizza"), 1).cached
+    assert not run(("pane", "focaccia"), 2).cached  # focaccia was never asked
+    # pane now comes from the second request, pizza from the first: not comparable
+    assert not run(("pane", "pizza"), 3).cached
+    assert [c for c in FakeRelative.calls] == [
+        ("interest", ("pane", "pizza")),
+        ("interest", ("pane", "focaccia")),
+        ("interest", ("pane", "pizza")),
+    ]
+    # values from the latest request only: pane is first (10 + day), pizza second (20 + day)
+    result = run(("pane", "pizza"), 4)
+    assert result.cached
+    assert [(s.term, s.value) for s in result.signals] == [
+        ("pane", 11),
+        ("pane", 18),
+        ("pizza", 21),
+        ("pizza", 28),
+    ]
+
+
+def test_suggestions_round_trip_non_ascii_and_period_none(host, store):
+    endpoints = Endpoints()
+    query = KeywordQuery(terms=("caffè",), language="it")
+    first = service_run(host, store, endpoints, "suggest", "suggestions", query)
+    # 1 seed + 8 questions + 2 comparisons, on 2 engines
+    assert endpoints.count == 22
+    items = [s.item for s in first.signals]
+    # Google's seed answer, then DuckDuckGo's, then each expansion the same way
+    assert items == [
+        "caffè espresso",
+        "caffè decaffeinato",
+        "caffe espresso",
+        "caffe decaffeinato",
+        "come fare il caffè",
+        "come fare il caffe",
+        "caffè vs tè",
+        "caffe vs tè",
+    ]
+    cached = service_run(
+        host, store, endpoints, "suggest", "suggestions", query, now=NOW + timedelta(hours=2)
+    )
+    assert cached.cached and endpoints.count == 22
+    assert {s.item: (s.value, s.note, s.period_start) for s in cached.signals} == {
+        s.item: (s.value, s.note, None) for s in first.signals
+    }
+
+
+def test_store_only_tools_run_every_time_and_store_nothing(host, store):
+    store.write(
+        [
+            Post(
+                network="mastodon",
+                account="forno",
+                post_id="1",
+                created_at=NOW - timedelta(days=2),
+                text="Caffè e cornetto #colazione",
+            ),
+            PostMetrics(
+                network="mastodon",
+                account="forno",
+                post_id="1",
+                captured_at=NOW - timedelta(days=1),
+                likes=9,
+                reposts=1,
+            ),
+        ]
+    )
+    query = KeywordQuery(terms=("caffè",))
+    result = service_run(host, store, Endpoints(), "own-terms", "related", query)
+    assert (result.signals[0].item, result.signals[0].value) == ("caffè", 10.0)
+    assert not result.cached and _rows(store, "own-terms") == 0
+
+
+def test_a_tool_without_the_capability_is_a_clear_error(host, store):
+    from smmcore.errors import SmmError
+
+    with pytest.raises(SmmError, match="does not answer 'suggestions'"):
+        service_run(
+            host, store, Endpoints(), "wikipedia", "suggestions", KeywordQuery(terms=("caffè",))
+        )
+
+
+# --------------------------------------------------------------------------- sync and report
+
+
+def _workspace(tmp_path: Path, body: str) -> Any:
+    (tmp_path / "smm.toml").write_text(
+        '[client]\nname = "Bar Roma"\nlanguage = "it"\ntimezone = "Europe/Rome"\n\n' + body,
+        encoding="utf-8",
+    )
+    return load_workspace(tmp_path)
+
+
+def test_refresh_workspace_keywords_reports_failures_without_raising(host, tmp_path):
+    ws = _workspace(tmp_path, '[keywords]\nterms = ["pane", "nulla"]\ntools = ["fake"]\n')
+    with ws.open_store() as st:
+        summary = refresh_workspace_keywords(ws, host, st)
+        assert summary.ok and summary.fetched == ["fake:interest", "fake:related"]
+        # pane: 2 points + 2 rising; nulla: 2 rising (its no-data marker is not a signal)
+        assert summary.signals == 6
+        again = refresh_workspace_keywords(ws, host, st)
+        assert again.fetched == [] and again.cached == ["fake:interest", "fake:related"]
+        FakeRelative.refuse = True
+        failed = refresh_workspace_keywords(ws, host, st, refresh=True)
+    assert failed.errors and "Google refused (429)" in failed.errors[0]
+    assert failed.fetched == ["fake:related"]
+    assert "1 failed" in str(failed)
+
+
+def test_offline_workspaces_are_not_refreshed(tmp_path):
+    FakeRelative.calls = []
+    host = PluginHost(
+        [("kwfake", _fake_plugin()), ("offline", _offline_source_plugin())], discover=False
+    )
+    ws = _workspace(
+        tmp_path,
+        '[[channels]]\nnetwork = "mastodon"\nhandle = "bar"\nsource = "offlinefiles"\n\n'
+        '[keywords]\nterms = ["pane"]\n',
+    )
+    lines: list[str] = []
+    from smmcore.keywords import refresh_workspace_keywords_async
+
+    with ws.open_store() as st:
+        summary = asyncio.run(refresh_workspace_keywords_async(ws, host, st, log=lines.append))
+    assert summary.fetched == [] and FakeRelative.calls == []
+    assert "offline import" in lines[0]
+
+
+def test_keyword_section_for_the_report(host, tmp_path):
+    ws = _workspace(tmp_path, '[keywords]\nterms = ["caffè"]\n')
+    endpoints = Endpoints()
+    with ws.open_store() as st:
+        st.write(
+            [
+                Post(
+                    network="mastodon",
+                    account="bar",
+                    post_id="1",
+                    created_at=NOW - timedelta(days=2),
+                    text="Il nostro caffè #colazione",
+                ),
+                PostMetrics(
+                    network="mastodon",
+                    account="bar",
+                    post_id="1",
+                    captured_at=NOW - timedelta(days=1),
+                    likes=4,
+                ),
+                Post(
+                    network="mastodon",
+                    account="bar",
+                    post_id="2",
+                    created_at=NOW - timedelta(days=3),
+                    text="Cornetto caldo #colazione",
+                ),
+                PostMetrics(
+                    network="mastodon",
+                    account="bar",
+                    post_id="2",
+                    captured_at=NOW - timedelta(days=1),
+                    likes=2,
+                ),
+            ]
+        )
+        query = KeywordQuery(terms=("caffè",), language="it")
+        service_run(host, st, endpoints, "fake", "interest", query)
+        service_run(host, st, endpoints, "fake", "related", query)
+        service_run(host, st, endpoints, "suggest", "suggestions", query)
+        sections = keyword_section(st, ws.config, host=host)
+    by_tool = {(s.term, s.tool): s for s in sections}
+    fake = by_tool[("caffè", "fake")]
+    assert [(p.date, p.value) for p in fake.points] == [
+        (date(2026, 11, 1), 11.0),
+        (date(2026, 11, 8), 18.0),
+    ]
+    assert fake.unit == "relative"
+    assert [(r.query, r.value, r.breakout) for r in fake.rising] == [
+        ("caffè vicino a me", 250.0, False),
+        ("caffè più buono", None, True),
+    ]
+    suggest = by_tool[("caffè", "suggest")]
+    # long tail: best rank first, then the longer (more specific) queries
+    assert suggest.suggestions == [
+        "come fare il caffe",
+        "come fare il caffè",
+        "caffe vs tè",
+        "caffè vs tè",
+        "caffe espresso",
+        "caffè espresso",
+        "caffe decaffeinato",
+        "caffè decaffeinato",
+    ]
+    own = by_tool[("caffè", "own-terms")]
+    assert own.suggestions[0] == (
+        "caffè: 4.0 engagements/post over 1 post (4 engagements, 1.3x the average post)"
+    )
+    hashtags = by_tool[("#", "own-terms")]
+    assert hashtags.suggestions == [
+        "#colazione: 3.0 engagements/post over 2 posts (6 engagements, 1.0x the average post)"
+    ]
+
+
+# --------------------------------------------------------------------------- the CLI
+
+
+@pytest.fixture
+def cli(host, tmp_path, monkeypatch, capsys) -> Callable[..., tuple[int, str, str]]:
+    """``smm -w WS keywords ...`` against the fake endpoints (settings point at them)."""
+    endpoints = Endpoints()
+    monkeypatch.setattr(
+        "smmcore.keywords.open_keyword_client",
+        lambda log=None: httpx.AsyncClient(transport=httpx.MockTransport(endpoints)),
+    )
+    body = (
+        '[keywords]\nterms = ["caffè", "città"]\nlanguage = "it"\ngeo = "IT"\n'
+        'tools = ["fake", "wikipedia", "suggest"]\n\n'
+        '[plugins.wikipedia]\nsearch_url = "http://wiki.test/{lang}/w/api.php"\n'
+        'pageviews_url = "http://wiki.test/pv"\n\n'
+        '[plugins.suggest]\ngoogle_url = "http://google.test/complete/search"\n'
+        'duckduckgo_url = "http://ddg.test/ac/"\ndelay = 0.0\n'
+        'expansions = ["questions", "comparisons"]\n'
+    )
+    _workspace(tmp_path, body)
+
+    def run(*args: str) -> tuple[int, str, str]:
+        with pytest.raises(SystemExit) as info:
+            main(["-w", str(tmp_path), "keywords", *args], app=App(host=host))
+        out, err = capsys.readouterr()
+        return info.value.code, out, err
+
+    run.endpoints = endpoints  # type: ignore[attr-defined]
+    return run
+
+
+def test_cli_suggest_table_then_cached(cli):
+    code, out, err = cli("suggest", "caffè")
+    assert code == 0, err
+    assert "caffè: 8 suggestions" in out
+    assert "come fare il caffè" in out and "questions: 'come caffè' via google" in out
+    assert "(retrieved " in out and "from suggest)" in out
+    sent = cli.endpoints.count
+    code, out, _ = cli("suggest", "caffè")
+    assert code == 0 and cli.endpoints.count == sent
+    assert "(cached, retrieved " in out
+    code, out, _ = cli("suggest", "caffè", "--refresh")
+    assert cli.endpoints.count == sent * 2 and "(cached" not in out
+
+
+def test_cli_trends_json_and_csv(cli):
+    code, out, err = cli("trends", "caffè", "città", "--tool", "fake", "--format", "json")
+    assert code == 0, err
+    data = json.loads(out)
+    (result,) = data["results"]
+    assert result["tool"] == "fake" and result["cached"] is False
+    assert (result["geo"], result["language"], result["timeframe"]) == ("IT", "it", "today 12-m")
+    assert [(s["term"], s["period_start"], s["value"]) for s in result["signals"]] == [
+        ("caffè", "2026-11-01", 11.0),
+        ("caffè", "2026-11-08", 18.0),
+        ("città", "2026-11-01", 21.0),
+        ("città", "2026-11-08", 28.0),
+    ]
+    code, out, err = cli("trends", "caffè", "città", "--tool", "fake", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert len(rows) == 4 and rows[0]["cached"] == "True"
+    assert (rows[3]["term"], rows[3]["value"], rows[3]["unit"]) == ("città", "28.0", "relative")
+
+
+def test_cli_trends_table_has_summary_sparkline_and_points(cli):
+    code, out, err = cli(
+        "trends", "caffè", "--tool", "fake", "--geo", "", "--timeframe", "today 3-m"
+    )
+    assert code == 0, err
+    assert "fake: interest (relative 0-100), today 3-m, geo worldwide" in out
+    assert "18 (2026-11-08)" in out  # the peak
+    assert "▁█" in out  # 11 then 18
+    assert "2026-11-01" in out and "2026-11-08" in out
+
+
+def test_cli_wikipedia_pageviews_and_no_data(cli):
+    code, out, err = cli(
+        "trends", "caffè", "zzqxj", "--tool", "wikipedia", "--timeframe", "now 7-d"
+    )
+    assert code == 0, err
+    assert "pageviews (absolute, per day)" in out and "Caffè" in out
+    assert "No data for 'zzqxj' from wikipedia" in out
+
+
+def test_cli_related_shows_breakout(cli):
+    code, out, err = cli("related", "caffè", "--tool", "fake")
+    assert code == 0, err
+    assert "caffè più buono" in out and "Breakout" in out and "+250%" in out
+
+
+def test_cli_errors_are_clear(cli):
+    FakeRelative.refuse = True
+    code, _out, err = cli("trends", "caffè", "--tool", "fake", "--refresh")
+    assert code == 1
+    assert "Error: Google refused (429): wait and retry, or reduce the number of terms" in err
+    code, _out, err = cli("suggest", "caffè", "--tool", "wikipedia")
+    assert code == 1 and "does not answer 'suggestions'" in err
+    code, _out, err = cli("trends", "caffè", "--timeframe", "last year")
+    assert code == 2 and "unknown timeframe" in err
+
+
+def test_cli_report_covers_every_term_and_tool(cli):
+    code, out, err = cli("report")
+    assert code == 0, err
+    for text in (
+        "caffè",
+        "città",
+        "fake",
+        "wikipedia",
+        "suggest",
+        "interest",
+        "related",
+        "suggestions",
+    ):
+        assert text in out
+    assert "rising: caffè più buono (Breakout)" in out
+    code, out, err = cli("report", "--format", "json")
+    results = json.loads(out)["results"]
+    assert {(r["tool"], r["kind"]) for r in results} == {
+        ("fake", "interest"),
+        ("fake", "related"),
+        ("wikipedia", "interest"),
+        ("suggest", "suggestions"),
+    }
+    assert all(r["cached"] for r in results)
