@@ -251,7 +251,14 @@ def parse_rate_limit(headers: httpx.Headers, now_epoch: float | None = None) -> 
 
 @dataclass
 class _HostBudget:
-    """Client-side view of one host's rate-limit window (monotonic clock)."""
+    """Client-side view of one host's rate-limit window (monotonic clock).
+
+    ``remaining`` is an estimate: the server's last figure, minus the requests sent since.
+    Until the first answer from a host arrives, one request at a time probes it, so a client
+    never bursts into a limit it has not read yet. While more than half of the window's
+    budget is left, requests go out at once; below that, the rest is spread evenly until
+    the reset, and when it is spent the host waits for the reset.
+    """
 
     host: str
     semaphore: asyncio.Semaphore
@@ -262,49 +269,62 @@ class _HostBudget:
     blocked_until: float = 0.0
     next_at: float = 0.0
     inflight: int = 0
+    answered: bool = False
     stats: dict[str, int] = field(default_factory=lambda: {"requests": 0, "429": 0, "waits": 0})
 
     def delay(self, now: float) -> float:
-        """Seconds to wait before the next request may go out (0: go now)."""
+        """Seconds to wait before the next request may go out (0: go now, and count it)."""
         if self.blocked_until > now:
             return self.blocked_until - now
+        if not self.answered and self.inflight > 0:
+            return 0.01  # probing: wait for the first answer and its headers
         if self.reset_at is not None and now >= self.reset_at:
-            # The window rolled over: a fresh budget, until a response says more.
+            # The window rolled over: a fresh budget, until an answer says more.
             self.remaining = self.limit
             self.reset_at = self.reset_at + self.window if self.window else None
-        if self.remaining is not None and self.reset_at is not None:
-            available = self.remaining - self.inflight
-            if available <= 0:
-                return self.reset_at - now + 0.005
-            interval = (self.reset_at - now) / available
+        interval = 0.0
+        if self.remaining is not None:
+            if self.remaining <= 0:
+                if self.reset_at is not None:
+                    return self.reset_at - now + 0.005
+                if self.inflight > 0:
+                    return 0.01  # an answer will tell when the window resets
+            elif self.limit is None or self.remaining <= self.limit / 2:
+                if self.reset_at is not None:
+                    interval = (self.reset_at - now) / self.remaining
+                elif self.limit and self.window:
+                    interval = self.window / self.limit
         elif self.limit and self.window:
             interval = self.window / self.limit
-        else:
-            interval = 0.0
         if self.next_at > now:
             return self.next_at - now
         self.next_at = now + interval
+        self.inflight += 1
+        if self.remaining is not None:
+            self.remaining -= 1
         return 0.0
 
     def update(self, info: RateLimitInfo, now: float, *, refused: bool) -> None:
-        """Fold one response's headers into the budget."""
+        """Fold one answer's headers into the budget (call after ``inflight`` dropped)."""
+        self.answered = True
         if info.limit is not None:
             self.limit = info.limit
         if info.window is not None:
             self.window = info.window
         if info.remaining is not None and info.reset_in is not None:
             reset_at = now + info.reset_in
-            if self.reset_at is None or reset_at > self.reset_at + 1.0:
+            fresh = info.remaining - self.inflight  # requests still out may count too
+            if self.reset_at is None or reset_at > self.reset_at + 0.25:
                 # A new window (or the first we hear of).
-                self.remaining, self.reset_at = info.remaining, reset_at
-            elif reset_at >= self.reset_at - 1.0:
+                self.remaining, self.reset_at = fresh, reset_at
+            elif reset_at >= self.reset_at - 0.25:
                 # The same window: answers may arrive out of order, keep the lowest.
-                current = self.remaining if self.remaining is not None else info.remaining
-                self.remaining = min(current, info.remaining)
+                current = self.remaining if self.remaining is not None else fresh
+                self.remaining = min(current, fresh)
             # else: a late answer from an earlier window; ignore it.
         if info.retry_after is not None:
             self.blocked_until = max(self.blocked_until, now + info.retry_after)
-        elif refused and self.remaining == 0 and self.reset_at is not None:
+        elif refused and self.reset_at is not None and (self.remaining or 0) <= 0:
             self.blocked_until = max(self.blocked_until, self.reset_at)
 
 
@@ -426,8 +446,7 @@ class PoliteTransport(httpx.AsyncBaseTransport):
 
     async def _send_once(self, request: httpx.Request, budget: _HostBudget) -> httpx.Response:
         async with budget.semaphore:
-            await self._wait_turn(budget, request)
-            budget.inflight += 1
+            await self._wait_turn(budget, request)  # counts the request as in flight
             budget.stats["requests"] += 1
             try:
                 response = await self.inner.handle_async_request(request)
@@ -542,6 +561,23 @@ class PoliteTransport(httpx.AsyncBaseTransport):
 # --------------------------------------------------------------------------- the client
 
 
+class _RedactingFilter(logging.Filter):
+    """Redacts the URLs httpx itself logs (``HTTP Request: GET <url> ...``)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple) and record.args:
+            record.args = tuple(
+                redact_url(a) if isinstance(a, httpx.URL) else a for a in record.args
+            )
+        return True
+
+
+def _install_log_redaction() -> None:
+    logger = logging.getLogger("httpx")
+    if not any(isinstance(f, _RedactingFilter) for f in logger.filters):
+        logger.addFilter(_RedactingFilter())
+
+
 def open_client(
     *,
     user_agent_extra: str = "",
@@ -580,6 +616,7 @@ def open_client(
         cache=cache,
         on_wait=on_wait,
     )
+    _install_log_redaction()
     agent = f"{BASE_USER_AGENT} {user_agent_extra}".strip()
     return httpx.AsyncClient(
         transport=polite,

@@ -1,0 +1,406 @@
+"""The shared HTTP layer against a real HTTP/1.1 server on 127.0.0.1 sending real headers."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+import pytest
+
+from smmcore.contracts import SourceError
+from smmcore.http import (
+    BASE_USER_AGENT,
+    HttpError,
+    HttpSourceSettings,
+    get_json,
+    open_client,
+    parse_rate_limit,
+    redact_headers,
+    redact_url,
+    transport_stats,
+)
+
+Reply = tuple[int, dict[str, str], bytes]
+Handler = Callable[[str, str, dict[str, str]], Reply | None]
+
+
+class LocalServer:
+    """A keep-alive HTTP/1.1 responder on 127.0.0.1; ``handler`` returns the answer, or
+    ``None`` to drop the connection without one."""
+
+    def __init__(self, handler: Handler) -> None:
+        self.handler = handler
+        self.hits: list[tuple[float, str, dict[str, str]]] = []
+        self.statuses: list[int] = []
+        self.server: asyncio.Server | None = None
+
+    async def __aenter__(self) -> str:
+        self.server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
+        port = self.server.sockets[0].getsockname()[1]
+        return f"http://127.0.0.1:{port}"
+
+    async def __aexit__(self, *exc: object) -> None:
+        assert self.server is not None
+        self.server.close()
+        await self.server.wait_closed()
+
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            while True:
+                head = await reader.readuntil(b"\r\n\r\n")
+                lines = head.decode("latin-1").split("\r\n")
+                method, target, _ = lines[0].split(" ", 2)
+                headers = {}
+                for line in lines[1:]:
+                    if ":" in line:
+                        k, v = line.split(":", 1)
+                        headers[k.strip().lower()] = v.strip()
+                self.hits.append((time.monotonic(), target, headers))
+                answer = self.handler(method, target, headers)
+                if answer is None:
+                    writer.close()
+                    return
+                status, extra, body = answer
+                self.statuses.append(status)
+                out = [f"HTTP/1.1 {status} X", f"Content-Length: {len(body)}"]
+                out += [f"{k}: {v}" for k, v in extra.items()]
+                writer.write(("\r\n".join(out) + "\r\n\r\n").encode("latin-1") + body)
+                await writer.drain()
+        except (asyncio.IncompleteReadError, ConnectionError, asyncio.CancelledError):
+            pass
+        finally:
+            writer.close()
+
+
+def ok(data: Any = None, **headers: str) -> Reply:
+    body = json.dumps({"ok": True} if data is None else data).encode()
+    return 200, {"Content-Type": "application/json", **headers}, body
+
+
+class FixedWindow:
+    """A server-side fixed-window limiter answering with Mastodon's headers."""
+
+    def __init__(self, limit: int, window: float) -> None:
+        self.limit, self.window = limit, window
+        self.start = time.time()
+        self.index = -1
+        self.used = 0
+        self.windows: list[int] = []  # the window of every accepted request
+
+    def __call__(self, method: str, target: str, headers: dict[str, str]) -> Reply:
+        now = time.time()
+        index = int((now - self.start) // self.window)
+        if index != self.index:
+            self.index, self.used = index, 0
+        reset = datetime.fromtimestamp(self.start + (index + 1) * self.window, UTC)
+        rl = {
+            "X-RateLimit-Limit": str(self.limit),
+            "X-RateLimit-Reset": reset.isoformat(timespec="microseconds").replace("+00:00", "Z"),
+        }
+        if self.used >= self.limit:
+            rl["X-RateLimit-Remaining"] = "0"
+            return 429, rl, b'{"error": "Too many requests"}'
+        self.used += 1
+        self.windows.append(index)
+        rl["X-RateLimit-Remaining"] = str(self.limit - self.used)
+        return ok(**rl)
+
+
+def run(coro: Callable[[], Awaitable[Any]]) -> Any:
+    return asyncio.run(coro())
+
+
+# --------------------------------------------------------------------------- rate limits
+
+
+def test_waits_for_the_window_instead_of_being_refused() -> None:
+    limiter = FixedWindow(limit=5, window=0.5)
+    server = LocalServer(limiter)
+
+    async def main() -> float:
+        async with server as base, open_client(per_host_limit=8) as http:
+            t0 = time.monotonic()
+            await asyncio.gather(*(get_json(http, f"{base}/r/{i}") for i in range(12)))
+            return time.monotonic() - t0
+
+    elapsed = run(main)
+    assert server.statuses == [200] * 12  # never refused
+    per_window = [limiter.windows.count(w) for w in set(limiter.windows)]
+    assert max(per_window) <= 5 and len(per_window) >= 3  # 12 requests need 3 windows
+    assert elapsed < 2.0  # and no window was wasted waiting
+
+
+def test_reddit_headers_float_remaining_and_seconds_reset() -> None:
+    state = {"used": 0, "start": time.time()}
+
+    def reddit(method: str, target: str, headers: dict[str, str]) -> Reply:
+        elapsed = time.time() - state["start"]
+        if elapsed >= 1.0 and state["used"] >= 3:  # one window of 1 s, then a fresh one
+            state["used"], state["start"] = 0, time.time()
+            elapsed = 0.0
+        reset = max(1, round(1.0 - elapsed))
+        if state["used"] >= 3:
+            return 429, {"X-Ratelimit-Remaining": "0.0", "X-Ratelimit-Reset": str(reset)}, b"{}"
+        state["used"] += 1
+        return ok(
+            **{
+                "X-Ratelimit-Used": str(state["used"]),
+                "X-Ratelimit-Remaining": f"{3 - state['used']}.0",
+                "X-Ratelimit-Reset": str(reset),
+            }
+        )
+
+    server = LocalServer(reddit)
+
+    async def main() -> None:
+        async with server as base, open_client(per_host_limit=1) as http:
+            for i in range(5):
+                await get_json(http, f"{base}/r/{i}")
+
+    run(main)
+    assert 429 not in server.statuses and len(server.statuses) == 5
+
+
+def test_honours_retry_after_seconds() -> None:
+    calls = {"n": 0}
+
+    def handler(method: str, target: str, headers: dict[str, str]) -> Reply:
+        calls["n"] += 1
+        if calls["n"] == 1:
+            body = b'{"error":"RateLimitExceeded","message":"Rate Limit Exceeded"}'
+            return 429, {"Retry-After": "1", "RateLimit-Remaining": "0"}, body
+        return ok()
+
+    server = LocalServer(handler)
+
+    async def main() -> Any:
+        async with server as base, open_client(backoff_initial=0.01) as http:
+            data = await get_json(http, f"{base}/x")
+            return data, transport_stats(http)
+
+    data, stats = run(main)
+    assert data == {"ok": True}
+    (first, _, _), (second, _, _) = server.hits
+    assert second - first >= 0.95  # waited the second it was told to, not 0.01 s
+    (host_stats,) = stats.values()
+    assert host_stats["requests"] == 2 and host_stats["429"] == 1
+
+
+def test_retries_503_then_succeeds() -> None:
+    answers = [(503, {}, b'{"error":"busy"}'), (502, {}, b""), ok({"n": 3})]
+    server = LocalServer(lambda m, t, h: answers.pop(0))
+
+    async def main() -> Any:
+        async with server as base, open_client(backoff_initial=0.01) as http:
+            return await get_json(http, f"{base}/x")
+
+    assert run(main) == {"n": 3}
+    assert server.statuses == [503, 502, 200]
+
+
+def test_retries_dropped_connections() -> None:
+    calls = {"n": 0}
+
+    def handler(method: str, target: str, headers: dict[str, str]) -> Reply | None:
+        calls["n"] += 1
+        return None if calls["n"] <= 2 else ok()
+
+    server = LocalServer(handler)
+
+    async def main() -> Any:
+        async with server as base, open_client(backoff_initial=0.01) as http:
+            return await get_json(http, f"{base}/x")
+
+    assert run(main) == {"ok": True}
+    assert calls["n"] == 3
+
+
+def test_gives_up_after_the_cap_with_a_clear_error() -> None:
+    server = LocalServer(lambda m, t, h: (503, {}, b'{"error": "Service Unavailable"}'))
+
+    async def main() -> None:
+        async with server as base, open_client(max_retries=2, backoff_initial=0.01) as http:
+            await get_json(http, f"{base}/api?access_token=SECRET", network="Mastodon")
+
+    with pytest.raises(HttpError) as info:
+        run(main)
+    assert len(server.hits) == 3  # 1 + 2 retries
+    err = info.value
+    assert (err.kind, err.status) == ("network", 503)
+    assert "Mastodon answered HTTP 503" in str(err) and "Service Unavailable" in str(err)
+    assert "SECRET" not in str(err) and "access_token=REDACTED" in str(err)
+
+
+def test_too_long_a_wait_is_a_rate_limited_error_not_a_hang() -> None:
+    reset = (datetime.now(UTC) + timedelta(hours=1)).isoformat()
+    server = LocalServer(
+        lambda m, t, h: ok(
+            **{"X-RateLimit-Limit": "300", "X-RateLimit-Remaining": "0", "X-RateLimit-Reset": reset}
+        )
+    )
+
+    async def main() -> None:
+        async with server as base, open_client(max_wait=5) as http:
+            await get_json(http, f"{base}/a")  # allowed, but spends the budget
+            await get_json(http, f"{base}/b")
+
+    t0 = time.monotonic()
+    with pytest.raises(SourceError) as info:
+        run(main)
+    assert info.value.kind == "rate_limited"
+    assert time.monotonic() - t0 < 2
+    assert len(server.hits) == 1
+
+
+def test_unreachable_host_is_a_network_error() -> None:
+    async def main() -> None:
+        async with open_client(max_retries=1, backoff_initial=0.01) as http:
+            await get_json(http, "http://127.0.0.1:9/nothing?key=K")
+
+    with pytest.raises(HttpError) as info:
+        run(main)
+    assert info.value.kind == "network" and "key=REDACTED" in str(info.value)
+
+
+# --------------------------------------------------------------------------- conditional requests
+
+
+def test_etag_304_is_answered_from_the_cache_and_cache_persists() -> None:
+    def handler(method: str, target: str, headers: dict[str, str]) -> Reply:
+        if headers.get("if-none-match") == '"v1"':
+            return 304, {"ETag": '"v1"'}, b""
+        return ok(
+            {"followers": 10}, ETag='"v1"', **{"Last-Modified": "Wed, 25 Nov 2026 10:00:00 GMT"}
+        )
+
+    server = LocalServer(handler)
+    cache: dict[str, Any] = {}
+
+    async def main() -> list[Any]:
+        async with server as base:
+            async with open_client(cache=cache) as http:
+                first = await get_json(http, f"{base}/p?api_key=K")
+                second = await http.get(f"{base}/p?api_key=K")
+            async with open_client(cache=cache) as http:  # a later run with the saved cache
+                third = await get_json(http, f"{base}/p?api_key=K")
+            return [first, second.json(), second.headers.get("x-smm-cache"), third]
+
+    first, second, marker, third = run(main)
+    assert first == second == third == {"followers": 10}
+    assert marker == "revalidated"
+    assert server.statuses == [200, 304, 304]
+    assert server.hits[1][2]["if-none-match"] == '"v1"'
+    assert server.hits[1][2]["if-modified-since"] == "Wed, 25 Nov 2026 10:00:00 GMT"
+    assert "api_key" not in json.dumps(cache) and "K" not in "".join(cache)  # keys are hashes
+
+
+# --------------------------------------------------------------------------- headers, secrets
+
+
+def test_user_agent_and_errors_with_the_network_message() -> None:
+    server = LocalServer(lambda m, t, h: (404, {}, b'{"error": "Record not found"}'))
+
+    async def main() -> None:
+        async with server as base, open_client(user_agent_extra="run/1") as http:
+            await get_json(
+                http, f"{base}/api/v1/accounts/lookup?acct=x", agent="smm-mastodon/0.1.0"
+            )
+
+    with pytest.raises(HttpError) as info:
+        run(main)
+    assert info.value.kind == "not_found" and "Record not found" in str(info.value)
+    ua = server.hits[0][2]["user-agent"]
+    assert ua == f"{BASE_USER_AGENT} run/1 smm-mastodon/0.1.0"
+    assert ua.startswith("smmcore/0.1.0 (+https://github.com/smmcore/smmcore)")
+
+
+def test_secrets_never_reach_the_log(caplog: pytest.LogCaptureFixture) -> None:
+    server = LocalServer(lambda m, t, h: (503, {}, b"{}"))
+
+    async def main() -> None:
+        async with server as base, open_client(max_retries=1, backoff_initial=0.01) as http:
+            with pytest.raises(HttpError):
+                await get_json(
+                    http,
+                    f"{base}/v3/channels?key=AIzaSECRET&part=statistics",
+                    headers={"Authorization": "Bearer TOKENSECRET"},
+                )
+
+    with caplog.at_level(logging.DEBUG):
+        run(main)
+    assert "channels" in caplog.text
+    assert "AIzaSECRET" not in caplog.text and "TOKENSECRET" not in caplog.text
+
+
+def test_redaction_helpers() -> None:
+    assert (
+        redact_url("https://u:pw@h.test/p?access_token=a&q=caf%C3%A9&api_key=b&client_secret=c")
+        == "https://u:REDACTED@h.test/p?access_token=REDACTED&q=caf%C3%A9&api_key=REDACTED"
+        "&client_secret=REDACTED"
+    )
+    assert redact_url("https://h.test/p?q=1") == "https://h.test/p?q=1"
+    assert redact_headers({"Authorization": "Bearer x", "Accept": "a"}) == {
+        "Authorization": "REDACTED",
+        "Accept": "a",
+    }
+
+
+def test_parse_rate_limit_header_styles() -> None:
+    now = 1_764_000_000.0
+    mastodon = parse_rate_limit(
+        httpx.Headers(
+            {
+                "X-RateLimit-Limit": "300",
+                "X-RateLimit-Remaining": "299",
+                "X-RateLimit-Reset": datetime.fromtimestamp(now + 120.5, UTC).isoformat(),
+            }
+        ),
+        now,
+    )
+    assert (mastodon.limit, mastodon.remaining) == (300, 299)
+    assert mastodon.reset_in == pytest.approx(120.5)
+    bluesky = parse_rate_limit(
+        httpx.Headers(
+            {
+                "RateLimit-Limit": "3000",
+                "RateLimit-Remaining": "2999",
+                "RateLimit-Reset": str(int(now) + 300),
+                "RateLimit-Policy": "3000;w=300",
+            }
+        ),
+        now,
+    )
+    assert (bluesky.limit, bluesky.remaining, bluesky.reset_in, bluesky.window) == (
+        3000,
+        2999,
+        300.0,
+        300.0,
+    )
+    ietf = parse_rate_limit(httpx.Headers({"RateLimit-Remaining": "5", "RateLimit-Reset": "30"}))
+    assert ietf.reset_in == 30.0
+    reddit = parse_rate_limit(
+        httpx.Headers(
+            {"X-Ratelimit-Used": "4", "X-Ratelimit-Remaining": "96.0", "X-Ratelimit-Reset": "412"}
+        ),
+        now,
+    )
+    assert (reddit.limit, reddit.remaining, reddit.reset_in) == (100, 96, 412.0)
+    date = datetime.fromtimestamp(now + 90, UTC).strftime("%a, %d %b %Y %H:%M:%S GMT")
+    assert parse_rate_limit(httpx.Headers({"Retry-After": date}), now).retry_after == 90.0
+    assert parse_rate_limit(httpx.Headers({"Retry-After": "7"}), now).retry_after == 7.0
+    assert parse_rate_limit(httpx.Headers({"Content-Type": "x"}), now).empty
+
+
+def test_base_url_setting_validation() -> None:
+    assert (
+        HttpSourceSettings(base_url=" http://127.0.0.1:8080/ ").base_url == "http://127.0.0.1:8080"
+    )
+    assert HttpSourceSettings(base_url="").base_url is None
+    with pytest.raises(ValueError):
+        HttpSourceSettings(base_url="mastodon.social")
