@@ -39,7 +39,6 @@ MAX_REPORTED = 20
 """How many bad rows a report lists before it only counts them."""
 
 _OFFSET_RE = r"[0-9]{2}:[0-9]{2}(:[0-9]{2}([.,][0-9]+)?)?\s*([zZ]|[+-][0-9]{2}(:?[0-9]{2})?)\s*$"
-_COUNT_RE = r"\s*[0-9]{1,18}(\.0*)?\s*"
 _TRUE = ("true", "t", "yes", "y", "1")
 _FALSE = ("false", "f", "no", "n", "0")
 
@@ -224,52 +223,82 @@ def _sniff_delimiter(header_line: str) -> str:
     return best if counts[best] > 0 else ","
 
 
-def _read_csv_text(
-    path: Path, kind: FileKind, settings: FilesSettings
-) -> tuple[pa.Table, list[BadRow], list[str]]:
-    """A CSV file as text columns renamed to canonical names, plus ``_row``."""
-    import numpy as np
-    import pyarrow as pa
-    import pyarrow.csv as pacsv
+CSV_BLOCK_SIZE = 8 << 20
+"""Bytes of CSV parsed per batch: the raw text of one batch is all that is held at a time."""
 
+
+@dataclass
+class _Raw:
+    """One file as a stream of text batches with canonical column names and ``_row``."""
+
+    batches: pa.RecordBatchReader
+    notes: list[str]
+    structural: list[Any] = field(default_factory=list)
+    """Rows with the wrong number of fields, seen while streaming (CSV only)."""
+
+
+def _csv_header(path: Path, settings: FilesSettings) -> tuple[str, list[str]]:
     with path.open("r", encoding="utf-8-sig", newline="") as fh:
         first_line = fh.readline()
     if not first_line.strip():
         raise SourceError(f"{path.name} is empty (no header row)", kind="invalid_data")
     delimiter = settings.delimiter or _sniff_delimiter(first_line)
-    headers = next(csv.reader([first_line], delimiter=delimiter))
-    chosen, notes = _resolve_columns(kind, headers, settings, path.name)
-    include = sorted(set(chosen.values()))
+    return delimiter, next(csv.reader([first_line], delimiter=delimiter))
 
-    structural: list[Any] = []
+
+def _read_csv_text(path: Path, kind: FileKind, settings: FilesSettings) -> _Raw:
+    """A CSV file streamed as text columns renamed to canonical names, plus ``_row``
+    (the spreadsheet row number: the header is row 1)."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    delimiter, headers = _csv_header(path, settings)
+    chosen, notes = _resolve_columns(kind, headers, settings, path.name)
+    raw = _Raw(batches=None, notes=notes)  # type: ignore[arg-type]
 
     def on_invalid(row: Any) -> str:
-        structural.append(row)
+        raw.structural.append(row)
         return "skip"
 
-    table = pacsv.read_csv(
+    reader = pacsv.open_csv(
         path,
+        read_options=pacsv.ReadOptions(block_size=CSV_BLOCK_SIZE),
         parse_options=pacsv.ParseOptions(
             delimiter=delimiter, newlines_in_values=True, invalid_row_handler=on_invalid
         ),
         convert_options=pacsv.ConvertOptions(
             column_types={h: pa.string() for h in headers},
-            include_columns=include,
+            include_columns=sorted(set(chosen.values())),
             strings_can_be_null=True,
             quoted_strings_can_be_null=True,
         ),
     )
-    bad: list[BadRow] = []
-    if structural:
-        # Rare path: re-read with the csv module to give exact row numbers.
-        table, bad = _read_csv_python(path, delimiter, headers, include)
-    rows = np.arange(2, table.num_rows + 2, dtype=np.int64)
-    if bad:
-        rows = table.column("_row").to_numpy()
-        table = table.drop_columns(["_row"])
-    out = {canon: table.column(header) for canon, header in chosen.items()}
-    out["_row"] = pa.array(rows)
-    return pa.table(out), bad, notes
+    names = [*chosen, "_row"]
+    schema = pa.schema([(n, pa.int64() if n == "_row" else pa.string()) for n in names])
+
+    def renamed() -> Any:
+        start = 2
+        for batch in reader:
+            rows = pa.array(np.arange(start, start + batch.num_rows, dtype=np.int64))
+            start += batch.num_rows
+            arrays = [batch.column(header) for header in chosen.values()]
+            yield pa.RecordBatch.from_arrays([*arrays, rows], schema=schema)
+
+    raw.batches = pa.RecordBatchReader.from_batches(schema, renamed())
+    return raw
+
+
+def _read_csv_exact(
+    path: Path, kind: FileKind, settings: FilesSettings
+) -> tuple[_Raw, list[BadRow]]:
+    """The slow path for a CSV with rows of the wrong length: every row read with the csv
+    module, so the bad ones get their exact row numbers."""
+    delimiter, headers = _csv_header(path, settings)
+    chosen, notes = _resolve_columns(kind, headers, settings, path.name)
+    table, bad = _read_csv_python(path, delimiter, headers, sorted(set(chosen.values())))
+    table = table.select([*chosen.values(), "_row"]).rename_columns([*chosen, "_row"])
+    return _Raw(batches=table.to_reader(), notes=notes), bad
 
 
 def _read_csv_python(
@@ -307,7 +336,7 @@ def _read_csv_python(
 
 def _read_jsonl_text(
     con: duckdb.DuckDBPyConnection, path: Path, kind: FileKind, settings: FilesSettings
-) -> tuple[pa.Table, list[str]]:
+) -> _Raw:
     """A JSON Lines file as text columns renamed to canonical names, plus ``_row``."""
     import duckdb
     import numpy as np
@@ -337,7 +366,7 @@ def _read_jsonl_text(
     if "_none" in table.column_names:
         table = table.drop_columns(["_none"])
     table = table.append_column("_row", pa.array(np.arange(1, table.num_rows + 1, dtype=np.int64)))
-    return table, notes
+    return _Raw(batches=table.to_reader(), notes=notes)
 
 
 # --------------------------------------------------------------------------- validation
@@ -377,9 +406,10 @@ def _typed(col: Column, raw: str, tz: str | None) -> tuple[str, str | None]:
         )
         return value, err
     if col.type == "count":
+        # TRY_CAST alone would round "12.5" and accept "1e3": reject those explicitly
         value = (
-            f"CASE WHEN regexp_full_match({raw}, {_sql_str(_COUNT_RE)}) "
-            f"THEN CAST(CAST(trim({raw}) AS DECIMAL(20,1)) AS BIGINT) END"
+            f"CASE WHEN TRY_CAST({raw} AS BIGINT) >= 0 AND NOT contains({raw}, '.') "
+            f"AND NOT contains(lower({raw}), 'e') THEN TRY_CAST({raw} AS BIGINT) END"
         )
         err = (
             f"CASE WHEN {raw} IS NOT NULL AND {n}_ IS NULL THEN "
@@ -438,59 +468,29 @@ def _validation_sql(
 
 
 def _validate_file(
-    con: duckdb.DuckDBPyConnection,
-    raw: pa.Table,
-    kind: FileKind,
-    settings: FilesSettings,
+    con: duckdb.DuckDBPyConnection, raw: _Raw, kind: FileKind, settings: FilesSettings
 ) -> pa.Table:
+    """Type and check one file in a single streaming pass: typed columns, ``_row``, ``_err``."""
     per_file = settings.for_file(kind.name)
     tz = per_file.timezone or settings.timezone
-    sql = _validation_sql(kind, set(raw.column_names) - {"_row"}, per_file.values, tz)
-    con.register("raw", raw)
+    present = set(raw.batches.schema.names) - {"_row"}
+    con.register("raw", raw.batches)
     try:
-        return con.sql(sql).to_arrow_table()
+        return con.sql(_validation_sql(kind, present, per_file.values, tz)).to_arrow_table()
     finally:
         con.unregister("raw")
 
 
 # --------------------------------------------------------------------------- store tables
 
-_STORE_SQL: dict[str, tuple[str, str]] = {
-    "account_snapshots": (
-        "accounts",
-        "SELECT network, account, captured_at, followers, following, posts_count FROM accounts "
-        "QUALIFY row_number() OVER (PARTITION BY network, account, captured_at "
-        "ORDER BY _row DESC) = 1",
-    ),
-    "posts": (
-        "posts",
-        "SELECT network, account, post_id, created_at, kind, text, url, language FROM posts "
-        "{dedupe_posts}",
-    ),
-    "post_metrics": (
-        "posts",
-        "SELECT network, account, post_id, captured_at, "
-        + ", ".join(METRICS)
-        + " FROM posts WHERE captured_at IS NOT NULL AND ("
-        + " OR ".join(f"{m} IS NOT NULL" for m in METRICS)
-        + ") {dedupe_metrics}",
-    ),
-    "audience_members": (
-        "audience",
-        "SELECT network, account, member, display_name, bio, language, location, followers, "
-        "following, is_follower, first_seen FROM audience "
-        "QUALIFY row_number() OVER (PARTITION BY network, account, member "
-        "ORDER BY _row DESC) = 1",
-    ),
-    "interactions": (
-        "interactions",
-        "SELECT network, account, coalesce(interaction_id, kind || ':' || coalesce(post_id, '') "
-        "|| ':' || member) AS interaction_id, member, kind, post_id, occurred_at "
-        "FROM interactions QUALIFY row_number() OVER (PARTITION BY network, account, "
-        "coalesce(interaction_id, kind || ':' || coalesce(post_id, '') || ':' || member) "
-        "ORDER BY _row DESC) = 1",
-    ),
-}
+_POST_COLUMNS = ("network", "account", "post_id", "created_at", "kind", "text", "url", "language")
+_METRIC_COLUMNS = ("network", "account", "post_id", "captured_at", *METRICS)
+_SNAPSHOT_COLUMNS = ("network", "account", "captured_at", "followers", "following", "posts_count")
+_AUDIENCE_COLUMNS = (
+    "network", "account", "member", "display_name", "bio", "language", "location",
+    "followers", "following", "is_follower", "first_seen",
+)  # fmt: skip
+_SINCE_COLUMN = {"accounts": "captured_at", "posts": "created_at", "interactions": "occurred_at"}
 
 _ACCOUNTS_SQL = """
 WITH a AS (
@@ -507,45 +507,70 @@ ORDER BY network, account
 """
 
 
-def _has_duplicates(con: duckdb.DuckDBPyConnection, table: str, key: str) -> bool:
-    n, distinct = con.sql(f"SELECT count(*), count(DISTINCT ({key})) FROM {table}").fetchall()[0]
-    return bool(n != distinct)
+def _keep(table: pa.Table, mask: pa.ChunkedArray) -> pa.Table:
+    """``table`` filtered by ``mask``, without a copy when every row is kept."""
+    import pyarrow.compute as pc
+
+    if mask.null_count == 0 and pc.all(mask).as_py():
+        return table
+    return table.filter(mask)
 
 
 def _store_tables(
     con: duckdb.DuckDBPyConnection, good: dict[str, pa.Table], since: datetime | None
 ) -> dict[str, pa.Table]:
-    since_column = {"accounts": "captured_at", "posts": "created_at", "interactions": "occurred_at"}
-    for name, kind in FILE_KINDS.items():
-        table = good.get(name)
-        if table is None:
-            con.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS {_empty(kind)}")
-            continue
-        con.register(f"{name}_arrow", table)
-        where = ""
-        if since is not None and name in since_column:
-            col = since_column[name]
-            where = f" WHERE {col} IS NULL OR {col} >= TIMESTAMPTZ {_sql_str(since.isoformat())}"
-        con.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS SELECT * FROM {name}_arrow{where}")
-    dedupe_posts = ""
-    dedupe_metrics = ""
-    if good.get("posts") is not None and _has_duplicates(con, "posts", "network, account, post_id"):
-        dedupe_posts = (
-            "QUALIFY row_number() OVER (PARTITION BY network, account, post_id "
-            "ORDER BY captured_at DESC NULLS LAST, _row DESC) = 1"
-        )
-        dedupe_metrics = (
-            "QUALIFY row_number() OVER (PARTITION BY network, account, post_id, captured_at "
-            "ORDER BY _row DESC) = 1"
-        )
+    """The store's tables from the validated files: column selections of the typed tables
+    (no copy) wherever possible. Duplicate keys are left to the store, whose merge keeps the
+    last row of each key."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if since is not None:
+        bound = pa.scalar(since, pa.timestamp("us", tz="UTC"))
+        for name, col in _SINCE_COLUMN.items():
+            if name in good:
+                values = good[name].column(col)
+                good[name] = _keep(
+                    good[name], pc.or_kleene(pc.is_null(values), pc.greater_equal(values, bound))
+                )
     out: dict[str, pa.Table] = {}
-    if good.get("accounts") is not None or good.get("posts") is not None:
+    if "accounts" in good or "posts" in good:
+        empty = {n: _empty(k) for n, k in FILE_KINDS.items()}
+        for name in ("accounts", "posts"):
+            if name in good:
+                con.register(name, good[name])
+            else:
+                con.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS {empty[name]}")
         out["accounts"] = con.sql(_ACCOUNTS_SQL).to_arrow_table()
-    for table_name, (source, sql) in _STORE_SQL.items():
-        if good.get(source) is None:
-            continue
-        sql = sql.format(dedupe_posts=dedupe_posts, dedupe_metrics=dedupe_metrics)
-        out[table_name] = con.sql(sql).to_arrow_table()
+    if "accounts" in good:
+        out["account_snapshots"] = good["accounts"].select(list(_SNAPSHOT_COLUMNS))
+    if "posts" in good:
+        posts = good["posts"]
+        out["posts"] = posts.select(list(_POST_COLUMNS))
+        has_metric = pc.is_valid(posts.column(METRICS[0]))
+        for m in METRICS[1:]:
+            has_metric = pc.or_(has_metric, pc.is_valid(posts.column(m)))
+        keep = pc.and_(pc.is_valid(posts.column("captured_at")), has_metric)
+        out["post_metrics"] = _keep(posts.select(list(_METRIC_COLUMNS)), keep)
+    if "audience" in good:
+        out["audience_members"] = good["audience"].select(list(_AUDIENCE_COLUMNS))
+    if "interactions" in good:
+        t = good["interactions"]
+        default = pc.binary_join_element_wise(
+            t.column("kind"), pc.fill_null(t.column("post_id"), ""), t.column("member"), ":"
+        )
+        ids = pc.coalesce(t.column("interaction_id"), default)
+        out["interactions"] = pa.table(
+            {
+                "network": t.column("network"),
+                "account": t.column("account"),
+                "interaction_id": ids,
+                "member": t.column("member"),
+                "kind": t.column("kind"),
+                "post_id": t.column("post_id"),
+                "occurred_at": t.column("occurred_at"),
+            }
+        )
     return {name: out[name] for name in STORE_TABLES if name in out}
 
 
@@ -572,6 +597,7 @@ def connect() -> duckdb.DuckDBPyConnection:
 
     con = duckdb.connect(":memory:")
     con.execute("SET TimeZone = 'UTC'")
+    con.execute("SET enable_progress_bar = false")
     return con
 
 
@@ -604,16 +630,20 @@ def read_export(
             kind = FILE_KINDS[kind_name]
             unit = "row"
             if path.suffix.lower() == ".csv":
-                raw, structural, notes = _read_csv_text(path, kind, settings)
+                raw = _read_csv_text(path, kind, settings)
+                checked = _validate_file(con, raw, kind, settings)
+                structural: list[BadRow] = []
+                if raw.structural:  # rows of the wrong length: re-read for exact numbers
+                    raw, structural = _read_csv_exact(path, kind, settings)
+                    checked = _validate_file(con, raw, kind, settings)
             else:
-                raw, notes = _read_jsonl_text(con, path, kind, settings)
+                raw = _read_jsonl_text(con, path, kind, settings)
+                checked = _validate_file(con, raw, kind, settings)
                 structural, unit = [], "line"
-            data.notes.extend(notes)
-            data.rows_read[path.name] = raw.num_rows + len(structural)
-            checked = _validate_file(con, raw, kind, settings)
+            data.notes.extend(raw.notes)
+            data.rows_read[path.name] = checked.num_rows + len(structural)
             err = checked.column("_err")
-            n_bad = err.null_count
-            n_bad = checked.num_rows - n_bad
+            n_bad = checked.num_rows - err.null_count
             bad.extend(structural)
             data.bad_count += len(structural) + n_bad
             if n_bad:
