@@ -235,3 +235,36 @@ def test_italian_labels(tmp_path: Path) -> None:
     # the report.language override wins over the client's language
     english = build_report(_workspace(tmp_path / "en", lang="it"), _host(), language="en", now=NOW)
     assert english.kpi("follower_growth").label == "Follower growth"
+
+
+def test_smm_report_command(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from smmcore.cli.app import App
+    from smmcore.cli.main import cli
+
+    ws = _workspace(tmp_path)
+
+    def run(*args: str):
+        return CliRunner().invoke(cli, ["-w", str(ws.dir), "report", *args], obj=App())
+
+    # default: the terminal report on screen and report.html in the workspace
+    result = run()
+    assert result.exit_code == 0, result.output
+    assert "Forno Rossi" in result.output and "Share of voice" in result.output
+    html = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &#34;q&#34; &amp; x" in html
+
+    result = run("--format", "json", "-o", "-", "--period", "2026-02-01..2026-02-28")
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert data["period"]["start"] == "2026-02-01" and data["schema_version"] == SCHEMA_VERSION
+
+    result = run("--format", "pdf")
+    assert result.exit_code == 1
+    assert "unknown report format 'pdf'" in str(result.exception)
+    available = str(result.exception).split("available formats: ")[1]
+    assert {"csv", "html", "json", "markdown", "terminal"} <= set(available.split(", "))
+
+    result = run("--period", "yesterday")
+    assert result.exit_code == 1 and "invalid period 'yesterday'" in str(result.exception)
