@@ -340,6 +340,11 @@ async def sync_async(
                     *(_run_unit(p, store, semaphore, base, progress) for p in planned)
                 )
             )
+            if channels is None and (options or {}).get("keywords", True):
+                # a full sync also refreshes the tracked keywords; failures are only logged
+                from smmcore.keywords import refresh_workspace_keywords_async
+
+                await refresh_workspace_keywords_async(workspace, host, store, log=progress.log)
         finally:
             await http.aclose()
     finally:
