@@ -227,7 +227,8 @@ class BlueskySource(Source):
                         break
                     if newest is None or sort_at > newest:
                         newest = sort_at
-                    yield post
+                    if newest_seen is None or sort_at > newest_seen:
+                        yield post  # a known post only gets a new metrics snapshot
                     if metrics is not None:
                         yield metrics
                         if len(recent) < s.interactions_posts:

@@ -211,10 +211,13 @@ def test_full_sync_maps_profile_feed_audience_and_interactions() -> None:
 def test_incremental_sync_stops_at_known_posts_outside_the_refresh_window() -> None:
     new = item("3lfxz0000000a", "2026-11-25T10:00:00.000Z")
     view = FakeAppView([new, *FEED], page=100)
-    settings = BlueskySettings(followers_limit=0, interactions_posts=0, refresh_days=1)
+    settings = BlueskySettings(followers_limit=0, interactions_posts=0, refresh_days=7)
     cursor = {"did": DID, "newest": "2026-11-20T08:30:00+00:00"}
     items = asyncio.run(run(BlueskySource(settings), view, cursor=cursor))
     assert [p.post_id for p in of(items, Post)] == [new["post"]["uri"]]
+    # the known post of 2026-11-20 is inside the 7-day refresh window: new metrics only;
+    # the reply of 2026-11-18 is outside it and ends the sync
+    assert [m.post_id for m in of(items, PostMetrics)] == [new["post"]["uri"], OWN["post"]["uri"]]
     assert [r.url.path for r in view.requests] == [
         "/xrpc/app.bsky.actor.getProfile",
         "/xrpc/app.bsky.feed.getAuthorFeed",

@@ -283,7 +283,8 @@ class MastodonSource(Source):
                     if newest_id is None or id_key(sid) > id_key(newest_id):
                         newest_id = sid
                     post, metrics = self._post(status, account, now)
-                    yield post
+                    if not old:
+                        yield post  # a known post only gets a new metrics snapshot
                     if metrics is not None:
                         yield metrics
                         if len(own_recent) < s.interactions_posts:

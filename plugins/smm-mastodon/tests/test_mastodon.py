@@ -224,8 +224,10 @@ def test_incremental_sync_reads_one_page_and_no_lookup() -> None:
     items = asyncio.run(run(MastodonSource(settings), instance, cursor=cursor))
 
     assert [r.url.path for r in instance.requests] == ["/api/v1/accounts/109302/statuses"]
-    # the new post, and the 6-day-old one whose metrics get a fresh snapshot (refresh_days=7)
-    assert [p.post_id for p in of(items, Post)] == ["113600000000000001", "113500000000000100"]
+    # the new post, and a fresh metrics snapshot of the 6-day-old one (refresh_days=7)
+    assert [p.post_id for p in of(items, Post)] == ["113600000000000001"]
+    metrics = [(m.post_id, m.likes) for m in of(items, PostMetrics)]
+    assert metrics == [("113600000000000001", 2), ("113500000000000100", 12)]
     (snap,) = of(items, AccountSnapshot)  # from the account embedded in the statuses
     assert snap.followers == 1520
     assert items[-1].value["since_id"] == "113600000000000001"
