@@ -6,7 +6,10 @@
    up (about 1M posts over 50 accounts, 12 months, daily follower snapshots, audience and
    interactions) written as a workspace, then imported with ``smm sync`` into its store file;
 2. report: ``smm -w DIR report --format json -o FILE`` in a fresh process each run (start-up,
-   plugin discovery, every KPI, series, top posts, JSON) -- the median of ``--runs``;
+   plugin discovery, every KPI, series, top posts, JSON) -- the median of ``--runs``. It runs
+   with the standard plugins (``SMM_LOAD_PLUGINS=smm-files,smm-kpis,smm-reports``, what
+   ``smmcore[standard]`` installs), so a development environment's example plugins do not add
+   their KPIs;
 3. raw SQL, in this process on the same database file, in the same run: one connection and
    hand-written queries computing the same KPIs for the same two periods and scopes (channel,
    client network, owner), the same series, best-time grid, top posts and network renewal --
@@ -20,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -116,9 +120,7 @@ def raw_sql(db: Path, channels: list[tuple[str, str, str, bool]], anchor: date) 
                  arg_max_null(m.reposts, m.captured_at) AS reposts,
                  arg_max_null(m.replies, m.captured_at) AS replies,
                  arg_max_null(m.quotes, m.captured_at) AS quotes,
-                 arg_max_null(coalesce(m.views, m.impressions), m.captured_at) AS views,
-                 arg_max_null(m.saves, m.captured_at) AS saves,
-                 arg_max_null(m.views, m.captured_at) AS views_only
+                 arg_max_null(coalesce(m.views, m.impressions), m.captured_at) AS views
           FROM pp LEFT JOIN post_metrics m USING (network, account, post_id) GROUP BY ALL),
         fd AS (
           SELECT s.network, s.account, CAST(timezone($tz, s.captured_at) AS DATE) AS day,
@@ -133,9 +135,7 @@ def raw_sql(db: Path, channels: list[tuple[str, str, str, bool]], anchor: date) 
                sum(likes) AS likes, sum(replies) AS replies, sum(reposts) AS reposts,
                sum(eng) AS eng, sum(eng) FILTER (WHERE views IS NOT NULL) AS eng_v,
                sum(views) AS views, sum(reposts) FILTER (WHERE views IS NOT NULL) AS rep_v,
-               avg(eng / followers * 100) FILTER (WHERE followers > 0) AS er_followers,
-               100 * sum(saves) FILTER (WHERE views_only IS NOT NULL)
-                   / sum(views_only) FILTER (WHERE saves IS NOT NULL) AS saves_rate
+               avg(eng / followers * 100) FILTER (WHERE followers > 0) AS er_followers
         FROM b GROUP BY {scopes}
         """,
         p,
@@ -293,10 +293,11 @@ def main() -> None:
     out_file = folder / "report.json"
     cmd = [sys.executable, "-m", "smmcore", "-w", str(folder), "report", "--format", "json"]
     cmd += ["-o", str(out_file)]
+    env = {**os.environ, "SMM_LOAD_PLUGINS": "smm-files,smm-kpis,smm-reports"}
     report_times, raw_times = [], []
     for _ in range(args.runs):
         clock = time.perf_counter()
-        subprocess.run(cmd, check=True, capture_output=True)
+        subprocess.run(cmd, check=True, capture_output=True, env=env)
         report_times.append(time.perf_counter() - clock)
         clock = time.perf_counter()
         raw_sql(ws.store_path, channels, anchor)

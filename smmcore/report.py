@@ -479,6 +479,9 @@ def _rows_from_values(
             label = infos[v.scope_id].label if v.scope_id in infos else v.scope_id
         else:
             label = v.scope_id
+        # a chart or list KPI's detail (grids, post lists) is kept for the client and the
+        # competitors; per channel and network it would repeat them in pieces
+        keep = row.section is None or v.scope in ("client", "competitor", "workspace")
         sv = ScopeValue(
             scope=v.scope,
             scope_id=v.scope_id,
@@ -487,7 +490,7 @@ def _rows_from_values(
             previous=v.previous,
             change=v.change,
             change_pct=v.change_pct,
-            detail=dict(v.detail),
+            detail=dict(v.detail) if keep else {},
         )
         if v.scope == "client":
             row.client = sv
@@ -652,7 +655,9 @@ def build_report(
             top_posts = _top_posts_sql(con, tz, period)
         timings["top_posts"] = time.perf_counter() - clock
         try:
-            keywords = _keywords(con, cfg.keywords.terms)
+            from smmcore.keywords import keyword_section  # latest answers + own terms
+
+            keywords = keyword_section(store, cfg, host=host, now=generated)
         except Exception as exc:  # the section is optional; the report still goes out
             keywords = []
             note("section_failed", "warning", section="keywords", error=str(exc))

@@ -72,7 +72,8 @@ class ScopeValue(_Model):
     change: float | None = None
     change_pct: float | None = None
     detail: dict[str, Any] = Field(default_factory=dict)
-    """KPI-specific extras (numerator, denominator, ...), as the KPI returned them."""
+    """KPI-specific extras (numerator, denominator, ...), as the KPI returned them. For a
+    chart or list KPI (``KPIRow.section`` set) only the client and competitor scopes keep it."""
 
 
 class KPIRow(_Model):
