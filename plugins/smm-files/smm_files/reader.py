@@ -372,7 +372,7 @@ def _read_jsonl_text(
 # --------------------------------------------------------------------------- validation
 
 
-def _typed(col: Column, raw: str, tz: str | None) -> tuple[str, str | None]:
+def _typed(col: Column, raw: str, tz: str | None, fmt: str | None = None) -> tuple[str, str | None]:
     """SQL for the typed value and for the error message (NULL when fine)."""
     n = col.name
     q = f"'''' || left({raw}, 40) || ''''"
@@ -386,21 +386,35 @@ def _typed(col: Column, raw: str, tz: str | None) -> tuple[str, str | None]:
     if col.type == "text":
         return f"NULLIF({raw}, '')", None
     if col.type == "timestamp":
-        naive = f"timezone({_sql_str(tz)}, TRY_CAST({raw} AS TIMESTAMP))" if tz else "NULL"
         has_offset = f"regexp_matches({raw}, {_sql_str(_OFFSET_RE)})"
+        if fmt and "%z" in fmt:
+            other = f"try_strptime({raw}, {_sql_str(fmt)})"
+        elif fmt:
+            other = (
+                f"timezone({_sql_str(tz)}, try_strptime({raw}, {_sql_str(fmt)}))" if tz else "NULL"
+            )
+        else:
+            other = f"timezone({_sql_str(tz)}, TRY_CAST({raw} AS TIMESTAMP))" if tz else "NULL"
         value = (
             f"CASE WHEN {raw} IS NULL THEN NULL WHEN {has_offset} "
-            f"THEN TRY_CAST({raw} AS TIMESTAMPTZ) ELSE {naive} END"
+            f"THEN TRY_CAST({raw} AS TIMESTAMPTZ) ELSE {other} END"
         )
-        no_offset = (
-            f"'{n} ' || {q} || ' has no UTC offset (write ISO 8601 with an offset, "
-            f"e.g. 2026-03-01T09:30:00+01:00, or set timezone)'"
-        )
-        invalid = f"'{n} ' || {q} || ' is not an ISO 8601 timestamp'"
+        shown = f"'{n} ' || {q}"
+        if fmt and ("%z" in fmt or tz):
+            problem = f"{shown} || ' matches neither ISO 8601 nor {fmt.replace(chr(39), '')}'"
+        elif fmt:
+            problem = f"{shown} || ' has no UTC offset: set timezone for timestamp_format'"
+        elif tz:
+            problem = f"{shown} || ' is not an ISO 8601 timestamp'"
+        else:
+            problem = (
+                f"CASE WHEN {has_offset} OR TRY_CAST({raw} AS TIMESTAMP) IS NULL "
+                f"THEN {shown} || ' is not an ISO 8601 timestamp' "
+                f"ELSE {shown} || ' has no UTC offset (write ISO 8601 with an offset, "
+                f"e.g. 2026-03-01T09:30:00+01:00, or set timezone)' END"
+            )
         err = (
-            f"CASE WHEN {raw} IS NOT NULL AND {n}_ IS NULL THEN "
-            f"CASE WHEN {has_offset} OR {'TRUE' if tz else 'FALSE'} "
-            f"OR TRY_CAST({raw} AS TIMESTAMP) IS NULL THEN {invalid} ELSE {no_offset} END"
+            f"CASE WHEN {raw} IS NOT NULL AND {n}_ IS NULL THEN {problem}"
             + (f" WHEN {raw} IS NULL THEN '{n} is empty'" if col.required else "")
             + " END"
         )
@@ -440,7 +454,11 @@ def _typed(col: Column, raw: str, tz: str | None) -> tuple[str, str | None]:
 
 
 def _validation_sql(
-    kind: FileKind, present: set[str], values: dict[str, str], tz: str | None
+    kind: FileKind,
+    present: set[str],
+    values: dict[str, str],
+    tz: str | None,
+    fmt: str | None = None,
 ) -> str:
     """One query: raw text -> typed columns (``<name>``), ``_row`` and ``_err`` (reasons)."""
     raw_exprs, typed_exprs, errs = [], [], []
@@ -449,7 +467,7 @@ def _validation_sql(
         if col.name in values:
             raw = f"coalesce(NULLIF({raw}, ''), {_sql_str(values[col.name])})"
         raw_exprs.append(f"{raw} AS r_{col.name}")
-        value, err = _typed(col, f"r_{col.name}", tz)
+        value, err = _typed(col, f"r_{col.name}", tz, fmt)
         typed_exprs.append(f"{value} AS {col.name}_")
         if err:
             errs.append(err)
@@ -473,10 +491,12 @@ def _validate_file(
     """Type and check one file in a single streaming pass: typed columns, ``_row``, ``_err``."""
     per_file = settings.for_file(kind.name)
     tz = per_file.timezone or settings.timezone
+    fmt = per_file.timestamp_format or settings.timestamp_format
     present = set(raw.batches.schema.names) - {"_row"}
+    sql = _validation_sql(kind, present, per_file.values, tz, fmt)
     con.register("raw", raw.batches)
     try:
-        return con.sql(_validation_sql(kind, present, per_file.values, tz)).to_arrow_table()
+        return con.sql(sql).to_arrow_table()
     finally:
         con.unregister("raw")
 

@@ -41,6 +41,7 @@ class FileSettings(BaseModel):
     :param values: canonical column -> constant used where the file has no such column or
         the cell is empty (``network = "facebook"`` for a single-network export).
     :param timezone: time zone of naive timestamps in this file.
+    :param timestamp_format: strptime format of this file's timestamps.
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -49,6 +50,7 @@ class FileSettings(BaseModel):
     mapping: dict[str, str] = Field(default_factory=dict)
     values: dict[str, str] = Field(default_factory=dict)
     timezone: str | None = None
+    timestamp_format: str | None = None
 
     @field_validator("timezone")
     @classmethod
@@ -64,6 +66,9 @@ class FilesSettings(BaseModel):
         (``mapping = {likes = "Reactions", created_at = "Publish time"}``).
     :param timezone: IANA time zone of timestamps written without an offset; without it such
         timestamps are bad rows.
+    :param timestamp_format: strptime format (``"%d/%m/%Y %H:%M"``) of timestamps that are not
+        ISO 8601; ISO 8601 with an offset is always accepted. Without ``%z`` in it, the
+        ``timezone`` setting says where the times are.
     :param skip_bad: import the good rows and log the bad ones instead of importing nothing.
     :param delimiter: the CSV delimiter; guessed from the header (``,`` ``;`` or tab) when unset.
     """
@@ -73,6 +78,7 @@ class FilesSettings(BaseModel):
     path: str = "data"
     mapping: dict[str, str] = Field(default_factory=dict)
     timezone: str | None = None
+    timestamp_format: str | None = None
     skip_bad: bool = False
     delimiter: str | None = Field(default=None, min_length=1, max_length=1)
     accounts: FileSettings = Field(default_factory=FileSettings)
