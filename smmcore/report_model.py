@@ -286,7 +286,25 @@ def report_json_schema() -> dict[str, Any]:
     return Report.model_json_schema()
 
 
-if __name__ == "__main__":  # python -m smmcore.report_model: the schema for the docs
+def update_schema_doc(path: str) -> None:
+    """Replace the first ```json block of the Markdown file ``path`` with the schema."""
     import json
+    import re
+    from pathlib import Path
 
-    print(json.dumps(report_json_schema(), indent=2, ensure_ascii=False))
+    doc = Path(path)
+    block = "```json\n" + json.dumps(report_json_schema(), indent=2, ensure_ascii=False) + "\n```"
+    text, count = re.subn(
+        r"```json\n.*?\n```", lambda _m: block, doc.read_text("utf-8"), count=1, flags=re.S
+    )
+    doc.write_text(text if count else text.rstrip("\n") + "\n\n" + block + "\n", "utf-8")
+
+
+if __name__ == "__main__":  # python -m smmcore.report_model [--update docs/report-schema.md]
+    import json
+    import sys
+
+    if sys.argv[1:2] == ["--update"] and len(sys.argv) == 3:
+        update_schema_doc(sys.argv[2])
+    else:
+        print(json.dumps(report_json_schema(), indent=2, ensure_ascii=False))

@@ -45,7 +45,7 @@ def test_documented_schema_matches_the_model() -> None:
     block = re.search(r"```json\n(.*?)\n```", doc, re.S)
     assert block, "docs/report-schema.md must hold the JSON Schema in a ```json block"
     assert json.loads(block.group(1)) == report_json_schema(), (
-        "regenerate the block: uv run python -m smmcore.report_model"
+        "regenerate: uv run python -m smmcore.report_model --update docs/report-schema.md"
     )
     assert f"schema_version` is {SCHEMA_VERSION}" in doc
 
