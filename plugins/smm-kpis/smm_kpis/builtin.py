@@ -7,7 +7,7 @@ query. Each runs one SQL query for every scope and both periods.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -138,10 +138,6 @@ SELECT per, owner, is_client, e, n, sum(e) OVER (PARTITION BY per) AS total FROM
 # --------------------------------------------------------------------------- best time
 
 
-def _window(period: Period) -> Period:
-    return Period(period.end - timedelta(days=BEST_TIME_WEEKS * 7 - 1), period.end)
-
-
 class BestTimeToPost(KPI):
     """Mean engagements per post by weekday x hour (client's time zone) over 16 weeks."""
 
@@ -149,11 +145,6 @@ class BestTimeToPost(KPI):
 
     def sql(self, ctx: KPIContext, params: dict[str, Any]) -> str:
         """One scan over both windows; cells per scope with per-window means and counts."""
-        windows = [_window(ctx.period), _window(ctx.previous)]
-        for i, w in enumerate(windows):
-            params[f"bs{i}"], params[f"be{i}"] = sqlbase.bounds(w.start, w.end, ctx.timezone)
-        params["wlo"] = min(params["bs0"], params["bs1"])
-        params["whi"] = max(params["be0"], params["be1"])
         base = sqlbase.posts_ctes(
             ctx, params, metrics=["engagements"], local_time=True, window=("wlo", "whi")
         )
@@ -194,7 +185,7 @@ GROUP BY GROUPING SETS ((owner, is_client, network, account, dow, hr),
         cur: Values = {}
         prev: Values = {}
         for per, target in ((0, cur), (1, prev)):
-            window = _window(ctx.period if per == 0 else ctx.previous)
+            window = sqlbase.long_window(ctx.period if per == 0 else ctx.previous)
             for scope in scopes:
                 means, counts = grids.get(
                     (per, scope), ([[None] * 24 for _ in range(7)], [[0] * 24 for _ in range(7)])
@@ -248,18 +239,37 @@ class TopPosts(KPI):
     name = "top_posts"
 
     def sql(self, ctx: KPIContext, params: dict[str, Any]) -> str:
-        """Per channel: its top N of the current period and its post count per period."""
+        """Per channel and period: its post count and, for the current period, its top N
+        (a top-N aggregate; ties go to the newest post)."""
         params["top_n"] = self._n(ctx)
         base = sqlbase.posts_ctes(ctx, params, metrics=True, followers=True)
+        fields = ", ".join(
+            f"'{c}': {c}"
+            for c in (
+                "post_id",
+                "created_at",
+                "likes",
+                "reposts",
+                "replies",
+                "quotes",
+                "views",
+                "impressions",
+                "engagements",
+                "followers",
+            )
+        )
         return f"""{base},
-r AS (SELECT *, count(*) OVER (PARTITION BY per, network, account) AS n_channel,
-             row_number() OVER (PARTITION BY per, network, account
-                                ORDER BY engagements DESC NULLS LAST, created_at DESC, post_id)
-             AS rn
-      FROM b WHERE per IS NOT NULL),
-t AS (SELECT * FROM r WHERE (per = 0 AND rn <= $top_n AND engagements IS NOT NULL) OR rn = 1)
+c AS (SELECT per, owner, is_client, network, account, count(*) AS n_channel,
+             max_by({{{fields}}}, {{'e': engagements, 't': created_at, 'id': post_id}}, $top_n)
+               FILTER (WHERE per = 0 AND engagements IS NOT NULL) AS top
+      FROM b WHERE per IS NOT NULL GROUP BY ALL),
+t AS (SELECT per, owner, is_client, network, account, unnest(top, recursive := true)
+      FROM c WHERE top IS NOT NULL)
+SELECT per, owner, is_client, network, account, n_channel FROM c
+UNION ALL BY NAME
 SELECT t.*, p.kind, p.text, p.url
-FROM t JOIN posts p
+FROM t LEFT JOIN (SELECT network, account, post_id, kind, text, url FROM posts
+                  WHERE created_at >= $cs AND created_at < $ce) p
   ON p.network = t.network AND p.account = t.account AND p.post_id = t.post_id"""
 
     @staticmethod
@@ -282,12 +292,12 @@ FROM t JOIN posts p
             keys = [channel, owner]
             if row["is_client"]:
                 keys.append(ScopeKey("network", row["network"]))
-            if row["rn"] == 1:
+            if row["post_id"] is None:  # a count row
                 for key in keys:
                     counts[(row["per"], key)] = counts.get((row["per"], key), 0) + int(
                         row["n_channel"]
                     )
-            if row["per"] == 0 and row["rn"] <= n and row["engagements"] is not None:
+            else:  # one of the channel's top posts of the current period
                 post = self._post(row, zone)
                 for key in keys:
                     tops.setdefault(key, []).append(post)
@@ -297,7 +307,8 @@ FROM t JOIN posts p
         for scope in scopes:
             ranked = sorted(
                 tops.get(scope, []),
-                key=lambda p: (-p["engagements"], p["_ts"], p["post_id"]),
+                key=lambda p: (p["engagements"], p["_ts"], p["post_id"]),
+                reverse=True,
             )[:n]
             posts = [{k: v for k, v in p.items() if k != "_ts"} for p in ranked]
             cur[scope] = (float(counts.get((0, scope), 0)), {"posts": posts, "top_n": n})
@@ -325,7 +336,7 @@ FROM t JOIN posts p
             "views": row["views"] if row["views"] is not None else row["impressions"],
             "engagements": eng,
             "engagement_rate": eng / followers * 100.0 if followers else None,
-            "_ts": -created.timestamp(),
+            "_ts": created.timestamp(),
         }
 
 

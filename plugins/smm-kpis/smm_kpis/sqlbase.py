@@ -17,6 +17,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from smm_kpis.definitions import BEST_TIME_WEEKS
 from smmcore.contracts import ChannelRef, KPIContext, Period
 from smmcore.models import KPIValue, change_of
 
@@ -67,11 +68,27 @@ def bounds(day_from: date, day_to: date, tz: str) -> tuple[datetime, datetime]:
     return start, end
 
 
+def long_window(period: Period) -> Period:
+    """The best-time window of ``period``: the 16 weeks ending on its last day."""
+    return Period(period.end - timedelta(days=BEST_TIME_WEEKS * 7 - 1), period.end)
+
+
 def period_params(ctx: KPIContext) -> dict[str, Any]:
-    """Named parameters ``cs, ce`` (current) and ``ps, pe`` (previous) for ``ctx``."""
+    """Named parameters: ``cs, ce`` (current period), ``ps, pe`` (previous period),
+    ``bs0, be0`` and ``bs1, be1`` (their 16-week windows), ``wlo, whi`` (all of them), and
+    ``dlo, dhi``: the first and last local day of all of them."""
     cs, ce = bounds(ctx.period.start, ctx.period.end, ctx.timezone)
     ps, pe = bounds(ctx.previous.start, ctx.previous.end, ctx.timezone)
-    return {"cs": cs, "ce": ce, "ps": ps, "pe": pe}
+    params: dict[str, Any] = {"cs": cs, "ce": ce, "ps": ps, "pe": pe, "tz": ctx.timezone}
+    for i, period in enumerate((ctx.period, ctx.previous)):
+        w = long_window(period)
+        params[f"bs{i}"], params[f"be{i}"] = bounds(w.start, w.end, ctx.timezone)
+    params["wlo"] = min(cs, ps, params["bs0"], params["bs1"])
+    params["whi"] = max(ce, pe, params["be0"], params["be1"])
+    windows = [long_window(ctx.period), long_window(ctx.previous)]
+    params["dlo"] = min(p.start for p in (ctx.period, ctx.previous, *windows))
+    params["dhi"] = max(p.end for p in (ctx.period, ctx.previous, *windows))
+    return params
 
 
 PER_SQL = (
@@ -145,7 +162,7 @@ def posts_ctes(
     ``materialized``, ``b`` reads the per-context table of :func:`period_posts_table`.
     """
     params.setdefault("tz", ctx.timezone)
-    if materialized and window is None and not local_time and not extra_post_columns:
+    if materialized and window in (None, ("wlo", "whi")) and not extra_post_columns:
         table = period_posts_table(ctx, params)
         if table is not None:
             return f"WITH wc AS ({channels_cte(ctx, params)}),\nb AS (SELECT * FROM {table})"
@@ -185,7 +202,7 @@ def posts_ctes(
         )
         last = "pmx"
     if followers:
-        ctes.extend(followers_ctes(last, "pf"))
+        ctes.extend(followers_ctes(last, "pf", local_ts=local_time))
         last = "pf"
     derived = []
     if set(ENGAGEMENT_COLUMNS) <= set(wanted):
@@ -204,9 +221,10 @@ _lock = threading.Lock()
 
 
 def period_posts_table(ctx: KPIContext, params: dict[str, Any]) -> str | None:
-    """The name of a TEMP table holding :func:`posts_ctes`'s ``b`` for both periods with every
-    column (all counters, ``followers``, ``engagements``), built once per ``ctx`` so the KPIs
-    of one report join ``post_metrics`` once. ``None`` when it cannot be built (or
+    """The name of a TEMP table holding :func:`posts_ctes`'s ``b`` over ``wlo..whi`` (both
+    periods and their 16-week windows; ``per`` is NULL outside the periods) with every column
+    (all counters, ``followers``, ``engagements``, ``local_ts``), built once per ``ctx`` so the
+    KPIs of one report join ``post_metrics`` once. ``None`` when it cannot be built (or
     ``ctx.options["kpi_cache"]`` is false): callers then inline the query."""
     if ctx.options.get("kpi_cache", True) is False:
         return None
@@ -216,7 +234,16 @@ def period_posts_table(ctx: KPIContext, params: dict[str, Any]) -> str | None:
             return name
         name = f"smm_kpis_posts_{uuid.uuid4().hex[:16]}"
         build: dict[str, Any] = dict(params)
-        body = posts_ctes(ctx, build, metrics=True, followers=True, materialized=False)
+        body = posts_ctes(
+            ctx,
+            build,
+            metrics=True,
+            followers=True,
+            local_time=True,
+            window=("wlo", "whi"),
+            per_sql=PER_SQL.format(col="p.created_at"),
+            materialized=False,
+        )
         used = set(_PARAM_RE.findall(body))
         try:
             ctx.con.execute(
@@ -253,10 +280,15 @@ def _metric_columns(metrics: bool | Iterable[str]) -> list[str]:
     return [c for c in METRIC_COLUMNS if c in needed]
 
 
-def followers_ctes(source: str, name: str) -> list[str]:
+def followers_ctes(source: str, name: str, *, local_ts: bool = False) -> list[str]:
     """CTEs adding ``followers`` on the day of posting to the posts of ``source`` as ``name``:
-    the last snapshot of the posting day in the client's time zone, or the latest before it
-    (an ASOF join over daily values). Needs the ``wc`` CTE and the ``tz`` parameter."""
+    the last snapshot of the posting day in the client's time zone, or the latest before it.
+
+    Each channel gets one value per day ``$dlo..$dhi`` (the daily snapshots carried forward,
+    seeded with the last one before ``$dlo``), and posts join it on their local day: far
+    cheaper than an ASOF join per post. Needs the ``wc`` CTE and the ``tz``, ``dlo``, ``dhi`` parameters; with
+    ``local_ts``, ``source`` already has the posts' wall-clock time."""
+    day = "x.local_ts" if local_ts else "timezone($tz, x.created_at)"
     return [
         """fd AS (
     SELECT s.network, s.account, CAST(timezone($tz, s.captured_at) AS DATE) AS day,
@@ -264,11 +296,29 @@ def followers_ctes(source: str, name: str) -> list[str]:
     FROM account_snapshots s JOIN wc ON s.network = wc.network AND s.account = wc.account
     WHERE s.followers IS NOT NULL
     GROUP BY ALL)""",
+        """fdays AS (
+    SELECT network, account,
+           CAST(unnest(generate_series(CAST($dlo AS TIMESTAMP), CAST($dhi AS TIMESTAMP),
+                                       INTERVAL 1 DAY)) AS DATE) AS day
+    FROM wc)""",
+        """fseed AS (
+    SELECT network, account, arg_max(followers, day) AS followers
+    FROM fd WHERE day < CAST($dlo AS DATE) GROUP BY ALL)""",
+        """fdd AS (
+    SELECT d.network, d.account, d.day,
+           last_value(coalesce(f.followers,
+                               CASE WHEN d.day = CAST($dlo AS DATE) THEN s.followers END)
+                      IGNORE NULLS)
+             OVER (PARTITION BY d.network, d.account ORDER BY d.day
+                   ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS followers
+    FROM fdays d
+    LEFT JOIN fd f ON f.network = d.network AND f.account = d.account AND f.day = d.day
+    LEFT JOIN fseed s ON s.network = d.network AND s.account = d.account)""",
         f"""{name} AS (
-    SELECT x.*, fd.followers
-    FROM {source} x ASOF LEFT JOIN fd
-      ON fd.network = x.network AND fd.account = x.account
-     AND CAST(timezone($tz, x.created_at) AS DATE) >= fd.day)""",
+    SELECT x.*, fdd.followers
+    FROM {source} x LEFT JOIN fdd
+      ON fdd.network = x.network AND fdd.account = x.account
+     AND fdd.day = CAST({day} AS DATE))""",
     ]
 
 

@@ -293,3 +293,22 @@ def test_year_over_year_comparison(con, kf) -> None:
     assert v[kf.IG].value == approx(200 / 3) and v[kf.IG].previous is None
     pw = kf.by_scope(builtin.posts_per_week.compute(ctx))
     assert pw[kf.CLIENT].previous == 0 and pw[kf.CLIENT].change == approx(1.25)
+
+
+def test_followers_carried_from_a_snapshot_long_before(con, kf) -> None:
+    # August: the last instagram:forno snapshot is 28 Feb (1100), months before the window
+    con.execute(
+        "INSERT INTO posts VALUES ('instagram', 'forno', 'aug', '2026-08-10 10:00:00+00', "
+        "'post', NULL, NULL, NULL)"
+    )
+    con.execute(
+        "INSERT INTO post_metrics (network, account, post_id, captured_at, likes) "
+        "VALUES ('instagram', 'forno', 'aug', '2026-08-11 10:00:00+00', 22)"
+    )
+    aug = Period(date(2026, 8, 1), date(2026, 8, 28))
+    ctx = KPIContext(
+        con=con, period=aug, previous=aug.previous(), timezone=kf.TZ, channels=kf.CHANNELS
+    )
+    v = kf.by_scope(builtin.engagement_rate_followers.compute(ctx))
+    assert v[kf.IG].value == approx(22 / 1100 * 100)
+    assert v[kf.IG].previous is None  # no posts in July
