@@ -286,8 +286,9 @@ def followers_ctes(source: str, name: str, *, local_ts: bool = False) -> list[st
 
     Each channel gets one value per day ``$dlo..$dhi`` (the daily snapshots carried forward,
     seeded with the last one before ``$dlo``), and posts join it on their local day: far
-    cheaper than an ASOF join per post. Needs the ``wc`` CTE and the ``tz``, ``dlo``, ``dhi`` parameters; with
-    ``local_ts``, ``source`` already has the posts' wall-clock time."""
+    cheaper than an ASOF join per post. Needs the ``wc`` CTE and the ``tz``, ``dlo`` and
+    ``dhi`` parameters; with ``local_ts``, ``source`` already has the posts' wall-clock
+    time."""
     day = "x.local_ts" if local_ts else "timezone($tz, x.created_at)"
     return [
         """fd AS (
