@@ -6,10 +6,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from smmcore.contracts import SourceError
-
 from smm_files.reader import read_export
 from smm_files.settings import FilesSettings
+
+from smmcore.contracts import SourceError
 
 
 def rows(data, table: str, key: str = "post_id") -> list[dict]:
@@ -41,11 +41,11 @@ def test_canonical_export_values(export: Path) -> None:
     ]
 
     posts = data.tables["posts"].to_pylist()
-    p1 = [p for p in posts if p["post_id"] == "p1"][0]
+    p1 = next(p for p in posts if p["post_id"] == "p1")
     assert p1["created_at"] == utc(2026, 3, 1, 7, 30)
     assert p1["kind"] == "post"  # empty kind = post
     assert p1["text"] == 'Pane caldo, "buono" & <b>'
-    toot = [p for p in posts if p["post_id"] == "109"][0]
+    toot = next(p for p in posts if p["post_id"] == "109")
     assert toot["network"] == "mastodon"  # lower-cased
     assert toot["kind"] == "reply"
     assert toot["text"] == "due\nrighe"

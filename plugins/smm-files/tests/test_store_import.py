@@ -6,12 +6,12 @@ import asyncio
 from pathlib import Path
 
 import pytest
-from smmcore.contracts import RecordBatch, SourceContext, SourceError, SyncCursor
-from smmcore.store import Store
-
 from smm_files.reader import read_export
 from smm_files.settings import FilesSettings
 from smm_files.source import FilesSource
+
+from smmcore.contracts import RecordBatch, SourceContext, SourceError, SyncCursor
+from smmcore.store import Store
 
 TABLES = (
     "accounts",
@@ -81,7 +81,7 @@ def test_bad_rows_import_nothing(store: Store, tmp_path: Path, make_export, post
     bad = posts_csv + "instagram,forno,p9,2026-03-05T08:00:00+01:00,,x,,-1,,,,,,,,,\n"
     folder = make_export(tmp_path / "bad", posts=bad)
     # row 5 as a spreadsheet counts it: the toot in row 4 spans two lines of the file
-    with pytest.raises(SourceError, match="posts.csv row 5: likes must be a whole number"):
+    with pytest.raises(SourceError, match=r"posts\.csv row 5: likes must be a whole number"):
         import_folder(store, folder)
     assert store.con.execute("SELECT count(*) FROM posts").fetchone()[0] == 0
 
