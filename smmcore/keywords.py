@@ -751,14 +751,17 @@ def _latest_signals(store: Any, tool: str, term: str, metrics: Sequence[str]) ->
     return stored_signals(store, tool, term, metrics, geo, language, timeframe, at)
 
 
-def keyword_section(store: Any, config: WorkspaceConfig, *, host: Any = None) -> list[Any]:
+def keyword_section(
+    store: Any, config: WorkspaceConfig, *, host: Any = None, now: datetime | None = None
+) -> list[Any]:
     """The report's keywords section: per tracked term and tool, the interest trend
     (relative interest, or pageviews summed per week when the daily series is long), the
     rising related queries, the top long-tail suggestions, and the term's performance in
     the client's own posts (from the store, with co-occurring terms and hashtags); last, the
     client's own hashtags ranked by engagement per post.
 
-    Reads the stored signals only (``smm sync`` and ``smm keywords`` fetch them); returns
+    Reads the stored signals only (``smm sync`` and ``smm keywords`` fetch them); the own
+    posts are those of ``[keywords] timeframe`` up to ``now``. Returns
     :class:`~smmcore.report_model.KeywordSection` records.
     """
     from smmcore.report_model import KeywordSection, RelatedQuery, SeriesPoint
@@ -818,7 +821,7 @@ def keyword_section(store: Any, config: WorkspaceConfig, *, host: Any = None) ->
                     suggestions=[s.item for s in long_tail(suggested)][:15],
                 )
             )
-    sections.extend(_own_sections(store, config, terms, host))
+    sections.extend(_own_sections(store, config, terms, host, now))
     return sections
 
 
@@ -832,7 +835,7 @@ def long_tail(signals: Sequence[KeywordSignal]) -> list[KeywordSignal]:
 
 
 def _own_sections(
-    store: Any, config: WorkspaceConfig, terms: Sequence[str], host: Any
+    store: Any, config: WorkspaceConfig, terms: Sequence[str], host: Any, now: datetime | None
 ) -> list[Any]:
     """Own-content performance sections, when the own-terms tool is installed."""
     from smmcore.contracts import KeywordQuery
@@ -844,7 +847,7 @@ def _own_sections(
         host = PluginHost()
     if "own-terms" not in host.keyword_tools():
         return []
-    service = KeywordService(host, store, channels=channel_refs(config))
+    service = KeywordService(host, store, channels=channel_refs(config), now=now)
     defaults = query_defaults(config)
     query = KeywordQuery(terms=(*terms, "#"), **defaults)
     try:
@@ -858,12 +861,12 @@ def _own_sections(
             continue
         sections.append(
             KeywordSection(
-                term=term,
+                term="#hashtags" if term == "#" else term,
                 tool="own-terms",
                 unit="engagements/post",
                 geo="",
                 timeframe=query.timeframe,
-                suggestions=[f"{s.item}: {s.note}" for s in rows][:10],
+                suggestions=[f"{s.item} ({s.value:.1f}/post)" for s in rows][:10],
             )
         )
     return sections

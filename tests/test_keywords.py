@@ -547,13 +547,10 @@ def test_keyword_section_for_the_report(host, tmp_path):
         "caffè decaffeinato",
     ]
     own = by_tool[("caffè", "own-terms")]
-    assert own.suggestions[0] == (
-        "caffè: 4.0 engagements/post over 1 post (4 engagements, 1.3x the average post)"
-    )
-    hashtags = by_tool[("#", "own-terms")]
-    assert hashtags.suggestions == [
-        "#colazione: 3.0 engagements/post over 2 posts (6 engagements, 1.0x the average post)"
-    ]
+    assert own.unit == "engagements/post"
+    assert own.suggestions == ["caffè (4.0/post)"]  # nothing else in 2+ posts with it
+    hashtags = by_tool[("#hashtags", "own-terms")]
+    assert hashtags.suggestions == ["#colazione (3.0/post)"]  # (4 + 2) / 2
 
 
 # --------------------------------------------------------------------------- the CLI

@@ -220,14 +220,17 @@ def _console() -> tuple[Any, io.StringIO]:
 
 
 def _table(title: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> Any:
+    """A plain table under a one-line title (the title never wraps to the table's width)."""
+    from rich.console import Group
     from rich.table import Table
+    from rich.text import Text
 
-    table = Table(title=title, title_justify="left", show_edge=False, pad_edge=False)
+    table = Table(show_edge=False, pad_edge=False)
     for name in columns:
         table.add_column(name, overflow="fold")
     for row in rows:
         table.add_row(*(str(cell) for cell in row))
-    return table
+    return Group(Text(title, style="bold"), table) if title else table
 
 
 def _series(result: Any) -> dict[tuple[str, str], list[Any]]:
