@@ -25,11 +25,9 @@ from smmcore.report_model import (
     ClientInfo,
     Heatmap,
     HistoryInfo,
-    KeywordSection,
     KPIRow,
     Note,
     PeriodInfo,
-    RelatedQuery,
     Report,
     ScopeValue,
     Series,
@@ -398,36 +396,6 @@ def _top_posts_from_detail(detail: Mapping[str, Any]) -> list[TopPost] | None:
     return [TopPost(**{k: v for k, v in p.items() if k in fields}) for p in posts]
 
 
-def _keywords(con: Any, terms: Sequence[str]) -> list[KeywordSection]:
-    """Interest over time, rising related queries and suggestions from ``keyword_signals``."""
-    if not terms:
-        return []
-    rows = con.execute(
-        """
-        SELECT term, tool, metric, unit, geo, timeframe, item, period_start, value
-        FROM keyword_signals
-        WHERE term IN (SELECT unnest($terms))
-          AND metric IN ('interest', 'pageviews', 'related_rising', 'suggestion')
-        ORDER BY term, tool, metric, period_start, value DESC NULLS FIRST, item
-        """,
-        {"terms": list(terms)},
-    ).fetchall()
-    sections: dict[tuple[str, str], KeywordSection] = {}
-    for term, tool, metric, unit, geo, timeframe, item, start, value in rows:
-        sec = sections.setdefault(
-            (term, tool), KeywordSection(term=term, tool=tool, geo=geo, timeframe=timeframe)
-        )
-        if metric in ("interest", "pageviews"):
-            sec.unit = unit
-            sec.points.append(SeriesPoint(date=start, value=value))
-        elif metric == "related_rising":
-            sec.rising.append(RelatedQuery(query=item, value=value, breakout=value is None))
-        elif metric == "suggestion" and item not in sec.suggestions:
-            sec.suggestions.append(item)
-    order = {term: i for i, term in enumerate(terms)}
-    return sorted(sections.values(), key=lambda s: (order.get(s.term, 99), s.tool))
-
-
 # --------------------------------------------------------------------------- KPIs
 
 
@@ -654,6 +622,7 @@ def build_report(
         if top_posts is None:
             top_posts = _top_posts_sql(con, tz, period)
         timings["top_posts"] = time.perf_counter() - clock
+        clock = time.perf_counter()
         try:
             from smmcore.keywords import keyword_section  # latest answers + own terms
 
@@ -661,6 +630,7 @@ def build_report(
         except Exception as exc:  # the section is optional; the report still goes out
             keywords = []
             note("section_failed", "warning", section="keywords", error=str(exc))
+        timings["keywords"] = time.perf_counter() - clock
 
         # notes on history and meaning
         if history.first is None or history.last is None:
