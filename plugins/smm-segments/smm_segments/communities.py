@@ -13,11 +13,14 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from smm_segments.data import VALUE_WEIGHTS, bounds, member_profiles
+from smm_segments.data import VALUE_WEIGHTS, bounds
 from smm_segments.graph import MEMBER, POST, build_graph
 from smm_segments.terms import dominant_terms, tokens
 from smmcore.contracts import AudienceContext, Segmenter
 from smmcore.models import Segment, SegmentMember
+
+TERM_SAMPLE = 500
+"""Bios read per community for its dominant terms (its most engaged members)."""
 
 
 class CommunitySettings(BaseModel):
@@ -41,21 +44,33 @@ def detect(graph: Any, settings: CommunitySettings) -> list[set]:
     )
 
 
-def _post_texts(con: Any, posts: list[tuple[str, str]]) -> dict[tuple[str, str], str]:
-    if not posts:
+def _lookup(con: Any, keys: list[tuple[str, str]], sql: str) -> dict[tuple[str, str], str]:
+    """Run ``sql`` joined to ``keys`` (registered as ``_smm_keys(network, id)``)."""
+    if not keys:
         return {}
     import pyarrow as pa
 
-    wanted = pa.table({"network": [p[0] for p in posts], "post_id": [p[1] for p in posts]})
-    con.register("_smm_wanted_posts", wanted)
+    wanted = pa.table({"network": [k[0] for k in keys], "id": [k[1] for k in keys]})
+    con.register("_smm_keys", wanted)
     try:
-        rows = con.execute(
-            "SELECT p.network, p.post_id, p.text FROM posts p "
-            "JOIN _smm_wanted_posts w ON w.network = p.network AND w.post_id = p.post_id"
-        ).fetchall()
+        columns = {k: v.tolist() for k, v in con.execute(sql).fetchnumpy().items()}
     finally:
-        con.unregister("_smm_wanted_posts")
-    return {(net, pid): text for net, pid, text in rows}
+        con.unregister("_smm_keys")
+    return dict(
+        zip(zip(columns["network"], columns["id"], strict=True), columns["text"], strict=True)
+    )
+
+
+POST_TEXTS = (
+    "SELECT p.network, p.post_id AS id, p.text FROM posts p "
+    "JOIN _smm_keys k ON k.network = p.network AND k.id = p.post_id"
+)
+MEMBER_BIOS = (
+    "SELECT am.network, am.member AS id, max(am.bio) AS text FROM audience_members am "
+    "JOIN _smm_keys k ON k.network = am.network AND k.id = am.member "
+    "JOIN workspace_channels c ON c.network = am.network AND c.account = am.account "
+    "AND c.is_client GROUP BY am.network, am.member"
+)
 
 
 def summarise(
@@ -67,7 +82,6 @@ def summarise(
     name: str,
 ) -> list[Segment]:
     """Turn raw communities into segments with top members and dominant terms."""
-    profiles = member_profiles(ctx)
     groups = []
     for nodes in communities:
         members = [n for n in nodes if n[0] == MEMBER]
@@ -75,49 +89,54 @@ def summarise(
             groups.append((nodes, members))
     groups.sort(key=lambda g: (-len(g[1]), min(g[1])))
     groups = groups[: settings.max_communities]
-    post_nodes = [(n[1], n[2]) for nodes, _ in groups for n in nodes if n[0] == POST]
-    texts = _post_texts(ctx.con, post_nodes)
-
-    def documents(nodes: Any) -> list[str | None]:
-        docs: list[str | None] = []
-        for n in nodes:
-            if n[0] == MEMBER:
-                docs.append((profiles.get((n[1], n[2])) or {}).get("bio"))
-            else:
-                docs.append(texts.get((n[1], n[2])))
-        return docs
-
+    ranked_groups = []
+    for nodes, members in groups:
+        strength = dict(graph.degree(members, weight="weight"))
+        ranked = sorted(members, key=lambda m: (-strength[m], m))
+        posts = [(n[1], n[2]) for n in nodes if n[0] == POST]
+        ranked_groups.append((ranked, strength, posts))
+    # Terms come from every post of a community and the bios of its most engaged members:
+    # enough to characterise it, and tokenising 100k bios would cost more than Louvain.
+    texts = _lookup(ctx.con, [p for _, _, posts in ranked_groups for p in posts], POST_TEXTS)
+    sampled = [[(m[1], m[2]) for m in ranked[:TERM_SAMPLE]] for ranked, _, _ in ranked_groups]
+    bios = _lookup(ctx.con, [k for keys in sampled for k in keys], MEMBER_BIOS)
+    documents = [
+        [tokens(texts.get(p)) for p in posts] + [tokens(bios.get(k)) for k in keys]
+        for (_, _, posts), keys in zip(ranked_groups, sampled, strict=True)
+    ]
     corpus: Counter[str] = Counter()
-    for nodes, _ in groups:
-        for doc in documents(nodes):
-            corpus.update(tokens(doc))
+    for docs in documents:
+        for doc in docs:
+            corpus.update(doc)
     corpus_total = sum(corpus.values())
     segments = []
-    for index, (nodes, members) in enumerate(groups, start=1):
-        strength = {m: graph.degree(m, weight="weight") for m in members}
-        ranked = sorted(members, key=lambda m: (-strength[m], m))
-        posts = sum(1 for n in nodes if n[0] == POST)
-        terms = dominant_terms(documents(nodes), corpus, corpus_total)
+    for index, ((ranked, strength, posts), docs) in enumerate(
+        zip(ranked_groups, documents, strict=True), start=1
+    ):
+        members = ranked
+        terms = dominant_terms(docs, corpus, corpus_total)
         top = ", ".join(m[2] for m in ranked[:3])
         segments.append(
             Segment(
                 name=f"communities:{index}",
                 segmenter=name,
                 description=(
-                    f"Community {index}: {len(members)} members around {posts} posts; "
+                    f"Community {index}: {len(members)} members around {len(posts)} posts; "
                     f"terms: {', '.join(terms) or '-'}; most engaged: {top}"
                 ),
                 method=method,
+                # model_construct: every value is built here with the right type, and
+                # validating 100k members would cost as much as finding the communities.
                 members=[
-                    SegmentMember(
+                    SegmentMember.model_construct(
                         network=m[1],
                         member=m[2],
                         scores={
                             "community": float(index),
                             "strength": float(strength[m]),
-                            "posts": float(graph.degree(m)),
+                            "posts": float(len(graph[m])),
                         },
-                        reason=f"engaged with {graph.degree(m)} posts of community {index} "
+                        reason=f"engaged with {len(graph[m])} posts of community {index} "
                         f"(weight {strength[m]:g})",
                     )
                     for m in ranked

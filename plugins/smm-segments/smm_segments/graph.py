@@ -26,19 +26,23 @@ def build_graph(con: Any, start: datetime, end: datetime, weights: Mapping[str, 
     import networkx as nx
 
     value = weight_sql(weights, column="kind")
-    rows = con.execute(
+    columns = con.execute(
         f"""
-        SELECT network, member, post_id, sum({value}) AS w
-        FROM ({CLIENT_INTERACTIONS}) x
-        WHERE ts >= ? AND ts < ? AND post_id IS NOT NULL AND kind <> 'follow'
-        GROUP BY network, member, post_id
-        HAVING sum({value}) > 0
-        """,
+            SELECT network, member, post_id, sum({value}) AS w
+            FROM ({CLIENT_INTERACTIONS}) x
+            WHERE ts >= ? AND ts < ? AND post_id IS NOT NULL AND kind <> 'follow'
+            GROUP BY network, member, post_id
+            HAVING sum({value}) > 0
+            ORDER BY network, member, post_id
+            """,
         [start, end],
-    ).fetchall()
+    ).fetchnumpy()
     graph = nx.Graph()
     graph.add_weighted_edges_from(
-        ((MEMBER, net, member), (POST, net, post), float(w)) for net, member, post, w in rows
+        ((MEMBER, net, member), (POST, net, post), w)
+        for net, member, post, w in zip(
+            columns["network"], columns["member"], columns["post_id"], columns["w"], strict=True
+        )
     )
     return graph
 

@@ -127,12 +127,13 @@ def tokens(text: str | None) -> list[str]:
 
 
 def dominant_terms(
-    group: Iterable[str | None], corpus_counts: Counter[str], corpus_total: int, top: int = 5
+    group: Iterable[list[str]], corpus_counts: Counter[str], corpus_total: int, top: int = 5
 ) -> list[str]:
-    """Terms over-represented in ``group`` compared with the corpus (lift, at least 2 uses)."""
+    """Terms over-represented in ``group`` (documents as token lists, see :func:`tokens`)
+    compared with the corpus: lift above 1 and at least 2 uses, ranked by uses x log(lift)."""
     counts: Counter[str] = Counter()
-    for text in group:
-        counts.update(tokens(text))
+    for doc in group:
+        counts.update(doc)
     total = sum(counts.values())
     if not total or not corpus_total:
         return []
