@@ -77,6 +77,22 @@ class FakeRelative(KeywordTool):
                 )
         return out
 
+    async def interest_by_region(self, query, ctx):
+        FakeRelative.calls.append(("regions", query.terms))
+        return [
+            KeywordSignal(
+                tool=self.name,
+                term=term,
+                metric="region_interest",
+                unit="relative",
+                value=value / (i + 1),
+                item=region,
+                retrieved_at=ctx.now,
+            )
+            for i, term in enumerate(query.terms)
+            for region, value in (("Lazio", 100.0), ("Sicilia", 60.0))
+        ]
+
     async def related_queries(self, query, ctx):
         FakeRelative.calls.append(("related", query.terms))
         out = []
@@ -112,7 +128,7 @@ def _fake_plugin() -> SimpleNamespace:
                 name="fake",
                 description="Relative interest for tests.",
                 impl="smm_kwtest_fake:FakeRelative",
-                capabilities=("interest", "related"),
+                capabilities=("interest", "regions", "related"),
             )
         )
 
@@ -134,18 +150,19 @@ def _offline_source_plugin() -> SimpleNamespace:
     return SimpleNamespace(smm_register_sources=hookimpl(smm_register_sources))
 
 
+@pytest.fixture(scope="module")
+def installed_plugins() -> list[tuple[str, Any]]:
+    """The real smm-wikipedia and smm-suggest plugins (entry points read once)."""
+    found = PluginHost(env={"SMM_LOAD_PLUGINS": "smm-wikipedia,smm-suggest"})
+    return [(p.name, p.object) for p in found.plugins if p.status == "ok"]
+
+
 @pytest.fixture
-def host() -> PluginHost:
+def host(installed_plugins) -> PluginHost:
     FakeRelative.calls = []
     FakeRelative.refuse = False
-    installed = PluginHost(env={"SMM_LOAD_PLUGINS": "smm-wikipedia,smm-suggest"})
-    return PluginHost(
-        [
-            ("kwfake", _fake_plugin()),
-            *((p.name, p.object) for p in installed.plugins if p.status == "ok"),
-        ],
-        discover=False,
-    )
+    assert {name for name, _ in installed_plugins} == {"wikipedia", "suggest"}
+    return PluginHost([("kwfake", _fake_plugin()), *installed_plugins], discover=False)
 
 
 # --------------------------------------------------------------------------- fake endpoints
@@ -679,3 +696,26 @@ def test_cli_report_covers_every_term_and_tool(cli):
         ("suggest", "suggestions"),
     }
     assert all(r["cached"] for r in results)
+
+
+def test_cli_regions_table(cli):
+    code, out, err = cli("trends", "caffè", "città", "--tool", "fake", "--regions")
+    assert code == 0, err
+    assert "interest by region (relative 0-100)" in out
+    lines = [line for line in out.splitlines() if "Lazio" in line or "Sicilia" in line]
+    # one column per term, regions ordered by the first term: città's values are halved
+    assert [line.split() for line in lines] == [
+        ["Lazio", "│", "100", "│", "50"],
+        ["Sicilia", "│", "60", "│", "30"],
+    ]
+
+
+def test_cli_without_a_workspace_stores_nothing(host, tmp_path, capsys):
+    with pytest.raises(SystemExit) as info:
+        main(
+            ["-w", str(tmp_path), "keywords", "trends", "pane", "--tool", "fake"],
+            app=App(host=host),
+        )
+    out, err = capsys.readouterr()
+    assert info.value.code == 0, err
+    assert "(retrieved " in out and not (tmp_path / ".smm").exists()
