@@ -35,6 +35,7 @@ def _charts(report: Report) -> dict[str, Any]:
 
     client_followers = [s for s in report.series.followers if s.is_client]
     client_engagement = [s for s in report.series.engagement if s.is_client]
+    band = (report.period.start, report.period.end)
     followers = []
     for i, (label, points) in enumerate(lines(client_followers)):
         known = [v for _d, v in points if v is not None]
@@ -49,6 +50,7 @@ def _charts(report: Report) -> dict[str, Any]:
             height=200,
             legend=False,
             color=svg.PALETTE[i % len(svg.PALETTE)],
+            band=band,
         )
         followers.append((caption, chart))
     charts: dict[str, Any] = {
@@ -58,6 +60,7 @@ def _charts(report: Report) -> dict[str, Any]:
             title=t("engagement_over_time", lang),
             empty=empty,
             zero_based=True,
+            band=band,
         ),
         "heatmap": None,
         "benchmark": [],

@@ -61,10 +61,12 @@ def line_chart(
     zero_based: bool = False,
     legend: bool = True,
     color: str | None = None,
+    band: tuple[date, date] | None = None,
 ) -> Markup:
     """A multi-line chart over dates, with y ticks, first/last date labels and a legend.
 
-    The y axis fits the data (so a small growth is visible) unless ``zero_based``.
+    The y axis fits the data (so a small growth is visible) unless ``zero_based``; ``band``
+    shades a date range (the report period) behind the lines.
     """
     points = [(d, v) for _, pts in lines for d, v in pts if v is not None]
     if not points:
@@ -96,6 +98,12 @@ def line_chart(
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" '
         f'role="img" class="chart line-chart"><title>{escape(title)}</title>'
     ]
+    if band is not None and band[1] >= d0 and band[0] <= d1:
+        bx0, bx1 = x(max(band[0], d0)), x(min(band[1], d1))
+        parts.append(
+            f'<rect x="{_f(bx0)}" y="{top}" width="{_f(max(bx1 - bx0, 1))}" height="{plot_h}" '
+            f'fill="#eff6ff"/>'
+        )
     tick = lo
     while tick <= hi + step / 2:
         ty = y(tick)
