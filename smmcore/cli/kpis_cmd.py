@@ -49,7 +49,15 @@ def _all_kpis(app: App) -> tuple[list[tuple[Any, str]], str | None]:
     registered = app.host.kpis()
     found = [(spec, spec.plugin or "?") for spec in registered.values()]
     custom, warning = _workspace_kpis(app)
+    shadowed = [spec.name for spec in custom if spec.name in registered]
     found.extend((spec, "smm.toml") for spec in custom if spec.name not in registered)
+    if shadowed:
+        names = ", ".join(repr(name) for name in shadowed)
+        extra = (
+            f"smm.toml defines {names} under [kpis], but a plugin registers the same name, "
+            "which wins; rename it in smm.toml"
+        )
+        warning = f"{warning}; {extra}" if warning else extra
     return found, warning
 
 

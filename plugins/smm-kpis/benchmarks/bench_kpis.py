@@ -2,7 +2,7 @@
 
     uv run python plugins/smm-kpis/benchmarks/bench_kpis.py [--posts N] [--keep PATH]
 
-The store is built with the real schema (smmcore.store.migrations) straight in SQL: 1.5
+The store is created by smmcore.store.Store (the real schema) and filled straight in SQL: 1.5
 metric snapshots per post, daily follower snapshots, one interaction per post. The last line
 prints the total against the 2 s budget of a whole report.
 """
@@ -19,15 +19,15 @@ import duckdb
 from smm_kpis.builtin import BUILTIN_KPIS
 
 from smmcore.contracts import ChannelRef, KPIContext, Period
-from smmcore.store.migrations import MIGRATIONS
 
 YEAR_S = 365 * 86400
 
 
 def build(path: Path, n: int) -> None:
-    con = duckdb.connect(str(path))
-    for _v, _d, sql in MIGRATIONS:
-        con.execute(sql)
+    from smmcore.store import Store
+
+    store = Store.open(path)  # the real schema, with its version table
+    con = store.con
     start = "TIMESTAMPTZ '2025-11-26 00:00:00+00'"
     con.execute(
         f"""INSERT INTO posts SELECT CASE WHEN i % 50 < 25 THEN 'instagram' ELSE 'mastodon' END,
@@ -53,7 +53,7 @@ def build(path: Path, n: int) -> None:
         'i' || i, 'm' || (hash(i) % 20000), 'like', NULL,
         {start} + to_seconds((i * {YEAR_S} // {n})::BIGINT) FROM range({n}) t(i)"""
     )
-    con.close()
+    store.close()
 
 
 def channels() -> list[ChannelRef]:

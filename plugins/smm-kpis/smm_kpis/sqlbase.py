@@ -177,7 +177,8 @@ def posts_ctes(
     ctes = [
         f"wc AS ({channels_cte(ctx, params)})",
         f"""pp AS (
-    SELECT p.network, p.account, p.post_id, p.created_at, wc.owner, wc.is_client,
+    SELECT p.rowid AS pid, p.network, p.account, p.post_id, p.created_at, wc.owner,
+           wc.is_client,
            {per} AS per{local}{extra}
     FROM posts p JOIN wc ON p.network = wc.network AND p.account = wc.account
     WHERE p.kind <> 'repost' AND {where})""",
@@ -188,17 +189,16 @@ def posts_ctes(
         picks = ", ".join(f"arg_max_null(m.{c}, m.captured_at) AS {c}" for c in wanted)
         ctes.append(
             f"""pm AS (
-    SELECT pp.network, pp.account, pp.post_id, {picks}
+    SELECT pp.pid, {picks}
     FROM pp JOIN post_metrics m
       ON m.network = pp.network AND m.account = pp.account AND m.post_id = pp.post_id
-    GROUP BY pp.network, pp.account, pp.post_id)"""
+    GROUP BY pp.pid)"""
         )
         cols = ", ".join(f"pm.{c}" for c in wanted)
         ctes.append(
             f"""pmx AS (
     SELECT pp.*, {cols}
-    FROM pp LEFT JOIN pm
-      ON pm.network = pp.network AND pm.account = pp.account AND pm.post_id = pp.post_id)"""
+    FROM pp LEFT JOIN pm ON pm.pid = pp.pid)"""
         )
         last = "pmx"
     if followers:

@@ -96,3 +96,32 @@ def test_show_unknown(tmp_path: Path) -> None:
     assert isinstance(result.exception, SmmError)
     assert "no KPI named 'nope'" in str(result.exception)
     assert "share_of_voice" in result.exception.hint
+
+
+def test_list_warns_when_a_plugin_kpi_shadows_a_custom_one(tmp_path: Path) -> None:
+    from smmcore import KPISpec, hookimpl
+
+    class Other:
+        @hookimpl
+        def smm_register_kpis(self, register):  # type: ignore[no-untyped-def]
+            register(
+                KPISpec(
+                    name="saves_rate",
+                    description="Another saves rate.",
+                    impl="x.y:z",
+                    label="Saves rate",
+                    formula="saves / views",
+                    unit="%",
+                    aggregation="ratio of sums",
+                )
+            )
+
+    (tmp_path / "smm.toml").write_text(SMM_TOML, encoding="utf-8")
+    host = PluginHost([("kpis", plugin), ("other", Other())], discover=False, strict=True)
+    result = CliRunner().invoke(
+        cli, ["kpis", "list", "--json"], obj=App(workspace_dir=tmp_path, host=host)
+    )
+    assert result.exit_code == 0, result.output
+    data = {item["name"]: item for item in json.loads(result.stdout)}
+    assert data["saves_rate"]["origin"] == "other"
+    assert "a plugin registers the same name" in result.stderr
