@@ -317,18 +317,28 @@ class Store:
             f"(SELECT {', '.join(inner)}, src.{SEQ} AS {SEQ} FROM {src} AS src) AS raw"
         )
 
-    def _merge_sql(self, spec: TableSpec, src_select: str) -> str:
+    def _merge_sql(self, spec: TableSpec, src_select: str, *, distinct: bool = True) -> str:
         columns = list(self.columns(spec.name))
         cols = ", ".join(f'"{c}"' for c in columns)
         keys = ", ".join(f'"{k}"' for k in spec.keys)
         updates = [f'"{c}" = excluded."{c}"' for c in columns if c not in spec.keys]
         action = f"DO UPDATE SET {', '.join(updates)}" if updates else "DO NOTHING"
-        return (
-            f"INSERT INTO {spec.name} ({cols}) "
-            f"SELECT DISTINCT ON ({keys}) {cols} FROM ({src_select}) AS filled "
-            f"ORDER BY {keys}, {SEQ} DESC "
-            f"ON CONFLICT ({keys}) {action}"
-        )
+        if distinct:  # the last row of each key wins (a key may be updated once per statement)
+            select = (
+                f"SELECT DISTINCT ON ({keys}) {cols} FROM ({src_select}) AS filled "
+                f"ORDER BY {keys}, {SEQ} DESC"
+            )
+        else:
+            select = f"SELECT {cols} FROM ({src_select}) AS filled"
+        return f"INSERT INTO {spec.name} ({cols}) {select} ON CONFLICT ({keys}) {action}"
+
+    def _merge(self, spec: TableSpec, src_select: str) -> None:
+        """Upsert the rows of ``src_select``; sort them by key only when a key repeats."""
+        keys = ", ".join(f'"{k}"' for k in spec.keys)
+        repeated = self.con.execute(
+            f"SELECT 1 FROM ({src_select}) AS s GROUP BY {keys} HAVING count(*) > 1 LIMIT 1"
+        ).fetchone()
+        self.con.execute(self._merge_sql(spec, src_select, distinct=repeated is not None))
 
 
 class UnitWriter:
@@ -416,14 +426,12 @@ class UnitWriter:
                 for name, spec in TABLES.items():
                     if name in self._staged:
                         self._stage(name)
-                        con.execute(store._merge_sql(spec, f"SELECT * FROM {self._staged[name]}"))
+                        store._merge(spec, f"SELECT * FROM {self._staged[name]}")
                     for index, data in enumerate(self._arrow.get(name, [])):
                         view = f"_smm_src_{self._id}_{name}_{index}"
                         con.register(view, data)
                         registered.append(view)
-                        con.execute(
-                            store._merge_sql(spec, store._fill_sql(spec, data.column_names, view))
-                        )
+                        store._merge(spec, store._fill_sql(spec, data.column_names, view))
                 if self.unit_key is not None:
                     cursor = None if self.cursor is None else json.dumps(self.cursor, default=str)
                     con.execute(
