@@ -57,7 +57,7 @@ class MarkdownReporter(Reporter):
             sv = row.client
             if sv is None:
                 status = t("error" if row.status == "error" else "no_data", lang)
-                rows.append([md_escape(row.label), status, "", "", "", md_escape(row.formula)])
+                rows.append([md_escape(row.label), status, "", "", ""])
                 continue
             rows.append(
                 [
@@ -66,11 +66,10 @@ class MarkdownReporter(Reporter):
                     fmt.with_unit(sv.previous, row.unit, lang),
                     fmt.signed(sv.change, row.unit, lang),
                     fmt.pct(sv.change_pct, lang),
-                    md_escape(f"{row.formula} ({row.aggregation})"),
                 ]
             )
         header = [t(k, lang) for k in ("kpi", "value", "previous", "change", "change_pct")]
-        lines += _table([*header, t("formula", lang)], rows, right_to=5)
+        lines += _table(header, rows)
 
         client_channels = [c for c in report.channels if c.is_client]
         value_rows = [r for r in report.kpis if r.section is None and r.channels]
@@ -153,6 +152,15 @@ class MarkdownReporter(Reporter):
                         + ", ".join(md_escape(s) for s in kw.suggestions[:8])
                     )
                 lines.append("- " + "; ".join(parts))
+            lines.append("")
+
+        if report.kpis:
+            lines += [f"## {t('formula', lang)}", ""]
+            lines += [
+                f"- **{md_escape(row.label)}** ({md_escape(row.aggregation)}): "
+                f"{md_escape(row.formula)}"
+                for row in report.kpis
+            ]
             lines.append("")
 
         if report.notes:
