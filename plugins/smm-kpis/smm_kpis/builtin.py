@@ -242,7 +242,7 @@ class TopPosts(KPI):
         """Per channel and period: its post count and, for the current period, its top N
         (a top-N aggregate; ties go to the newest post)."""
         params["top_n"] = self._n(ctx)
-        base = sqlbase.posts_ctes(ctx, params, metrics=True, followers=True)
+        base = sqlbase.posts_ctes(ctx, params, metrics=sqlbase.TABLE_METRICS, followers=True)
         fields = ", ".join(
             f"'{c}': {c}"
             for c in (

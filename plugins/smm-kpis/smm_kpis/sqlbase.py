@@ -162,7 +162,12 @@ def posts_ctes(
     ``materialized``, ``b`` reads the per-context table of :func:`period_posts_table`.
     """
     params.setdefault("tz", ctx.timezone)
-    if materialized and window in (None, ("wlo", "whi")) and not extra_post_columns:
+    if (
+        materialized
+        and window in (None, ("wlo", "whi"))
+        and not extra_post_columns
+        and set(_metric_columns(metrics)) <= set(TABLE_METRICS)
+    ):
         table = period_posts_table(ctx, params)
         if table is not None:
             return f"WITH wc AS ({channels_cte(ctx, params)}),\nb AS (SELECT * FROM {table})"
@@ -214,6 +219,10 @@ def posts_ctes(
     return "WITH " + ",\n".join(ctes)
 
 
+TABLE_METRICS = ("likes", "reposts", "replies", "quotes", "views", "impressions")
+"""The counters the per-context table keeps (those the built-in KPIs use); a KPI needing
+another (reach, clicks, saves) runs its own query."""
+
 _CACHE_ATTR = "_smm_kpis_period_posts"
 _TABLES_PER_CONNECTION = 4
 _tables: dict[int, list[str]] = {}
@@ -222,8 +231,9 @@ _lock = threading.Lock()
 
 def period_posts_table(ctx: KPIContext, params: dict[str, Any]) -> str | None:
     """The name of a TEMP table holding :func:`posts_ctes`'s ``b`` over ``wlo..whi`` (both
-    periods and their 16-week windows; ``per`` is NULL outside the periods) with every column
-    (all counters, ``followers``, ``engagements``, ``local_ts``), built once per ``ctx`` so the
+    periods and their 16-week windows; ``per`` is NULL outside the periods) with the
+    :data:`TABLE_METRICS` counters, ``followers``, ``engagements``, ``views_or_impressions``
+    and ``local_ts``, built once per ``ctx`` so the
     KPIs of one report join ``post_metrics`` once. ``None`` when it cannot be built (or
     ``ctx.options["kpi_cache"]`` is false): callers then inline the query."""
     if ctx.options.get("kpi_cache", True) is False:
@@ -237,7 +247,7 @@ def period_posts_table(ctx: KPIContext, params: dict[str, Any]) -> str | None:
         body = posts_ctes(
             ctx,
             build,
-            metrics=True,
+            metrics=TABLE_METRICS,
             followers=True,
             local_time=True,
             window=("wlo", "whi"),
