@@ -43,11 +43,6 @@ ENGAGEMENTS_SQL = (
 0, a post whose four counters are all unknown has unknown engagements. Saves and clicks are
 left out: few networks report them, so channels would not compare."""
 
-ENGAGEMENTS_TEXT = (
-    "engagements = likes + reposts + replies + quotes (saves and clicks excluded; an unknown "
-    "counter counts as 0, a post with all four unknown is left out)"
-)
-
 SCOPE_GROUPING = (
     "GROUPING SETS ((per, owner, is_client, network, account), (per, is_client, network), "
     "(per, owner, is_client))"
@@ -158,8 +153,10 @@ def posts_ctes(
     ``followers`` on the day of posting and ``local_ts`` (the client's wall-clock time).
 
     ``window`` replaces the two periods by one ``[start, end)`` parameter pair; ``per_sql``
-    then says how to tag rows. With neither ``window``, ``local_time`` nor extra columns, and
-    ``materialized``, ``b`` reads the per-context table of :func:`period_posts_table`.
+    then says how to tag rows. When the per-context table of :func:`period_posts_table` has
+    everything asked for (``materialized``, no extra columns, counters among
+    :data:`TABLE_METRICS`, ``window`` absent or ``("wlo", "whi")``), ``b`` reads it: it then
+    also holds rows outside both periods (``per`` NULL), so callers filter on ``per``.
     """
     params.setdefault("tz", ctx.timezone)
     if (
@@ -233,8 +230,8 @@ def period_posts_table(ctx: KPIContext, params: dict[str, Any]) -> str | None:
     """The name of a TEMP table holding :func:`posts_ctes`'s ``b`` over ``wlo..whi`` (both
     periods and their 16-week windows; ``per`` is NULL outside the periods) with the
     :data:`TABLE_METRICS` counters, ``followers``, ``engagements``, ``views_or_impressions``
-    and ``local_ts``, built once per ``ctx`` so the
-    KPIs of one report join ``post_metrics`` once. ``None`` when it cannot be built (or
+    and ``local_ts``, built once per ``ctx`` so the KPIs of one report join ``post_metrics``
+    once. ``None`` when it cannot be built (or
     ``ctx.options["kpi_cache"]`` is false): callers then inline the query."""
     if ctx.options.get("kpi_cache", True) is False:
         return None
