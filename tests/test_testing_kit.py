@@ -256,6 +256,15 @@ class SwallowingSource(Source):
         yield post(unit.account, 1)
 
 
+class WrappingSource(Source):
+    async def fetch(self, unit, ctx):
+        try:
+            await ctx.http.get("https://api.test/unrecorded")
+        except Exception as exc:
+            raise SourceError(f"cannot reach the API: {exc}", kind="network") from exc
+        yield post(unit.account, 1)
+
+
 class PostCount(KPI):
     zero = None
 
@@ -380,6 +389,13 @@ class TestSwallowingSource(SourceContract):
     source_spec = src("SwallowingSource")
     units = [UNIT]
     responses = {}
+
+
+class TestWrappingSource(SourceContract):
+    source_spec = src("WrappingSource")
+    units = [UNIT]
+    responses = {}
+    error_units = [(UNIT, "network")]  # a missing recording is not a network error
 
 
 def kpi(impl):
@@ -593,10 +609,13 @@ def test_each_defect_fails_exactly_the_tests_that_catch_it(
     assert _failed(contract_outcomes, cls) == failing
 
 
-def test_a_swallowed_unrecorded_request_still_fails(contract_outcomes) -> None:
+def test_a_swallowed_or_wrapped_unrecorded_request_still_fails(contract_outcomes) -> None:
     failed = _failed(contract_outcomes, "TestSwallowingSource")
     assert "test_fetch_yields_only_records_then_one_cursor" in failed
     assert "test_records_are_valid" in failed
+    wrapped = _failed(contract_outcomes, "TestWrappingSource")
+    assert "test_errors_are_source_errors" in wrapped
+    assert "test_fetch_yields_only_records_then_one_cursor" in wrapped
 
 
 def test_the_replay_fixture_fails_a_test_that_swallowed_an_unexpected_request(

@@ -367,15 +367,17 @@ class SourceContract(PluginContract):
         workspace = Path(self.workspace_dir) if self.workspace_dir else tmp_path
         source = self.make_source()
 
-        async def collect() -> tuple[list[Any], Any]:
-            transport = None
+        transport = None
+        if self.responses is not None:
+            from smmcore.testing.replay import replay_transport
+
+            transport = replay_transport(self.responses)
+
+        async def collect() -> list[Any]:
             client = None
-            if self.responses is not None:
+            if transport is not None:
                 import httpx
 
-                from smmcore.testing.replay import replay_transport
-
-                transport = replay_transport(self.responses)
                 client = httpx.AsyncClient(transport=transport)
             items: list[Any] = []
             try:
@@ -384,18 +386,29 @@ class SourceContract(PluginContract):
             finally:
                 if client is not None:
                     await client.aclose()
-            return items, transport
+            return items
 
-        items, transport = _run(collect())
-        if transport is not None and transport.unexpected:
+        def unrecorded(why: str) -> None:
             pytest.fail(
-                f"unit {unit.key!r} sent requests that are not recorded (the source may have "
-                f"swallowed the error):\n  " + "\n  ".join(transport.unexpected),
+                f"unit {unit.key!r} sent requests that are not recorded ({why}):\n  "
+                + "\n  ".join(transport.unexpected if transport else []),
                 pytrace=False,
             )
+
+        try:
+            items = _run(collect())
+        except Exception as exc:
+            if transport is not None and transport.unexpected:
+                from smmcore.testing.replay import UnexpectedRequest
+
+                if not isinstance(exc, UnexpectedRequest):
+                    unrecorded(f"the source turned the failure into {type(exc).__name__}: {exc}")
+            raise
+        if transport is not None and transport.unexpected:
+            unrecorded("the source swallowed the error")
         return items
 
-    def _units_or_skip(self) -> list[SyncUnit]:
+    def _required_units(self) -> list[SyncUnit]:
         units = self.get_units()
         if not units:
             pytest.fail(
@@ -419,7 +432,7 @@ class SourceContract(PluginContract):
 
     def test_units_name_this_source(self) -> None:
         spec = self.get_spec()
-        for unit in self._units_or_skip():
+        for unit in self._required_units():
             assert isinstance(unit, SyncUnit), f"{unit!r} is not a SyncUnit"
             assert unit.source == spec.name, (
                 f"unit {unit.key!r} names source {unit.source!r}, expected {spec.name!r}"
@@ -428,7 +441,7 @@ class SourceContract(PluginContract):
 
     def test_fetch_yields_only_records_then_one_cursor(self, tmp_path: Path) -> None:
         tables = _record_tables()
-        for unit in self._units_or_skip():
+        for unit in self._required_units():
             items = self.fetch(unit, tmp_path)
             cursors = [i for i, item in enumerate(items) if isinstance(item, SyncCursor)]
             for item in items:
@@ -450,7 +463,7 @@ class SourceContract(PluginContract):
         """Every record validates (aware timestamps, counts ``None`` or >= 0, known tables and
         columns), including records built with ``model_construct`` and batch rows."""
         tables = _record_tables()
-        for unit in self._units_or_skip():
+        for unit in self._required_units():
             for item in self.fetch(unit, tmp_path):
                 if type(item) in tables:
                     type(item).model_validate(item.model_dump())
@@ -468,7 +481,7 @@ class SourceContract(PluginContract):
                         model.model_validate(clean)
 
     def test_no_duplicate_keys_in_one_run(self, tmp_path: Path) -> None:
-        for unit in self._units_or_skip():
+        for unit in self._required_units():
             for table, rows in self.rows_by_table(self.fetch(unit, tmp_path)).items():
                 counts = Counter(_key_of(table, row) for row in rows)
                 dupes = [key for key, n in counts.items() if n > 1]
@@ -480,7 +493,7 @@ class SourceContract(PluginContract):
     def test_rerun_with_cursor_repeats_nothing(self, tmp_path: Path) -> None:
         """A second sync that starts from the first one's cursor fetches only new content."""
         ran = False
-        for unit in self._units_or_skip():
+        for unit in self._required_units():
             first = self.fetch(unit, tmp_path)
             cursor = next((i.value for i in first if isinstance(i, SyncCursor)), None)
             if cursor is None:
@@ -502,7 +515,7 @@ class SourceContract(PluginContract):
         if self.expected_counts is None:
             pytest.skip("set `expected_counts` to check how many rows each table gets")
         totals: Counter[str] = Counter()
-        for unit in self._units_or_skip():
+        for unit in self._required_units():
             for table, rows in self.rows_by_table(self.fetch(unit, tmp_path)).items():
                 totals[table] += len(rows)
         assert dict(totals) == dict(self.expected_counts)
@@ -511,7 +524,7 @@ class SourceContract(PluginContract):
         """Every record lands in the store, and writing the same sync again stores nothing
         twice; the cursor is saved under the unit's key."""
         name = self.get_spec().name
-        runs = [(unit, self.fetch(unit, tmp_path)) for unit in self._units_or_skip()]
+        runs = [(unit, self.fetch(unit, tmp_path)) for unit in self._required_units()]
         keys: dict[str, set[tuple[Any, ...]]] = {}
         for _unit, items in runs:
             for table, rows in self.rows_by_table(items).items():
