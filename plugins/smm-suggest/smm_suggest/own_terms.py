@@ -1,9 +1,10 @@
 """The ``own-terms`` keyword tool: which terms and hashtags of the client's own posts drive
 engagement.
 
-It reads the workspace store (no network): the client's own posts (reposts excluded) created
-in the query's timeframe, each with the engagements of its latest metric snapshot (likes +
-reposts + replies + quotes, unknown counts left out; posts with no known count are skipped).
+It reads the workspace store (no network): the client's latest own posts (reposts excluded,
+at most ``max_posts``) created in the query's timeframe, each with the engagements of its
+latest metric snapshot (likes + reposts + replies + quotes, unknown counts left out; posts
+with no known count are skipped).
 Per query term it answers (metric ``own_engagement``, unit ``engagements/post``):
 
 - the term itself: engagements per post of the posts that mention it (a word, phrase or
@@ -82,31 +83,54 @@ class OwnPost:
 
 
 def load_posts(
-    store: Any, channels: Sequence[Any], start: datetime, end: datetime
+    store: Any, channels: Sequence[Any], start: datetime, end: datetime, limit: int = 20_000
 ) -> list[OwnPost]:
-    """The client's own posts created in ``[start, end)``, with their latest engagements."""
+    """The client's latest ``limit`` own posts created in ``[start, end)`` (all posts when
+    no channel is the client's), with their latest engagements."""
     con = getattr(store, "con", store)
+    own = sorted({(c.network, c.account) for c in channels if c.is_client})
+    join, params = "", []
+    if own:
+        values = ", ".join("(?, ?)" for _ in own)
+        join = (
+            f"JOIN (VALUES {values}) AS own(network, account) "
+            "ON own.network = p.network AND own.account = p.account"
+        )
+        params = [v for pair in own for v in pair]
+    # the latest own posts first, then the latest metric snapshot of those posts only
+    # (a window over the few matching snapshots, not the whole post_metrics_latest view)
     rows = con.execute(
-        """
-        SELECT p.network, p.account, p.text,
-               CASE WHEN m.likes IS NULL AND m.reposts IS NULL AND m.replies IS NULL
-                         AND m.quotes IS NULL THEN NULL
-                    ELSE COALESCE(m.likes, 0) + COALESCE(m.reposts, 0)
-                         + COALESCE(m.replies, 0) + COALESCE(m.quotes, 0) END
-        FROM posts p
-        JOIN post_metrics_latest m
-          ON m.network = p.network AND m.account = p.account AND m.post_id = p.post_id
-        WHERE p.kind <> 'repost' AND p.text IS NOT NULL
-          AND p.created_at >= ? AND p.created_at < ?
+        f"""
+        WITH recent AS (
+            SELECT p.network, p.account, p.post_id, p.text, p.created_at
+            FROM posts p
+            {join}
+            WHERE p.kind <> 'repost' AND p.text IS NOT NULL
+              AND p.created_at >= ? AND p.created_at < ?
+              AND EXISTS (SELECT 1 FROM post_metrics x WHERE x.network = p.network
+                          AND x.account = p.account AND x.post_id = p.post_id)
+            ORDER BY p.created_at DESC
+            LIMIT ?
+        ),
+        latest AS (
+            SELECT r.text, r.created_at, m.likes, m.reposts, m.replies, m.quotes,
+                   row_number() OVER (PARTITION BY m.network, m.account, m.post_id
+                                      ORDER BY m.captured_at DESC) AS n
+            FROM recent r
+            JOIN post_metrics m
+              ON m.network = r.network AND m.account = r.account AND m.post_id = r.post_id
+        )
+        SELECT text,
+               COALESCE(likes, 0) + COALESCE(reposts, 0) + COALESCE(replies, 0)
+                   + COALESCE(quotes, 0) AS engagements
+        FROM latest
+        WHERE n = 1 AND (likes IS NOT NULL OR reposts IS NOT NULL OR replies IS NOT NULL
+                         OR quotes IS NOT NULL)
+        ORDER BY created_at DESC
         """,
-        [start, end],
+        [*params, start, end, limit],
     ).fetchall()
-    own = {(c.network, c.account) for c in channels if c.is_client}
-    return [
-        OwnPost(clean_text(text), int(engagements))
-        for network, account, text, engagements in rows
-        if engagements is not None and (not own or (network, account) in own)
-    ]
+    return [OwnPost(clean_text(text), int(engagements)) for text, engagements in rows]
 
 
 @dataclass
@@ -195,7 +219,7 @@ class OwnTermsTool(KeywordTool):
         first, last = timeframe_dates(query.timeframe, now.date())
         start = datetime.combine(first, datetime.min.time(), UTC)
         end = datetime.combine(last + timedelta(days=1), datetime.min.time(), UTC)
-        posts = load_posts(ctx.store, ctx.channels, start, end)
+        posts = load_posts(ctx.store, ctx.channels, start, end, s.max_posts)
         average = sum(p.engagements for p in posts) / len(posts) if posts else 0.0
         options = {"min_length": s.min_length, "stopwords": s.stopwords}
 

@@ -49,6 +49,7 @@ class OwnTermsSettings(BaseModel):
     :param min_length: the shortest word counted (hashtags always count).
     :param stopwords: extra words never counted (the Italian and English common words
         already are not).
+    :param max_posts: the most recent own posts read (bounds the time on huge stores).
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -57,3 +58,4 @@ class OwnTermsSettings(BaseModel):
     limit: int = Field(default=30, ge=1)
     min_length: int = Field(default=3, ge=1)
     stopwords: list[str] = Field(default_factory=list)
+    max_posts: int = Field(default=20_000, ge=1)
