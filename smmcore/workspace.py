@@ -147,19 +147,66 @@ def _clean_message(msg: str) -> str:
     return msg[:1].lower() + msg[1:]
 
 
+def _fields_at(model: Any, path: tuple[Any, ...]) -> list[str]:
+    """The field names of the pydantic model found at ``path`` inside ``model`` (empty
+    when the path does not lead to a model)."""
+    import types
+    import typing
+
+    from pydantic import BaseModel
+
+    def unwrap(tp: Any) -> Any:
+        if typing.get_origin(tp) in (typing.Union, types.UnionType):
+            args = [a for a in typing.get_args(tp) if a is not type(None)]
+            return args[0] if len(args) == 1 else tp
+        return tp
+
+    current = unwrap(model)
+    for part in path:
+        origin = typing.get_origin(current)
+        if origin in (list, tuple) and isinstance(part, int):
+            current = unwrap(typing.get_args(current)[0])
+        elif origin is dict:
+            current = unwrap(typing.get_args(current)[1])
+        elif isinstance(current, type) and issubclass(current, BaseModel):
+            field = current.model_fields.get(str(part))
+            if field is None:
+                return []
+            current = unwrap(field.annotation)
+        else:
+            return []
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return list(current.model_fields)
+    return []
+
+
 def validation_problems(
-    exc: Any, file: str, lines: Mapping[tuple[Any, ...], int], prefix: tuple[Any, ...] = ()
+    exc: Any,
+    file: str,
+    lines: Mapping[tuple[Any, ...], int],
+    prefix: tuple[Any, ...] = (),
+    model: Any = None,
 ) -> list[str]:
-    """One ``smm.toml:LINE key.path: message`` line per error of a pydantic ValidationError."""
-    problems = []
+    """One ``smm.toml:LINE key.path: message`` line per error of a pydantic ValidationError;
+    with ``model`` (the validated class), an unknown key suggests the closest known one."""
+    import difflib
+
+    problems: list[tuple[int, str]] = []
     for error in exc.errors():
         loc = prefix + tuple(error["loc"])
         line = line_of(lines, loc)
         where = f"{file}:{line}" if line else file
-        problems.append(
-            f"{where} {format_loc(loc) or '(top level)'}: {_clean_message(error['msg'])}"
-        )
-    return problems
+        message = _clean_message(error["msg"])
+        if error.get("type") == "extra_forbidden" and model is not None and error["loc"]:
+            known = _fields_at(model, tuple(error["loc"][:-1]))
+            close = difflib.get_close_matches(str(error["loc"][-1]), known, n=1, cutoff=0.6)
+            if close:
+                message += f" (did you mean {close[0]!r}?)"
+            elif known:
+                message += f" (known keys: {', '.join(known)})"
+        problems.append((line or 0, f"{where} {format_loc(loc) or '(top level)'}: {message}"))
+    # in file order; problems without a line (a missing table) first
+    return [text for _line, text in sorted(problems, key=lambda p: p[0])]
 
 
 # ------------------------------------------------------------------ secrets
@@ -282,7 +329,7 @@ class Workspace:
         try:
             return model.model_validate(expanded)
         except ValidationError as exc:
-            problems = validation_problems(exc, CONFIG_FILE, lines, base)
+            problems = validation_problems(exc, CONFIG_FILE, lines, base, model=model)
             raise ConfigError(
                 f"the settings of plugin {name!r} in {self.config_path} are invalid",
                 problems=problems,
@@ -342,7 +389,7 @@ def load_workspace(path: Path | str, *, env: Mapping[str, str] | None = None) ->
     try:
         config = WorkspaceConfig.model_validate(raw)
     except ValidationError as exc:
-        problems = validation_problems(exc, file.name, toml_lines(text))
+        problems = validation_problems(exc, file.name, toml_lines(text), model=WorkspaceConfig)
         count = len(problems)
         raise ConfigError(
             f"{file} has {count} problem{'s' if count != 1 else ''}",

@@ -349,3 +349,9 @@ def test_cli_sync_without_workspace_says_init(tmp_path, host) -> None:
     result = CliRunner().invoke(cli, ["sync"], obj=App(workspace_dir=tmp_path, host=host))
     assert result.exit_code == 1
     assert "smm init" in result.exception.format_message()
+
+
+def test_cli_sync_with_no_channels_says_what_to_add(write_ws, host) -> None:
+    result = CliRunner().invoke(cli, ["sync"], obj=App(workspace_dir=write_ws(""), host=host))
+    assert result.exit_code == 0
+    assert "lists no channels" in result.output and "[[channels]]" in result.output

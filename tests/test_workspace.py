@@ -100,10 +100,22 @@ compare = "last-year"
         "smm.toml:4 client.timezone: unknown time zone 'Europe/Nowhere': use an IANA name "
         "such as 'Europe/Rome'",
         "smm.toml:10 channels[1].network: field required",
-        "smm.toml:18 competitors[0].channels[0].handel: unknown key",
+        "smm.toml:18 competitors[0].channels[0].handel: unknown key (did you mean 'handle'?)",
         "smm.toml:21 report.compare: input should be 'previous' or 'year'",
     ]
     assert "smm.toml:10 channels[1].network: field required" in err.format_message()
+
+
+def test_unknown_keys_list_or_suggest_the_known_ones(write_ws) -> None:
+    folder = write_ws('[kpis.saves]\nlabel = "Saves"\nnumerator = "saves"\nunits = "%"\n'
+                      '[report]\nzzz = 1\n')  # fmt: skip
+    with pytest.raises(ConfigError) as info:
+        load_workspace(folder)
+    assert info.value.problems == [  # in file order
+        "smm.toml:10 kpis.saves.units: unknown key (did you mean 'unit'?)",
+        "smm.toml:12 report.zzz: unknown key (known keys: period, compare, kpis, language, "
+        "formats)",
+    ]
 
 
 def test_missing_client_table_and_model_level_errors(write_ws) -> None:

@@ -175,5 +175,11 @@ def sync(
         )
     finally:
         progress.close()
+    if not report.units:
+        click.echo(
+            f"Nothing to sync: {ws.config_path} lists no channels. Add a [[channels]] block "
+            "(network and handle) for each account, then run 'smm sync' again."
+        )
+        return
     print_summary(report, terminal=sys.stdout.isatty())
     ctx.exit(0 if report.ok else 1)
