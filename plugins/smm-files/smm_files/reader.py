@@ -489,6 +489,8 @@ def _validate_file(
     con: duckdb.DuckDBPyConnection, raw: _Raw, kind: FileKind, settings: FilesSettings
 ) -> pa.Table:
     """Type and check one file in a single streaming pass: typed columns, ``_row``, ``_err``."""
+    import pyarrow as pa
+
     per_file = settings.for_file(kind.name)
     tz = per_file.timezone or settings.timezone
     fmt = per_file.timestamp_format or settings.timestamp_format
@@ -496,7 +498,7 @@ def _validate_file(
     sql = _validation_sql(kind, present, per_file.values, tz, fmt)
     con.register("raw", raw.batches)
     try:
-        return con.sql(sql).to_arrow_table()
+        return pa.Table.from_batches(con.sql(sql).to_arrow_reader(256 * 1024))
     finally:
         con.unregister("raw")
 
