@@ -48,8 +48,11 @@ def _ok(done: subprocess.CompletedProcess[str]) -> subprocess.CompletedProcess[s
 def wheels(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """The wheels of smmcore and of the example plugin, built offline."""
     out = tmp_path_factory.mktemp("dist")
-    _ok(_run(UV, "build", "--offline", "--wheel", "--out-dir", out, EXAMPLE))
-    _ok(_run(UV, "build", "--offline", "--wheel", "--out-dir", out, ROOT))
+    for project in (EXAMPLE, ROOT):
+        done = _run(UV, "build", "--offline", "--wheel", "--out-dir", out, project)
+        if done.returncode != 0 and "network" in done.stderr.lower():
+            pytest.skip("the build backend (hatchling) is not in uv's cache and we stay offline")
+        _ok(done)
     (example,) = out.glob("smm_example_plugin-*.whl")
     (core,) = out.glob("smmcore-*.whl")
     return {"example": example, "smmcore": core}
