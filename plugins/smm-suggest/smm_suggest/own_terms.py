@@ -25,6 +25,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from smm_suggest.settings import OwnTermsSettings
@@ -72,6 +73,15 @@ def mentions(clean: str, term: str) -> bool:
     if not needle:
         return False
     return re.search(rf"(?<!\w){re.escape(needle)}(?!\w)", clean) is not None
+
+
+@lru_cache(maxsize=65_536)
+def _terms_of(
+    clean: str, min_length: int, stopwords: frozenset[str]
+) -> tuple[frozenset[str], frozenset[str]]:
+    """:func:`post_terms`, memoised: one post is ranked once per query term."""
+    hashtags, words = post_terms(clean, min_length=min_length, stopwords=stopwords)
+    return frozenset(hashtags), frozenset(words)
 
 
 @dataclass(frozen=True)
@@ -169,8 +179,9 @@ def rank_terms(
     """Hashtags and words of ``posts`` by engagements per post (then posts, then name)."""
     table: dict[str, TermStats] = defaultdict(TermStats)
     skip = set(exclude)
+    stop = frozenset(stopwords)
     for post in posts:
-        hashtags, words = post_terms(post.text, min_length=min_length, stopwords=stopwords)
+        hashtags, words = _terms_of(post.text, min_length, stop)
         for term in hashtags if hashtags_only else hashtags | words:
             if term in skip:
                 continue
