@@ -81,9 +81,12 @@ def _prepare(out: Path | None) -> Path:
 @click.option(
     "--end-date",
     type=click.DateTime(formats=["%Y-%m-%d"]),
+    metavar="YYYY-MM-DD",
     help="Last day of the 12 months of demo data [default: today].",
 )
-@click.option("--language", metavar="LANG", help="Report language (en, it) [default: it].")
+@click.option(
+    "--language", metavar="LANG", help="Report language, en or it [default: the demo client's, it]."
+)
 @pass_app
 def demo(app: App, out: Path | None, end_date: Any, language: str | None) -> None:
     """Build a demo workspace, sync it and report on it, offline.
