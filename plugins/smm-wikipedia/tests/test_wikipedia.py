@@ -18,10 +18,12 @@ from datetime import UTC, date, datetime
 
 import httpx
 import pytest
+from smm_wikipedia import plugin as wikipedia_plugin
 from smm_wikipedia.settings import WikipediaSettings
 from smm_wikipedia.tool import WikipediaTool, article_path
 
 from smmcore.contracts import KeywordContext, KeywordQuery, SourceError
+from smmcore.testing import KeywordToolContract
 
 NOW = datetime(2026, 11, 26, 6, 0, tzinfo=UTC)
 BASE = "http://wiki.test"
@@ -183,3 +185,38 @@ def test_registration():
     assert spec.name == "wikipedia" and spec.problems() == [] and spec.capabilities == ("interest",)
     assert spec.load() is WikipediaTool
     assert json.loads(json.dumps(spec.summary()))["name"] == "wikipedia"
+
+
+# --------------------------------------------------------------------------- the plugin kit
+
+PV = "https://wikimedia.org/api/rest_v1/metrics/pageviews/per-article/it.wikipedia/all-access/user"
+
+
+class TestWikipediaConformance(KeywordToolContract):
+    """smmcore's conformance tests: the kit's query is "pizza" (it, IT) on 2026-04-01, so
+    the range is 2025-04-01 .. 2026-03-31 (yesterday)."""
+
+    plugin = wikipedia_plugin
+    plugin_name = "wikipedia"
+    name = "wikipedia"
+    responses = {
+        "GET https://it.wikipedia.org/w/api.php?action=opensearch&search=pizza&limit=1"
+        "&namespace=0&redirects=resolve&format=json": {
+            "json": ["pizza", ["Pizza"], [""], ["https://it.wikipedia.org/wiki/Pizza"]]
+        },
+        f"GET {PV}/Pizza/daily/20250401/20260331": {
+            "json": {
+                "items": [
+                    item("it.wikipedia", "Pizza", "20260330", 1500),
+                    item("it.wikipedia", "Pizza", "20260331", 1710),
+                ]
+            }
+        },
+    }
+
+    def test_the_recorded_views_come_back(self) -> None:
+        signals = self.call("interest")
+        assert [(s.period_start, s.value) for s in signals] == [
+            (date(2026, 3, 30), 1500),
+            (date(2026, 3, 31), 1710),
+        ]
