@@ -268,11 +268,13 @@ async def _run_unit(
     async with semaphore:
         start = time.perf_counter()
         progress.unit_started(unit)
-        cursor = None if base["full"] else store.get_cursor(unit.key)
+        # DuckDB work runs in a worker thread (it releases the GIL), so a large commit does
+        # not stall the other units' network I/O; the store's lock serializes it.
+        cursor = None if base["full"] else await asyncio.to_thread(store.get_cursor, unit.key)
         ctx = SourceContext(
             cursor=cursor, log=lambda line: progress.log(f"{unit.key}: {line}"), **base
         )
-        writer = store.unit_writer(unit.key, unit.source)
+        writer = store.unit_writer(unit.key, unit.source, auto_stage=False)
         try:
             items = planned.source.fetch(unit, ctx)
             if inspect.isawaitable(items):
@@ -281,18 +283,22 @@ async def _run_unit(
                 async for item in items:
                     writer.add(item)
                     progress.unit_records(unit, sum(writer.counts.values()))
+                    if writer.needs_staging:
+                        await asyncio.to_thread(writer.stage)
             else:
                 for item in items:
                     writer.add(item)
                     progress.unit_records(unit, sum(writer.counts.values()))
-            writer.commit()
+                    if writer.needs_staging:
+                        await asyncio.to_thread(writer.stage)
+            await asyncio.to_thread(writer.commit)
             result.status = "ok"
             result.written = dict(writer.counts)
         except Exception as exc:
             writer.discard()
             result.error = describe_error(exc)
             try:
-                store.record_error(unit.key, unit.source, result.error)
+                await asyncio.to_thread(store.record_error, unit.key, unit.source, result.error)
             except Exception as again:  # the store itself is failing: say so, keep going
                 result.error += f" (and recording the error failed: {again})"
         except BaseException:

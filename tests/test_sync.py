@@ -355,3 +355,18 @@ def test_cli_sync_with_no_channels_says_what_to_add(write_ws, host) -> None:
     result = CliRunner().invoke(cli, ["sync"], obj=App(workspace_dir=write_ws(""), host=host))
     assert result.exit_code == 0
     assert "lists no channels" in result.output and "[[channels]]" in result.output
+
+
+def test_large_units_stage_in_a_worker_thread_with_the_same_result(
+    write_ws, host, monkeypatch
+) -> None:
+    from smmcore.store import db as store_db
+
+    monkeypatch.setattr(store_db, "MODEL_BATCH_ROWS", 1)
+    monkeypatch.setattr(store_db, "STAGE_ROWS", 2)
+    ws = load_workspace(write_ws(CHANNELS.replace("posts = 3", "posts = 7")))
+    report = run_sync(ws, host, channels=["fake:forno"])
+    assert report.ok
+    assert report.units[0].written["posts"] == 7
+    got = count(ws.store_path, "SELECT post_id, likes FROM post_metrics ORDER BY likes")
+    assert got == [(f"p{i}", i) for i in range(1, 8)]

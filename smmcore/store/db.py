@@ -179,7 +179,17 @@ class Store:
         except BaseException:
             con.close()
             raise
-        return cls(con, path, read_only=read_only)
+        store = cls(con, path, read_only=read_only)
+        store._load_columns()
+        return store
+
+    def _load_columns(self) -> None:
+        rows = self.con.execute(
+            "SELECT table_name, column_name, data_type FROM information_schema.columns "
+            "WHERE table_schema = 'main' ORDER BY table_name, ordinal_position"
+        ).fetchall()
+        for table, name, dtype in rows:
+            self._columns.setdefault(table, {})[name] = dtype
 
     def close(self) -> None:
         """Close the connection (idempotent)."""
@@ -266,15 +276,21 @@ class Store:
         if self.read_only:
             raise StoreError("the history store was opened read-only", hint="this is a bug")
 
-    def unit_writer(self, unit_key: str | None = None, source: str = "") -> UnitWriter:
+    def unit_writer(
+        self, unit_key: str | None = None, source: str = "", *, auto_stage: bool = True
+    ) -> UnitWriter:
         """A writer for one unit: ``with store.unit_writer(key, source) as w: w.add(item)``.
 
         Everything added, and the cursor set with :meth:`UnitWriter.set_cursor`, is written
         in one transaction when the block ends without an exception; an exception discards it
         all and leaves the store as it was. ``unit_key=None`` writes no sync state.
+
+        :param auto_stage: stage large pending data into TEMP tables from :meth:`add`; pass
+            ``False`` to call :meth:`UnitWriter.stage` yourself when
+            :attr:`UnitWriter.needs_staging` (the sync pipeline does, in a worker thread).
         """
         self._check_writable()
-        return UnitWriter(self, unit_key, source)
+        return UnitWriter(self, unit_key, source, auto_stage=auto_stage)
 
     def write(
         self,
@@ -348,8 +364,11 @@ class UnitWriter:
     :ivar counts: rows received per table.
     """
 
-    def __init__(self, store: Store, unit_key: str | None, source: str) -> None:
+    def __init__(
+        self, store: Store, unit_key: str | None, source: str, *, auto_stage: bool = True
+    ) -> None:
         self.store = store
+        self.auto_stage = auto_stage
         self.unit_key = unit_key
         self.source = source
         self.counts: dict[str, int] = {}
@@ -378,6 +397,9 @@ class UnitWriter:
         :class:`~smmcore.contracts.SyncCursor`."""
         from smmcore.contracts import RecordBatch, SyncCursor
         from smmcore.models import RECORD_TABLES
+
+        if self._done:
+            raise StoreError("this unit writer is already committed or discarded")
 
         if isinstance(item, RecordBatch):
             self.add_batch(item.table, item.columns)
@@ -483,10 +505,19 @@ class UnitWriter:
         self._seq += data.num_rows
         self._arrow.setdefault(table, []).append(data)
         self._pending_rows += data.num_rows
-        if self._pending_rows >= STAGE_ROWS:
-            for name in list(self._arrow):
-                self._stage(name)
-            self._pending_rows = 0
+        if self.auto_stage and self.needs_staging:
+            self.stage()
+
+    @property
+    def needs_staging(self) -> bool:
+        """Whether enough rows are pending in memory to move them into TEMP tables."""
+        return self._pending_rows >= STAGE_ROWS
+
+    def stage(self) -> None:
+        """Move every pending batch into the unit's TEMP staging tables (memory stays flat)."""
+        for name in list(self._arrow):
+            self._stage(name)
+        self._pending_rows = 0
 
     def _stage(self, table: str) -> None:
         """Move the pending Arrow batches of ``table`` into its TEMP staging table."""
