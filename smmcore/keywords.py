@@ -633,9 +633,11 @@ async def refresh_keywords(
     terms: Sequence[str] | None = None,
     tools: Sequence[str] | None = None,
     refresh: bool = False,
+    include_local: bool = True,
 ) -> tuple[KeywordRefreshSummary, list[KeywordResult]]:
     """Run every tool of the workspace for its terms (each kind it declares among
-    :data:`REFRESH_KINDS`). A failing request is recorded, never raised."""
+    :data:`REFRESH_KINDS`; store-only tools unless ``include_local`` is false). A failing
+    request is recorded, never raised."""
     from smmcore.contracts import KeywordQuery, SourceError
 
     summary = KeywordRefreshSummary(
@@ -647,6 +649,13 @@ async def refresh_keywords(
     defaults = query_defaults(config)
     query = KeywordQuery(terms=tuple(dict.fromkeys(summary.terms)), **defaults)
     for name in tools if tools is not None else workspace_tools(config, service.host):
+        try:
+            local = not service.tool(name).uses_network
+        except SmmError as exc:
+            summary.errors.append(f"{name}: {exc}")
+            continue
+        if local and not include_local:
+            continue  # nothing to fetch or store: the report computes it when it needs it
         for kind in service.capabilities(name):
             if kind not in REFRESH_KINDS:
                 continue
@@ -706,7 +715,9 @@ async def refresh_workspace_keywords_async(
     try:
         service = KeywordService.for_workspace(workspace, host, store, http=http, log=log or _quiet)
         async with service:
-            summary, _results = await refresh_keywords(service, workspace.config, refresh=refresh)
+            summary, _results = await refresh_keywords(
+                service, workspace.config, refresh=refresh, include_local=False
+            )
     except Exception as exc:  # keyword failures never fail the social sync
         summary.errors.append(f"{type(exc).__name__}: {exc}")
     if log:

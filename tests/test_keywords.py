@@ -465,9 +465,11 @@ def _workspace(tmp_path: Path, body: str) -> Any:
 
 
 def test_refresh_workspace_keywords_reports_failures_without_raising(host, tmp_path):
-    ws = _workspace(tmp_path, '[keywords]\nterms = ["pane", "nulla"]\ntools = ["fake"]\n')
+    body = '[keywords]\nterms = ["pane", "nulla"]\ntools = ["fake", "own-terms"]\n'
+    ws = _workspace(tmp_path, body)
     with ws.open_store() as st:
         summary = refresh_workspace_keywords(ws, host, st)
+        # own-terms reads the store: nothing to fetch, the report computes it
         assert summary.ok and summary.fetched == ["fake:interest", "fake:related"]
         # pane: 2 points + 2 rising; nulla: 2 rising (its no-data marker is not a signal)
         assert summary.signals == 6
