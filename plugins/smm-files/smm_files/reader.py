@@ -512,6 +512,9 @@ _AUDIENCE_COLUMNS = (
     "network", "account", "member", "display_name", "bio", "language", "location",
     "followers", "following", "is_follower", "first_seen",
 )  # fmt: skip
+_INTERACTION_COLUMNS = (
+    "network", "account", "interaction_id", "member", "kind", "post_id", "occurred_at",
+)  # fmt: skip
 _SINCE_COLUMN = {"accounts": "captured_at", "posts": "created_at", "interactions": "occurred_at"}
 
 _ACCOUNTS_SQL = """
@@ -538,12 +541,42 @@ def _keep(table: pa.Table, mask: pa.ChunkedArray) -> pa.Table:
     return table.filter(mask)
 
 
+def _last_per_key(
+    con: duckdb.DuckDBPyConnection,
+    table: pa.Table,
+    keys: tuple[str, ...],
+    order: str = "_row DESC",
+) -> pa.Table:
+    """One row per key (the first by ``order``: by default the last row in the file).
+
+    Only sorts when a key repeats; a table with unique keys is returned as it is.
+    """
+    if table.num_rows < 2:
+        return table
+    cols = ", ".join(keys)
+    con.register("_dedupe", table)
+    try:
+        repeated = con.sql(
+            f"SELECT 1 FROM _dedupe GROUP BY {cols} HAVING count(*) > 1 LIMIT 1"
+        ).fetchall()
+        if not repeated:
+            return table
+        return con.sql(
+            f"SELECT * FROM _dedupe QUALIFY row_number() OVER (PARTITION BY {cols} "
+            f"ORDER BY {order}) = 1 ORDER BY _row"
+        ).to_arrow_table()
+    finally:
+        con.unregister("_dedupe")
+
+
 def _store_tables(
     con: duckdb.DuckDBPyConnection, good: dict[str, pa.Table], since: datetime | None
 ) -> dict[str, pa.Table]:
-    """The store's tables from the validated files: column selections of the typed tables
-    (no copy) wherever possible. Duplicate keys are left to the store, whose merge keeps the
-    last row of each key."""
+    """The store's tables from the validated files, one row per natural key.
+
+    They are column selections of the typed tables (no copy) unless a key repeats: then the
+    last row of the key wins (for ``posts``, the row with the latest ``captured_at``).
+    """
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -565,34 +598,36 @@ def _store_tables(
                 con.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS {empty[name]}")
         out["accounts"] = con.sql(_ACCOUNTS_SQL).to_arrow_table()
     if "accounts" in good:
-        out["account_snapshots"] = good["accounts"].select(list(_SNAPSHOT_COLUMNS))
+        snaps = _last_per_key(con, good["accounts"], ("network", "account", "captured_at"))
+        out["account_snapshots"] = snaps.select(list(_SNAPSHOT_COLUMNS))
     if "posts" in good:
         posts = good["posts"]
-        out["posts"] = posts.select(list(_POST_COLUMNS))
+        latest = "captured_at DESC NULLS LAST, _row DESC"
+        out["posts"] = _last_per_key(con, posts, ("network", "account", "post_id"), latest).select(
+            list(_POST_COLUMNS)
+        )
         has_metric = pc.is_valid(posts.column(METRICS[0]))
         for m in METRICS[1:]:
             has_metric = pc.or_(has_metric, pc.is_valid(posts.column(m)))
         keep = pc.and_(pc.is_valid(posts.column("captured_at")), has_metric)
-        out["post_metrics"] = _keep(posts.select(list(_METRIC_COLUMNS)), keep)
+        metrics = _keep(posts.select([*_METRIC_COLUMNS, "_row"]), keep)
+        metrics = _last_per_key(con, metrics, ("network", "account", "post_id", "captured_at"))
+        out["post_metrics"] = metrics.select(list(_METRIC_COLUMNS))
     if "audience" in good:
-        out["audience_members"] = good["audience"].select(list(_AUDIENCE_COLUMNS))
+        members = _last_per_key(con, good["audience"], ("network", "account", "member"))
+        out["audience_members"] = members.select(list(_AUDIENCE_COLUMNS))
     if "interactions" in good:
         t = good["interactions"]
         default = pc.binary_join_element_wise(
             t.column("kind"), pc.fill_null(t.column("post_id"), ""), t.column("member"), ":"
         )
-        ids = pc.coalesce(t.column("interaction_id"), default)
-        out["interactions"] = pa.table(
-            {
-                "network": t.column("network"),
-                "account": t.column("account"),
-                "interaction_id": ids,
-                "member": t.column("member"),
-                "kind": t.column("kind"),
-                "post_id": t.column("post_id"),
-                "occurred_at": t.column("occurred_at"),
-            }
+        t = t.set_column(
+            t.schema.get_field_index("interaction_id"),
+            "interaction_id",
+            pc.coalesce(t.column("interaction_id"), default),
         )
+        t = _last_per_key(con, t, ("network", "account", "interaction_id"))
+        out["interactions"] = t.select(list(_INTERACTION_COLUMNS))
     return {name: out[name] for name in STORE_TABLES if name in out}
 
 

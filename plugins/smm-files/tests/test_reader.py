@@ -244,7 +244,7 @@ def test_csv_and_jsonl_of_one_kind_are_both_read(
     )
     data = read_export(folder)
     assert data.rows_read == {"posts.csv": 3, "posts.jsonl": 1}
-    assert data.tables["posts"].num_rows == 4  # p1 twice (two snapshots), 109 and 9
+    assert data.tables["posts"].num_rows == 3  # p1 (two snapshots, one post), 109 and 9
 
 
 def test_missing_folder_and_empty_folder(tmp_path: Path) -> None:
@@ -260,3 +260,17 @@ def test_since_keeps_recent_content(export: Path) -> None:
     data = read_export(export, since=utc(2026, 3, 2))
     assert [p["post_id"] for p in data.tables["posts"].to_pylist()] == ["109"]
     assert [s["followers"] for s in data.tables["account_snapshots"].to_pylist()] == [105]
+
+
+def test_repeated_post_keeps_the_latest_snapshot_fields(tmp_path: Path, make_export) -> None:
+    text = (
+        "network,account,post_id,created_at,text,likes,captured_at\n"
+        "instagram,a,1,2026-03-01T08:00:00Z,edited text,9,2026-03-05T08:00:00Z\n"
+        "instagram,a,1,2026-03-01T08:00:00Z,first text,4,2026-03-02T08:00:00Z\n"
+        "instagram,a,1,2026-03-01T08:00:00Z,first text,5,2026-03-02T08:00:00Z\n"
+    )
+    data = read_export(make_export(tmp_path / "x", posts=text))
+    assert data.tables["posts"].column("text").to_pylist() == ["edited text"]
+    # one snapshot per captured_at: the last row of a repeated one wins
+    metrics = sorted(data.tables["post_metrics"].to_pylist(), key=lambda r: r["captured_at"])
+    assert [m["likes"] for m in metrics] == [5, 9]
