@@ -826,14 +826,23 @@ def keyword_section(
                             value=s.value,
                             breakout=s.value is None and "breakout" in (s.note or ""),
                         )
-                        for s in related
+                        for s in sorted(related, key=lambda r: (r.value is not None, -(r.value or 0)))
                         if s.item
                     ][:10],
                     suggestions=[s.item for s in long_tail(suggested)][:15],
                 )
             )
-    sections.extend(_own_sections(store, config, terms, host, now))
-    return sections
+    order = {term: i for i, term in enumerate(terms)}
+    # per term: the trend first, then related queries, then suggestions
+    sections.sort(key=lambda k: (order[k.term], not k.points, not k.rising, k.tool))
+    own = _own_sections(store, config, terms, host, now)
+    by_term = {k.term: k for k in own}
+    merged: list[KeywordSection] = []
+    for term in terms:
+        merged += [k for k in sections if k.term == term]
+        if term in by_term:
+            merged.append(by_term.pop(term))
+    return merged + list(by_term.values())
 
 
 def long_tail(signals: Sequence[KeywordSignal]) -> list[KeywordSignal]:

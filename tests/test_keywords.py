@@ -550,8 +550,8 @@ def test_keyword_section_for_the_report(host, tmp_path):
     ]
     assert fake.unit == "relative"
     assert [(r.query, r.value, r.breakout) for r in fake.rising] == [
+        ("caffè più buono", None, True),  # breakouts first
         ("caffè vicino a me", 250.0, False),
-        ("caffè più buono", None, True),
     ]
     suggest = by_tool[("caffè", "suggest")]
     # long tail: best rank first, then the longer (more specific) queries
