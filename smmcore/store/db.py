@@ -25,6 +25,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from smmcore.contracts import RecordBatch, SyncCursor
 from smmcore.errors import StoreError
 from smmcore.store.ingest import SEQ, batch_to_arrow, models_to_arrow, seq_array
 from smmcore.store.migrations import MIGRATIONS, SCHEMA_VERSION
@@ -367,8 +368,11 @@ class UnitWriter:
     def __init__(
         self, store: Store, unit_key: str | None, source: str, *, auto_stage: bool = True
     ) -> None:
+        from smmcore.models import RECORD_TABLES
+
         self.store = store
         self.auto_stage = auto_stage
+        self._record_tables = RECORD_TABLES
         self.unit_key = unit_key
         self.source = source
         self.counts: dict[str, int] = {}
@@ -395,20 +399,16 @@ class UnitWriter:
     def add(self, item: Any) -> None:
         """Add a record model, a :class:`~smmcore.contracts.RecordBatch` or a
         :class:`~smmcore.contracts.SyncCursor`."""
-        from smmcore.contracts import RecordBatch, SyncCursor
-        from smmcore.models import RECORD_TABLES
-
         if self._done:
             raise StoreError("this unit writer is already committed or discarded")
-
-        if isinstance(item, RecordBatch):
-            self.add_batch(item.table, item.columns)
-            return
-        if isinstance(item, SyncCursor):
-            self.set_cursor(item.value)
-            return
-        table = RECORD_TABLES.get(type(item))
+        table = self._record_tables.get(type(item))
         if table is None:
+            if isinstance(item, RecordBatch):
+                self.add_batch(item.table, item.columns)
+                return
+            if isinstance(item, SyncCursor):
+                self.set_cursor(item.value)
+                return
             raise StoreError(
                 f"cannot store a {type(item).__name__}",
                 hint="yield models from smmcore.models, RecordBatch or SyncCursor objects",
