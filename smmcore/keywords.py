@@ -826,7 +826,7 @@ def keyword_section(
                             value=s.value,
                             breakout=s.value is None and "breakout" in (s.note or ""),
                         )
-                        for s in sorted(related, key=lambda r: (r.value is not None, -(r.value or 0)))
+                        for s in sorted(related, key=_breakouts_first)
                         if s.item
                     ][:10],
                     suggestions=[s.item for s in long_tail(suggested)][:15],
@@ -843,6 +843,10 @@ def keyword_section(
         if term in by_term:
             merged.append(by_term.pop(term))
     return merged + list(by_term.values())
+
+
+def _breakouts_first(signal: KeywordSignal) -> tuple[bool, float]:
+    return (signal.value is not None, -(signal.value or 0.0))
 
 
 def long_tail(signals: Sequence[KeywordSignal]) -> list[KeywordSignal]:
