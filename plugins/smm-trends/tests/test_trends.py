@@ -443,3 +443,40 @@ def test_registration_is_cheap_and_complete():
     assert spec.name == "trends" and spec.problems() == []
     assert spec.capabilities == ("interest", "regions", "related")
     assert spec.load() is TrendsTool
+
+
+# --------------------------------------------------------------------------- through smm keywords
+
+
+def test_smm_keywords_trends_stores_and_reuses(google, tmp_path, capsys):
+    from smmcore.cli.app import App
+    from smmcore.cli.main import main
+    from smmcore.plugins import PluginHost
+
+    fake = google(volumes={t: [10 * (i + 1), 20 * (i + 1)] for i, t in enumerate("abcdef")})
+    (tmp_path / "smm.toml").write_text(
+        '[client]\nname = "Forno"\nlanguage = "it"\n\n[keywords]\ngeo = "IT"\n', encoding="utf-8"
+    )
+    host = PluginHost(env={"SMM_LOAD_PLUGINS": "smm-trends"})
+
+    def smm(*args: str) -> str:
+        with pytest.raises(SystemExit) as info:
+            main(["-w", str(tmp_path), "keywords", *args], app=App(host=host))
+        out, err = capsys.readouterr()
+        assert info.value.code == 0, err
+        return out
+
+    data = json.loads(smm("trends", *"abcdef", "--format", "json"))
+    (result,) = data["results"]
+    values = {}
+    for s in result["signals"]:
+        values.setdefault(s["term"], []).append(s["value"])
+    # batch 1 (a-e): peak e=100 -> a=[10,20]; batch 2 (a,f): peak f=120 -> a=[8,17], f=[50,100]
+    # anchor totals 30 / 25 -> f x1.2 = [60, 120]: f is 6x a, as its volumes are
+    assert values["a"] == [10, 20] and values["e"] == [50, 100]
+    assert values["f"] == [60, 120]
+    assert (result["geo"], result["language"]) == ("IT", "it")
+    sent = len(fake.calls)
+    out = smm("trends", *"abcdef")
+    assert len(fake.calls) == sent  # within 24 h: from the store
+    assert "(cached, retrieved" in out and "rescaled x1.2" in out
