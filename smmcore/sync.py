@@ -324,6 +324,7 @@ async def sync_async(
     progress = progress or SyncProgress()
     report = SyncReport(started_at=datetime.now(UTC))
     start = time.perf_counter()
+    since_at = parse_since(since, workspace.config.client.timezone)
     planned = plan_units(workspace, host, channels)
     own_store = store is None
     if store is None:
@@ -333,7 +334,7 @@ async def sync_async(
         http = _open_http_client(progress.log)
         try:
             base = {
-                "since": parse_since(since, workspace.config.client.timezone),
+                "since": since_at,
                 "full": full,
                 "http": http,
                 "workspace_dir": workspace.dir,

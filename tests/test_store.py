@@ -374,3 +374,11 @@ def test_set_channels_fills_workspace_channels(store: Store) -> None:
 def test_unknown_item_type_is_refused(store: Store) -> None:
     with pytest.raises(StoreError, match="cannot store a dict"):
         store.write([{"post_id": "p1"}])
+
+
+def test_a_finished_writer_refuses_more_records(store: Store) -> None:
+    with store.unit_writer("u", "t") as w:
+        w.add(post("p1"))
+    with pytest.raises(StoreError, match="already committed or discarded"):
+        w.add(post("p2"))
+    assert rows(store, "SELECT post_id FROM posts") == [("p1",)]

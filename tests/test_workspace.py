@@ -66,6 +66,20 @@ def test_load_valid_workspace(write_ws) -> None:
     assert load_workspace(folder / "smm.toml").dir == ws.dir
 
 
+def test_open_store_in_the_workspace_with_its_channels(write_ws) -> None:
+    ws = load_workspace(write_ws(VALID))
+    with ws.open_store() as store:
+        assert store.path == ws.store_path
+    with ws.open_store(read_only=True) as store:
+        got = store.con.execute(
+            "SELECT network, account, owner, is_client FROM workspace_channels ORDER BY owner"
+        ).fetchall()
+    assert got == [
+        ("mastodon", "forno@example.social", "Forno Rossi", True),
+        ("bluesky", "rival.bsky.social", "Rival", False),
+    ]
+
+
 def test_every_problem_with_its_key_path_and_line(write_ws) -> None:
     text = """\
 [client]
