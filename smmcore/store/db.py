@@ -9,8 +9,12 @@
   transaction when the ``with`` block ends; an exception discards everything.
 * Columnar ingest only: models are buffered and converted to Arrow in batches.
 
-DuckDB is imported when a store is opened, never at import time. The connection is shared by
-the whole process and every operation on it is serialized by a lock.
+DuckDB is imported when a store is opened, never at import time. One connection per open
+store; every operation of the store on it is serialized by :attr:`Store.lock`, so worker
+threads may write one after the other. The session time zone is UTC: timestamps come back as
+UTC datetimes, and SQL that groups by day or hour converts to the client's time zone itself
+(``timezone('Europe/Rome', created_at)``). A RecordBatch timestamp without an offset is read as
+UTC.
 """
 
 from __future__ import annotations
