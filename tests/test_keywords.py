@@ -672,6 +672,10 @@ def test_cli_errors_are_clear(cli):
     assert code == 1 and "does not answer 'suggestions'" in err
     code, _out, err = cli("trends", "caffè", "--timeframe", "last year")
     assert code == 2 and "unknown timeframe" in err
+    code, _out, err = cli("trends", "caffè", "--geo", "italia")
+    assert code == 2 and "'ITALIA' is not a country or region code" in err
+    code, _out, err = cli("trends", "caffè", "--lang", "italiano")
+    assert code == 2 and "not a language code" in err
 
 
 def test_cli_report_covers_every_term_and_tool(cli):

@@ -12,6 +12,7 @@ import asyncio
 import csv
 import io
 import json
+import re
 import shutil
 from collections.abc import Callable, Sequence
 from datetime import UTC, date
@@ -41,6 +42,8 @@ CSV_FIELDS = (
     "note",
 )
 SPARKS = "▁▂▃▄▅▆▇█"
+GEO_RE = re.compile(r"^[A-Z]{2}(-[A-Z0-9]{1,3})?$")
+LANG_RE = re.compile(r"^[a-z]{2,3}$")
 PIVOT_MAX_POINTS = 60
 """Interest series up to this many points are also shown point by point in tables."""
 
@@ -109,10 +112,21 @@ class _Run:
         clean = tuple(dict.fromkeys(" ".join(t.split()) for t in terms if t.strip()))
         if not clean:
             raise click.UsageError("give at least one non-empty TERM")
+        geo_code = (self.defaults["geo"] if geo is None else geo).strip().upper()
+        if geo_code and not GEO_RE.match(geo_code):
+            raise click.BadParameter(
+                f"{geo_code!r} is not a country or region code: use 'IT', 'US', 'IT-25' or ''",
+                param_hint="--geo",
+            )
+        language = (self.defaults["language"] if lang is None else lang).strip().lower()
+        if language and not LANG_RE.match(language):
+            raise click.BadParameter(
+                f"{language!r} is not a language code: use 'it', 'en', ...", param_hint="--lang"
+            )
         return KeywordQuery(
             terms=clean,
-            geo=(self.defaults["geo"] if geo is None else geo).strip().upper(),
-            language=(self.defaults["language"] if lang is None else lang).strip().lower(),
+            geo=geo_code,
+            language=language,
             timeframe=_check_timeframe(timeframe or self.defaults["timeframe"]),
         )
 
