@@ -324,3 +324,22 @@ def test_init_defaults_with_yes(tmp_path: Path) -> None:
     assert result.exit_code == 0
     client = load_workspace(target).config.client
     assert (client.name, client.language, client.timezone) == ("acme", "en", "UTC")
+
+
+def test_init_examples_are_valid_once_uncommented(tmp_path: Path) -> None:
+    import re
+
+    assert run(["init", "--yes"], tmp_path).exit_code == 0
+    config = tmp_path / "smm.toml"
+    lines = []
+    for line in config.read_text().splitlines():
+        example = re.match(r"^# (\[.*|[a-z_]+ = .*)$", line)
+        lines.append(example.group(1) if example else line)
+    config.write_text("\n".join(lines) + "\n")
+    ws = load_workspace(tmp_path)
+    assert [(c.network, c.account, c.source) for c in ws.config.channels] == [
+        ("mastodon", "forno@mastodon.social", None),
+        ("instagram", "forno.rossi", "files"),
+    ]
+    assert ws.config.competitors[0].channels[0].handle == "rival.bsky.social"
+    assert ws.config.plugins["mastodon"] == {"token": "${MASTODON_TOKEN}"}

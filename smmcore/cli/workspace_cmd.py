@@ -35,10 +35,10 @@ timezone = {timezone}
 # handle = "@forno@mastodon.social"
 # label = "Mastodon"
 #
-# [[channels]]
-# network = "files"          # analytics exports in a folder (smm-files)
-# handle = "instagram:forno"
-# options = {{ path = "exports/instagram" }}
+# [[channels]]               # an account whose numbers come from analytics exports
+# network = "instagram"
+# handle = "forno.rossi"
+# source = "files"           # smm-files: CSV / JSON Lines in [plugins.files] path
 
 # ---------------------------------------------------------------- competitors
 # [[competitors]]
@@ -70,8 +70,11 @@ timezone = {timezone}
 # scale = 100
 
 # ---------------------------------------------------------------- plugin settings
+# [plugins.files]
+# path = "exports"           # relative to this folder
+#
 # [plugins.mastodon]
-# token = "${{MASTODON_TOKEN}}"
+# token = "${{MASTODON_TOKEN}}"   # read from the environment, never written here
 """
 
 
