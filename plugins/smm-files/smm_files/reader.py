@@ -223,7 +223,7 @@ def _sniff_delimiter(header_line: str) -> str:
     return best if counts[best] > 0 else ","
 
 
-CSV_BLOCK_SIZE = 8 << 20
+CSV_BLOCK_SIZE = 2 << 20
 """Bytes of CSV parsed per batch: the raw text of one batch is all that is held at a time."""
 
 
@@ -556,9 +556,11 @@ def _last_per_key(
     cols = ", ".join(keys)
     con.register("_dedupe", table)
     try:
-        repeated = con.sql(
-            f"SELECT 1 FROM _dedupe GROUP BY {cols} HAVING count(*) > 1 LIMIT 1"
-        ).fetchall()
+        # distinct 64-bit hashes need far less memory than distinct keys; a collision only
+        # costs the exact (sorting) pass below
+        (repeated,) = con.sql(
+            f"SELECT count(*) > count(DISTINCT hash({cols})) FROM _dedupe"
+        ).fetchall()[0]
         if not repeated:
             return table
         return con.sql(
@@ -655,6 +657,7 @@ def connect() -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(":memory:")
     con.execute("SET TimeZone = 'UTC'")
     con.execute("SET enable_progress_bar = false")
+    con.execute("SET memory_limit = '256MB'")
     return con
 
 

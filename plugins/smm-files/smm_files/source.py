@@ -68,6 +68,8 @@ class FilesSource(Source):
             folder = ctx.workspace_dir / folder
         skip_bad = bool(ctx.options.get("skip_bad") or self.settings.skip_bad)
         current = await asyncio.to_thread(fingerprint, folder, self.settings)
+        # a run limited by --since imports less: a later run without it must not skip
+        current["since"] = ctx.since.isoformat() if ctx.since else None
         if not ctx.full and ctx.cursor is not None and _same(ctx.cursor, current):
             ctx.log(f"{folder}: unchanged since the last import, skipped (--full re-imports)")
             yield SyncCursor(current)
@@ -84,5 +86,5 @@ class FilesSource(Source):
 
 
 def _same(saved: Any, current: dict[str, Any]) -> bool:
-    keys = ("format", "files", "settings")
+    keys = ("format", "files", "settings", "since")
     return all(saved.get(k) == current.get(k) for k in keys)

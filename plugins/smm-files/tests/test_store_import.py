@@ -171,3 +171,17 @@ def test_source_skip_bad_from_run_options(tmp_path: Path, make_export, posts_csv
     posts = [i for i in items if isinstance(i, RecordBatch) and i.table == "posts"]
     assert posts[0].columns.num_rows == 2
     assert any("skipped 1 bad row(s)" in line for line in logged)
+
+
+def test_a_run_with_since_does_not_make_a_full_run_skip(store: Store, export: Path) -> None:
+    from datetime import UTC, datetime
+
+    source = FilesSource(FilesSettings(path="data"))
+    since = datetime(2026, 3, 2, tzinfo=UTC)
+    items = run_source(source, SourceContext(workspace_dir=export.parent, since=since))
+    posts = [i for i in items if isinstance(i, RecordBatch) and i.table == "posts"]
+    assert posts[0].columns.column("post_id").to_pylist() == ["109"]
+    cursor = items[-1].value
+    again = run_source(source, SourceContext(workspace_dir=export.parent, cursor=cursor))
+    posts = [i for i in again if isinstance(i, RecordBatch) and i.table == "posts"]
+    assert sorted(posts[0].columns.column("post_id").to_pylist()) == ["109", "p1"]
