@@ -30,6 +30,7 @@ from smmcore.report_model import (
     PeriodInfo,
     Report,
     ScopeValue,
+    SegmentSummary,
     Series,
     SeriesPoint,
     TopPost,
@@ -421,6 +422,17 @@ def _kpi_objects(workspace: Any, host: Any) -> dict[str, tuple[Any, Callable[[],
     return found
 
 
+def _segment_summary(segment: Any, examples: int = 5) -> SegmentSummary:
+    return SegmentSummary(
+        name=segment.name,
+        segmenter=segment.segmenter,
+        description=segment.description,
+        method=segment.method,
+        size=len(segment.members),
+        examples=[m.member for m in segment.members[:examples]],
+    )
+
+
 def _instance(obj: Any) -> Any:
     return obj() if isinstance(obj, type) else obj
 
@@ -632,6 +644,20 @@ def build_report(
             note("section_failed", "warning", section="keywords", error=str(exc))
         timings["keywords"] = time.perf_counter() - clock
 
+        clock = time.perf_counter()
+        segments: list[SegmentSummary] = []
+        if host.segmenters():
+            try:
+                from smmcore.audience import run_segmenters
+
+                result = run_segmenters(workspace, host, store, period)
+                segments = [_segment_summary(s) for s in result.segments]
+                for problem in result.problems:
+                    note("section_failed", "warning", section="segments", error=problem)
+            except Exception as exc:  # optional section
+                note("section_failed", "warning", section="segments", error=str(exc))
+        timings["segments"] = time.perf_counter() - clock
+
         # notes on history and meaning
         if history.first is None or history.last is None:
             note("no_history", "warning")
@@ -686,6 +712,7 @@ def build_report(
             series=series,
             top_posts=top_posts,
             benchmark=_benchmark(rows, refs, cfg.client.name),
+            segments=segments,
             keywords=keywords,
             notes=notes,
         )
