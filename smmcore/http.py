@@ -572,10 +572,26 @@ class _RedactingFilter(logging.Filter):
         return True
 
 
+def _log_retry(details: Any) -> None:
+    """stamina retry hook: one INFO line on ``smmcore.http`` (no URL, no secrets)."""
+    log.info(
+        "retry %d in %.1f s after %s",
+        details.retry_num,
+        details.wait_for,
+        details.caused_by,
+    )
+
+
 def _install_log_redaction() -> None:
     logger = logging.getLogger("httpx")
     if not any(isinstance(f, _RedactingFilter) for f in logger.filters):
         logger.addFilter(_RedactingFilter())
+    # stamina's default hook writes a bare WARNING line to stderr on every retry; the CLI
+    # shows waits itself, so retries go to this module's logger at INFO instead.
+    from stamina.instrumentation import get_on_retry_hooks, set_on_retry_hooks
+
+    if _log_retry not in get_on_retry_hooks():
+        set_on_retry_hooks([_log_retry])
 
 
 def open_client(
@@ -757,6 +773,9 @@ async def fetch_json(
             kind="network",
             hint="check the connection and the base_url setting",
         ) from None
+    # httpx links a response and its stream both ways; unlinking frees each page at once
+    # instead of at the next cyclic garbage collection (keeps memory flat in the page count).
+    response.stream = httpx.ByteStream(b"")
     raise_for_response(response, network=network)
     try:
         data = _decode(response)

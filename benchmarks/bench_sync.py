@@ -1,0 +1,303 @@
+"""Sync benchmark: the Mastodon and Bluesky sources over the shared HTTP layer, against the
+local load simulator (benchmarks/simulator.py), then through the whole pipeline with the store.
+
+Phases (the issue's numbers):
+
+1. First sync of 100 accounts x 200 posts over 4 virtual hosts, 50 ms latency, 60 requests/s
+   per host (fixed 1 s windows, rate-limit headers and 429s): wall time against the floor the
+   limits and latency set, computed from the requests each host served; 429s per host.
+   The sources run as the pipeline runs them (one client from ``smmcore.http.open_client``,
+   every unit concurrently) and their records are consumed as they stream.
+2. The same data fetched one request at a time with the same client (one unit at a time).
+3. A second sync after 1 new post per account, from the first one's cursors.
+4. First and second sync with the sources' default settings (followers, and who favourited /
+   boosted the 20 most recent posts), where a second sync skips what did not change.
+5. End to end: ``smmcore.sync.sync_async`` with the DuckDB store, first and second sync.
+6. Memory: the Python heap peak (tracemalloc) of 8 accounts of 200 and of 2000 posts, for the
+   streamed fetch and for the pipeline.
+
+Run: ``uv run python benchmarks/bench_sync.py`` (``--quick`` runs phases 1, 3 and 6 only).
+The ratios are printed last.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import math
+import sys
+import tempfile
+import time
+import tracemalloc
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from simulator import Simulator
+
+from smmcore.contracts import SourceContext, SyncCursor, SyncUnit
+from smmcore.http import open_client
+from smmcore.models import Post
+from smmcore.plugins import PluginHost
+from smmcore.sync import sync_async
+from smmcore.workspace import load_workspace
+
+POSTS_ONLY = """
+[plugins.mastodon]
+followers_limit = 0
+interactions_posts = 0
+
+[plugins.bluesky]
+followers_limit = 0
+interactions_posts = 0
+"""
+
+
+def write_workspace(folder: Path, sim: Simulator, plugin_settings: str) -> Any:
+    lines = [
+        "[client]",
+        'name = "Bench"',
+        'segment = "benchmark"',
+        'language = "it"',
+        'timezone = "UTC"',
+        "",
+    ]
+    for a in sim.accounts:
+        lines += [
+            "[[channels]]",
+            f'network = "{a.network}"',
+            f'handle = "{a.handle}"',
+            f'options = {{ base_url = "{sim.base_url(a)}" }}',
+            "",
+        ]
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "smm.toml").write_text("\n".join(lines) + plugin_settings, encoding="utf-8")
+    return load_workspace(folder)
+
+
+async def timed_sync(ws: Any, host: PluginHost, concurrency: int) -> tuple[float, Any]:
+    start = time.perf_counter()
+    report = await sync_async(ws, host, options={"keywords": False}, concurrency=concurrency)
+    seconds = time.perf_counter() - start
+    if report.failed:
+        first = report.failed[0]
+        raise SystemExit(f"{len(report.failed)} units failed, e.g. {first.key}: {first.error}")
+    return seconds, report
+
+
+def served(sim: Simulator) -> tuple[list[int], list[int], int]:
+    """Requests and 429s per host, and the longest chain of one account's requests."""
+    requests = [s.requests for s in sim.stats]
+    refused = [s.refused for s in sim.stats]
+    chain = max((n for s in sim.stats for n in s.per_account.values()), default=0)
+    return requests, refused, chain
+
+
+def floor_seconds(sim: Simulator, requests: list[int], chain: int) -> float:
+    """The least time the limits and the latency allow: every host must spread its requests
+    at ``limit / window`` per second, and an account's pages follow one another."""
+    rate = sim.limit / sim.window if sim.limit else math.inf
+    return max(max(r / rate for r in requests), chain * sim.latency)
+
+
+def posts_written(report: Any) -> int:
+    return report.totals().get("posts", 0)
+
+
+def make_sources(defaults: bool) -> dict[str, Any]:
+    """The two sources with the settings of the scenario."""
+    from smm_bluesky.source import BlueskySettings, BlueskySource
+    from smm_mastodon.source import MastodonSettings, MastodonSource
+
+    off = {} if defaults else {"followers_limit": 0, "interactions_posts": 0}
+    return {
+        "mastodon": MastodonSource(MastodonSettings(**off)),
+        "bluesky": BlueskySource(BlueskySettings(**off)),
+    }
+
+
+async def fetch_all(
+    sim: Simulator,
+    sources: dict[str, Any],
+    *,
+    concurrency: int,
+    cursors: dict[str, Any] | None = None,
+) -> tuple[float, int, dict[str, Any]]:
+    """Fetch every account the way the pipeline does (one shared client, ``concurrency``
+    units at a time); return (seconds, posts, cursors)."""
+    cursors = cursors or {}
+    new_cursors: dict[str, Any] = {}
+    limit = asyncio.Semaphore(concurrency)
+    posts = 0
+
+    async with open_client() as http:
+
+        async def one(account: Any) -> None:
+            nonlocal posts
+            unit = SyncUnit(
+                account.network,
+                f"{account.network}:{account.handle}",
+                account.network,
+                account.handle,
+                {"base_url": sim.base_url(account)},
+            )
+            ctx = SourceContext(cursor=cursors.get(unit.key), http=http)
+            async with limit:
+                async for item in sources[account.network].fetch(unit, ctx):
+                    if isinstance(item, Post):
+                        posts += 1
+                    elif isinstance(item, SyncCursor):
+                        new_cursors[unit.key] = dict(item.value)
+
+        start = time.perf_counter()
+        await asyncio.gather(*(one(a) for a in sim.accounts))
+        seconds = time.perf_counter() - start
+    return seconds, posts, new_cursors
+
+
+def paths(sim: Simulator) -> dict[str, int]:
+    return dict(sum((s.paths for s in sim.stats), start=Counter()))
+
+
+async def network_scenario(*, defaults: bool, serial: bool) -> dict[str, Any]:
+    """Phases 1-4: the sources and the HTTP layer against the simulator."""
+    label = "defaults" if defaults else "posts"
+    extra = {"followers": 100, "likes": 5, "reblogs": 2} if defaults else {}
+    out: dict[str, Any] = {}
+    async with Simulator(
+        accounts=100, posts=200, hosts=4, latency=0.05, limit=60, window=1.0, **extra
+    ) as sim:
+        sources = make_sources(defaults)
+        seconds, posts, cursors = await fetch_all(sim, sources, concurrency=len(sim.accounts))
+        requests, refused, chain = served(sim)
+        floor = floor_seconds(sim, requests, chain)
+        out.update(
+            first_seconds=seconds,
+            first_requests=sum(requests),
+            refused=refused,
+            floor=floor,
+        )
+        print(
+            f"[{label}] first sync: {seconds:.2f} s, {posts} posts, {sum(requests)} requests "
+            f"(per host {requests}), 429 per host {refused}"
+        )
+        print(
+            f"[{label}] floor = max(requests per host / 60 per s, {chain} chained requests "
+            f"x 50 ms) = {floor:.2f} s"
+        )
+        if serial:
+            sim.reset_stats()
+            s_seconds, s_posts, _ = await fetch_all(sim, sources, concurrency=1)
+            s_requests, s_refused, _ = served(sim)
+            out.update(serial_seconds=s_seconds)
+            print(
+                f"[{label}] one request at a time: {s_seconds:.2f} s, {s_posts} posts, "
+                f"{sum(s_requests)} requests, 429 per host {s_refused}"
+            )
+        for account in sim.accounts:
+            sim.add_post(account)
+        sim.reset_stats()
+        seconds2, posts2, _ = await fetch_all(
+            sim, sources, concurrency=len(sim.accounts), cursors=cursors
+        )
+        requests2, refused2, _ = served(sim)
+        out.update(second_requests=sum(requests2))
+        print(
+            f"[{label}] second sync (1 new post per account): {seconds2:.2f} s, {posts2} new "
+            f"posts, {sum(requests2)} requests {paths(sim)}, 429 per host {refused2}"
+        )
+    return out
+
+
+async def pipeline_scenario(host: PluginHost, tmp: Path) -> dict[str, Any]:
+    """Phase 5: the same first and second sync through sync_async and the store."""
+    async with Simulator(accounts=100, posts=200, hosts=4, latency=0.05, limit=60) as sim:
+        ws = write_workspace(tmp / "pipeline-ws", sim, POSTS_ONLY)
+        seconds, report = await timed_sync(ws, host, concurrency=len(sim.accounts))
+        requests, refused, chain = served(sim)
+        floor = floor_seconds(sim, requests, chain)
+        print(
+            f"[pipeline] first sync into the store: {seconds:.2f} s, "
+            f"{posts_written(report)} posts, {sum(requests)} requests, 429 per host {refused}"
+        )
+        for account in sim.accounts:
+            sim.add_post(account)
+        sim.reset_stats()
+        seconds2, report2 = await timed_sync(ws, host, concurrency=len(sim.accounts))
+        requests2, _, _ = served(sim)
+        print(
+            f"[pipeline] second sync: {seconds2:.2f} s, {posts_written(report2)} new posts, "
+            f"{sum(requests2)} requests"
+        )
+    return {"seconds": seconds, "floor": floor, "second_seconds": seconds2}
+
+
+async def memory_peaks(host: PluginHost, tmp: Path) -> dict[str, tuple[int, int]]:
+    """Phase 6: heap peaks of the streamed fetch and of the pipeline, 200 vs 2000 posts."""
+    peaks: dict[str, tuple[int, int]] = {}
+    async with Simulator(accounts=2, posts=5, hosts=1, latency=0.0, limit=0) as sim:
+        await timed_sync(write_workspace(tmp / "warm-up", sim, POSTS_ONLY), host, 2)
+    for posts in (200, 2000):
+        async with Simulator(accounts=8, posts=posts, hosts=2, latency=0.0, limit=0) as sim:
+            gc.collect()
+            tracemalloc.start()
+            await fetch_all(sim, make_sources(False), concurrency=8)
+            fetch_peak = tracemalloc.get_traced_memory()[1]
+            tracemalloc.stop()
+            ws = write_workspace(tmp / f"mem-{posts}", sim, POSTS_ONLY)
+            gc.collect()
+            tracemalloc.start()
+            await timed_sync(ws, host, concurrency=8)
+            pipe_peak = tracemalloc.get_traced_memory()[1]
+            tracemalloc.stop()
+        peaks[str(posts)] = (fetch_peak, pipe_peak)
+        print(
+            f"[memory] 8 accounts x {posts} posts: heap peak {fetch_peak / 1e6:.1f} MB "
+            f"streamed fetch, {pipe_peak / 1e6:.1f} MB pipeline (DuckDB memory not counted)"
+        )
+    return peaks
+
+
+async def main(quick: bool) -> None:
+    host = PluginHost()
+    missing = {"mastodon", "bluesky"} - set(host.sources())
+    if missing:
+        raise SystemExit(f"install the source plugins first (uv sync): missing {missing}")
+    with tempfile.TemporaryDirectory() as folder:
+        tmp = Path(folder)
+        a = await network_scenario(defaults=False, serial=not quick)
+        b = None if quick else await network_scenario(defaults=True, serial=False)
+        pipe = None if quick else await pipeline_scenario(host, tmp)
+        mem = await memory_peaks(host, tmp)
+
+    print()
+    print("ratios (targets in brackets)")
+    print(f"  first sync wall / floor            {a['first_seconds'] / a['floor']:.2f}x  [<= 1.3]")
+    print(f"  429 answers per host               {a['refused']}  [<= 1 each]")
+    if "serial_seconds" in a:
+        speedup = a["serial_seconds"] / a["first_seconds"]
+        print(f"  one-at-a-time / concurrent         {speedup:.1f}x  [>= 10]")
+    second = a["second_requests"] / a["first_requests"]
+    print(f"  second / first requests, posts     {second:.1%}  [<= 5%]")
+    if b is not None:
+        second_b = b["second_requests"] / b["first_requests"]
+        print(f"  second / first requests, defaults  {second_b:.1%}  [<= 5%]")
+        print(
+            f"  defaults first sync wall / floor   {b['first_seconds'] / b['floor']:.2f}x, "
+            f"429 per host {b['refused']}"
+        )
+    if pipe is not None:
+        print(f"  pipeline+store wall / floor        {pipe['seconds'] / pipe['floor']:.2f}x")
+    fetch_ratio = mem["2000"][0] / mem["200"][0]
+    pipe_ratio = mem["2000"][1] / mem["200"][1]
+    print(f"  heap peak 2000 / 200 posts, fetch  {fetch_ratio:.2f}x  [~1: flat]")
+    print(f"  heap peak 2000 / 200 posts, store  {pipe_ratio:.2f}x  [~1: flat]")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description="Sync benchmark against the load simulator")
+    parser.add_argument("--quick", action="store_true", help="phases 1, 3 and 6 only")
+    asyncio.run(main(parser.parse_args().quick))
