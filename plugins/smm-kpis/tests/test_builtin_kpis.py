@@ -312,3 +312,24 @@ def test_followers_carried_from_a_snapshot_long_before(con, kf) -> None:
     v = kf.by_scope(builtin.engagement_rate_followers.compute(ctx))
     assert v[kf.IG].value == approx(22 / 1100 * 100)
     assert v[kf.IG].previous is None  # no posts in July
+
+
+def test_best_time_follows_daylight_saving_time(con, kf) -> None:
+    # 29 March 2026, 01:30 UTC: clocks in Rome jumped at 01:00 UTC, so it is 03:30 (CEST)
+    con.execute(
+        "INSERT INTO posts VALUES ('instagram', 'forno', 'dst', '2026-03-29 01:30:00+00', "
+        "'post', NULL, NULL, NULL)"
+    )
+    con.execute(
+        "INSERT INTO post_metrics (network, account, post_id, captured_at, likes) "
+        "VALUES ('instagram', 'forno', 'dst', '2026-03-30 00:00:00+00', 7)"
+    )
+    march = Period(date(2026, 3, 1), date(2026, 3, 31))
+    ctx = KPIContext(
+        con=con, period=march, previous=march.previous(), timezone=kf.TZ, channels=kf.CHANNELS
+    )
+    ig = kf.by_scope(builtin.best_time_to_post.compute(ctx))[kf.IG]
+    assert ig.detail["values"][6][3] == 7  # Sunday 03:00 CEST
+    assert ig.detail["values"][6][2] is None
+    pw = kf.by_scope(builtin.posts_per_week.compute(ctx))[kf.IG]
+    assert pw.value == approx(2 / (31 / 7))  # i3 (1 March in Rome) and dst
