@@ -17,6 +17,7 @@ from smmcore.errors import StoreError
 from smmcore.models import (
     Account,
     AccountSnapshot,
+    AudienceMember,
     Interaction,
     KeywordSignal,
     Post,
@@ -200,6 +201,37 @@ def test_rewriting_a_key_updates_the_row(store: Store) -> None:
     store.write([post("p1", text="new"), metrics("p1", likes=9)])
     assert rows(store, "SELECT text FROM posts") == [("new",)]
     assert rows(store, "SELECT likes FROM post_metrics") == [(9,)]
+
+
+def test_rewriting_with_unknown_values_keeps_what_is_known(store: Store) -> None:
+    day = timedelta(days=1)
+    store.write(
+        [
+            Account(network="mastodon", account="forno", display_name="Forno", bio="Pane"),
+            AudienceMember(
+                network="mastodon", account="forno", member="anna", first_seen=T0, followers=10
+            ),
+        ]
+    )
+    store.write(
+        [
+            Account(network="mastodon", account="forno", bio="Pane e dolci"),
+            AudienceMember(network="mastodon", account="forno", member="anna", first_seen=T0 + day),
+        ]
+    )
+    assert rows(store, "SELECT display_name, bio FROM accounts") == [("Forno", "Pane e dolci")]
+    # the earliest first_seen stays; an unknown follower count keeps the known one
+    assert rows(store, "SELECT first_seen, followers FROM audience_members") == [(T0, 10)]
+    store.write(
+        [AudienceMember(network="mastodon", account="forno", member="anna", first_seen=T0 - day)]
+    )
+    assert rows(store, "SELECT first_seen FROM audience_members") == [(T0 - day,)]
+
+
+def test_a_snapshot_is_replaced_as_a_whole(store: Store) -> None:
+    store.write([metrics("p1", likes=4, views=100)])
+    store.write([metrics("p1", likes=5)])
+    assert rows(store, "SELECT likes, views FROM post_metrics") == [(5, None)]
 
 
 def test_unknown_counts_stay_null(store: Store) -> None:

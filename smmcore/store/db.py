@@ -342,7 +342,18 @@ class Store:
         columns = list(self.columns(spec.name))
         cols = ", ".join(f'"{c}"' for c in columns)
         keys = ", ".join(f'"{k}"' for k in spec.keys)
-        updates = [f'"{c}" = excluded."{c}"' for c in columns if c not in spec.keys]
+        updates = []
+        for c in columns:
+            if c in spec.keys:
+                continue
+            old, new = f'{spec.name}."{c}"', f'excluded."{c}"'
+            if c in spec.update:
+                value = spec.update[c].format(old=old, new=new)
+            elif spec.keep_known:
+                value = f"COALESCE({new}, {old})"
+            else:
+                value = new
+            updates.append(f'"{c}" = {value}')
         action = f"DO UPDATE SET {', '.join(updates)}" if updates else "DO NOTHING"
         if distinct:  # the last row of each key wins (a key may be updated once per statement)
             select = (

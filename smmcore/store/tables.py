@@ -18,11 +18,18 @@ class TableSpec:
         updates it instead of adding a second one.
     :param defaults: column -> SQL expression used when a batch does not provide the column (or
         provides NULL). Columns without a default are NULL when missing.
+    :param keep_known: when a row is written again, a NULL (unknown) value keeps the value
+        already stored: a source that does not know an account's bio does not erase it.
+        Snapshot tables (metrics, followers) do not: a snapshot is replaced as a whole.
+    :param update: column -> SQL of its new value on conflict, with ``{old}`` and ``{new}``
+        (``first_seen`` keeps the earliest date).
     """
 
     name: str
     keys: tuple[str, ...]
     defaults: dict[str, str] = field(default_factory=dict)
+    keep_known: bool = False
+    update: dict[str, str] = field(default_factory=dict)
 
 
 _NOW = "CURRENT_TIMESTAMP"
@@ -30,11 +37,17 @@ _NOW = "CURRENT_TIMESTAMP"
 TABLES: dict[str, TableSpec] = {
     spec.name: spec
     for spec in (
-        TableSpec("accounts", ("network", "account"), {"updated_at": _NOW}),
+        TableSpec("accounts", ("network", "account"), {"updated_at": _NOW}, keep_known=True),
         TableSpec("account_snapshots", ("network", "account", "captured_at")),
-        TableSpec("posts", ("network", "account", "post_id"), {"kind": "'post'"}),
+        TableSpec("posts", ("network", "account", "post_id"), {"kind": "'post'"}, keep_known=True),
         TableSpec("post_metrics", ("network", "account", "post_id", "captured_at")),
-        TableSpec("audience_members", ("network", "account", "member"), {"updated_at": _NOW}),
+        TableSpec(
+            "audience_members",
+            ("network", "account", "member"),
+            {"updated_at": _NOW},
+            keep_known=True,
+            update={"first_seen": "LEAST({old}, {new})"},
+        ),
         TableSpec(
             "interactions",
             ("network", "account", "interaction_id"),
@@ -42,6 +55,7 @@ TABLES: dict[str, TableSpec] = {
                 # the same default as smmcore.models.Interaction: "<kind>:<post_id>:<member>"
                 "interaction_id": "kind || ':' || COALESCE(post_id, '') || ':' || member",
             },
+            keep_known=True,
         ),
         TableSpec(
             "keyword_signals",
