@@ -353,7 +353,7 @@ def _read_jsonl_text(
         ]
     except duckdb.Error as exc:
         raise SourceError(
-            f"{path.name} is not valid JSON Lines: {exc}",
+            f"{path.name} is not valid JSON Lines: {_first_bad_json_line(path) or exc}",
             kind="invalid_data",
             hint="write one JSON object per line",
         ) from exc
@@ -365,8 +365,36 @@ def _read_jsonl_text(
     table = con.sql(f"SELECT {', '.join(exprs) or 'NULL AS _none'} FROM {src}").to_arrow_table()
     if "_none" in table.column_names:
         table = table.drop_columns(["_none"])
-    table = table.append_column("_row", pa.array(np.arange(1, table.num_rows + 1, dtype=np.int64)))
+    lines = _jsonl_line_numbers(path)
+    if len(lines) != table.num_rows:  # should not happen; never report wrong numbers
+        lines = np.arange(1, table.num_rows + 1, dtype=np.int64)
+    table = table.append_column("_row", pa.array(lines))
     return _Raw(batches=table.to_reader(), notes=notes)
+
+
+def _jsonl_line_numbers(path: Path) -> Any:
+    """The line number of every non-blank line (blank lines hold no record)."""
+    import numpy as np
+
+    with path.open("rb") as fh:
+        return np.fromiter(
+            (i for i, line in enumerate(fh, start=1) if line.strip()), dtype=np.int64
+        )
+
+
+def _first_bad_json_line(path: Path) -> str | None:
+    """``line N: <reason>`` for the first line that is not a JSON object."""
+    with path.open("rb") as fh:
+        for number, line in enumerate(fh, start=1):
+            if not line.strip():
+                continue
+            try:
+                value = json.loads(line)
+            except ValueError as exc:
+                return f"line {number}: {exc}"
+            if not isinstance(value, dict):
+                return f"line {number}: not a JSON object"
+    return None
 
 
 # --------------------------------------------------------------------------- validation
