@@ -282,8 +282,8 @@ def test_json_lines_numbers_skip_blank_lines_and_name_broken_ones(
     ok = '{"network": "x", "account": "y", "post_id": "1", "created_at": "2026-01-01T10:00:00Z"}'
     bad = '{"network": "x", "account": "y", "post_id": "2", "created_at": "bad"}'
     folder = make_export(tmp_path / "a", **{"posts.jsonl": f"{ok}\n\n{bad}\n"})
-    with pytest.raises(SourceError, match="posts.jsonl line 3: created_at 'bad'"):
+    with pytest.raises(SourceError, match=r"posts\.jsonl line 3: created_at 'bad'"):
         read_export(folder)
     broken = make_export(tmp_path / "b", **{"posts.jsonl": f'{ok}\n{{"network": "x",\n'})
-    with pytest.raises(SourceError, match="posts.jsonl is not valid JSON Lines: line 2: "):
+    with pytest.raises(SourceError, match=r"posts\.jsonl is not valid JSON Lines: line 2: "):
         read_export(broken)
