@@ -273,9 +273,9 @@ class Workspace:
 
     dir: Path
     config: WorkspaceConfig
-    raw: dict[str, Any] = field(default_factory=dict)
-    text: str = ""
-    env: Mapping[str, str] = field(default_factory=lambda: os.environ)
+    raw: dict[str, Any] = field(default_factory=dict, repr=False)
+    text: str = field(default="", repr=False)
+    env: Mapping[str, str] = field(default_factory=lambda: os.environ, repr=False, compare=False)
 
     @property
     def config_path(self) -> Path:

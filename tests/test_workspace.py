@@ -195,6 +195,11 @@ def test_plugin_settings_expand_env_secrets(write_ws) -> None:
     assert ws.plugin_settings("mastodon", None) is None
 
 
+def test_the_workspace_repr_shows_no_environment(write_ws) -> None:
+    ws = load_workspace(write_ws(VALID), env={"SMM_TEST_TOKEN": "s3cr3t"})
+    assert "s3cr3t" not in repr(ws)
+
+
 def test_unset_secret_names_the_variable(write_ws) -> None:
     ws = load_workspace(write_ws(VALID), env={})
     with pytest.raises(ConfigError) as info:
