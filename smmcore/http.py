@@ -359,6 +359,8 @@ class PoliteTransport(httpx.AsyncBaseTransport):
         (values are JSON-ready).
     :param cache_max_entries: oldest entries are dropped beyond this.
     :param on_wait: called with a line of text when the client waits more than a second.
+    :param max_idle_connections: keep-alive connections kept open over all hosts (only for
+        the default inner transport).
     """
 
     def __init__(
@@ -373,8 +375,21 @@ class PoliteTransport(httpx.AsyncBaseTransport):
         cache: MutableMapping[str, Any] | None = None,
         cache_max_entries: int = 512,
         on_wait: Callable[[str], None] | None = None,
+        max_idle_connections: int = 256,
     ) -> None:
-        self.inner = inner if inner is not None else httpx.AsyncHTTPTransport(retries=0)
+        if inner is None:
+            # httpx keeps only 20 idle connections by default: with several hosts at
+            # ``per_host_limit`` each, connections would be closed and reopened all the time.
+            # The per-host semaphores bound the connections in use.
+            inner = httpx.AsyncHTTPTransport(
+                retries=0,
+                limits=httpx.Limits(
+                    max_connections=None,
+                    max_keepalive_connections=max_idle_connections,
+                    keepalive_expiry=30.0,
+                ),
+            )
+        self.inner = inner
         self.per_host_limit = max(1, per_host_limit)
         self.max_retries = max(0, max_retries)
         self.max_wait = max_wait
