@@ -400,19 +400,29 @@ def _top_posts_from_detail(detail: Mapping[str, Any]) -> list[TopPost] | None:
 # --------------------------------------------------------------------------- KPIs
 
 
-def _kpi_objects(workspace: Any, host: Any) -> dict[str, tuple[Any, Callable[[], Any]]]:
+def _kpi_objects(
+    workspace: Any, host: Any, problems: list[str]
+) -> dict[str, tuple[Any, Callable[[], Any]]]:
     """KPI name -> (definition, loader of the implementation): registered ones, then the
-    declarative ones from ``smm.toml`` (when the smm-kpis plugin provides them)."""
+    declarative ones from ``smm.toml`` (when the smm-kpis plugin is loaded). An invalid
+    declarative KPI is added to ``problems``."""
     found: dict[str, tuple[Any, Callable[[], Any]]] = {}
     for name, spec in host.kpis().items():
         found[name] = (spec, spec.load)
-    if workspace.config.kpis:
+    kpis_loaded = any(spec.impl.startswith("smm_kpis.") for spec, _ in found.values())
+    if workspace.config.kpis and kpis_loaded:
         try:
             from smm_kpis.custom import custom_kpis  # type: ignore[import-not-found]
+
+            declared = list(custom_kpis(workspace.config))
         except ImportError:
-            custom_kpis = None
-        if custom_kpis is not None:
-            for item in custom_kpis(workspace.config):
+            declared = []
+        except Exception as exc:  # an invalid [kpis.NAME]: say so, report the rest
+            message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
+            problems.append(message)
+            declared = []
+        if declared:
+            for item in declared:
                 spec, impl = (
                     item if isinstance(item, tuple) else (getattr(item, "spec", item), item)
                 )
@@ -583,7 +593,10 @@ def build_report(
 
         # KPIs
         ctx = KPIContext(con=con, period=period, previous=comparison, timezone=tz, channels=refs)
-        available = _kpi_objects(workspace, host)
+        problems: list[str] = []
+        available = _kpi_objects(workspace, host, problems)
+        for problem in problems:
+            note("kpi_failed", "error", kpi="[kpis] in smm.toml", error=problem)
         selected = list(cfg.report.kpis) or list(available)
         rows: list[KPIRow] = []
         for name in selected:

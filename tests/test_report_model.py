@@ -268,3 +268,29 @@ def test_smm_report_command(tmp_path: Path) -> None:
 
     result = run("--period", "yesterday")
     assert result.exit_code == 1 and "invalid period 'yesterday'" in str(result.exception)
+
+
+def test_declarative_kpis_from_smm_toml(tmp_path: Path) -> None:
+    from smmcore.report import build_report
+    from smmcore.workspace import load_workspace
+
+    ws = _workspace(tmp_path)
+    text = ws.config_path.read_text(encoding="utf-8")
+    text += (
+        '\n[kpis.likes_per_post]\nlabel = "Likes per post"\nnumerator = "likes"\n'
+        'denominator = "posts"\nunit = "likes/post"\n'
+    )
+    ws.config_path.write_text(text, encoding="utf-8")
+    report = build_report(load_workspace(tmp_path), _host(), now=NOW)
+    row = report.kpi("likes_per_post")
+    assert row is not None and row.label == "Likes per post"
+    assert row.client is not None and row.client.value == pytest.approx((10 + 4) / 2)
+    assert row.client.previous == pytest.approx(4.0)
+
+    bad = text.replace('numerator = "likes"', 'numerator = "import os"')
+    ws.config_path.write_text(bad, encoding="utf-8")
+    report = build_report(load_workspace(tmp_path), _host(), now=NOW)
+    assert report.kpi("likes_per_post") is None
+    assert report.kpi("share_of_voice") is not None  # the other KPIs are still there
+    failed = [n for n in report.notes if n.code == "kpi_failed"]
+    assert failed and "likes_per_post" in failed[0].text
