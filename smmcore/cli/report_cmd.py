@@ -23,8 +23,10 @@ from smmcore.cli.app import App, pass_app
 from smmcore.errors import SmmError
 
 
-def load_reporter(host: Any, name: str) -> tuple[Any, Any]:
-    """``(spec, reporter instance)`` for format ``name``, or an error listing the formats."""
+def load_reporter(host: Any, name: str, workspace: Any = None) -> tuple[Any, Any]:
+    """``(spec, reporter instance)`` for format ``name``, or an error listing the formats.
+
+    A reporter that declares a settings model gets ``[plugins.<name>]`` of ``workspace``."""
     reporters = host.reporters()
     spec = reporters.get(name)
     if spec is None:
@@ -35,20 +37,24 @@ def load_reporter(host: Any, name: str) -> tuple[Any, Any]:
         )
     try:
         impl = spec.load()
+        model = spec.load_settings_model() if workspace is not None else None
     except Exception as exc:
         raise SmmError(
             f"report format {name!r} cannot be loaded: {exc}",
             hint=f"reinstall its plugin ({spec.plugin})",
         ) from exc
-    return spec, impl(name=name) if isinstance(impl, type) else impl
+    settings = workspace.plugin_settings(name, model) if model is not None else None
+    return spec, impl(settings, name=name) if isinstance(impl, type) else impl
 
 
-def write_report(report: Any, host: Any, name: str, target: Path | None) -> Path | None:
+def write_report(
+    report: Any, host: Any, name: str, target: Path | None, workspace: Any = None
+) -> Path | None:
     """Render ``report`` as ``name`` to ``target`` (``None``: standard output).
 
     Returns the file written, or ``None`` for standard output.
     """
-    _spec, reporter = load_reporter(host, name)
+    _spec, reporter = load_reporter(host, name, workspace)
     if target is None:
         reporter.render(report, sys.stdout)
         sys.stdout.flush()
@@ -142,6 +148,6 @@ def report(
     plan = plan_outputs(host, chosen, output, ws.dir)
     rep = build_report(ws, host, period, compare, language=language)
     for name, target in plan:
-        written = write_report(rep, host, name, target)
+        written = write_report(rep, host, name, target, ws)
         if written is not None:
             click.echo(f"Wrote {name} report to {written}", err=True)
