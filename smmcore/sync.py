@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal
@@ -174,6 +174,44 @@ def _select(
     return chosen
 
 
+def _scrubber(ws: Workspace) -> Callable[[str], str]:
+    """A function that hides the workspace's secrets in a line of text."""
+    secrets = sorted(ws.secret_values(), key=len, reverse=True)
+
+    def scrub(text: str) -> str:
+        for secret in secrets:
+            text = text.replace(secret, "***")
+        return text
+
+    return scrub
+
+
+class _ScrubbedProgress(SyncProgress):
+    """Forwards events, with secrets removed from log lines and errors."""
+
+    def __init__(self, inner: SyncProgress, scrub: Callable[[str], str]) -> None:
+        self.inner = inner
+        self.scrub = scrub
+
+    def start(self, units: Sequence[SyncUnit]) -> None:
+        self.inner.start(units)
+
+    def unit_started(self, unit: SyncUnit) -> None:
+        self.inner.unit_started(unit)
+
+    def unit_records(self, unit: SyncUnit, records: int) -> None:
+        self.inner.unit_records(unit, records)
+
+    def unit_done(self, result: UnitResult) -> None:
+        self.inner.unit_done(result)
+
+    def log(self, line: str) -> None:
+        self.inner.log(self.scrub(line))
+
+    def finish(self, report: SyncReport) -> None:
+        self.inner.finish(report)
+
+
 def describe_error(exc: BaseException) -> str:
     """The cause of a unit failure as shown to the user."""
     if isinstance(exc, SourceError):
@@ -234,7 +272,7 @@ def plan_units(
             source = cls(settings, name=spec.name)
             units = source.plan(chans)
         except Exception as exc:
-            reason = describe_error(exc)
+            reason = _scrubber(ws)(describe_error(exc))
             for ch in chans:
                 planned.append(
                     _Planned(
@@ -255,7 +293,7 @@ async def _run_unit(
     store: Store,
     semaphore: asyncio.Semaphore,
     base: dict[str, Any],
-    progress: SyncProgress,
+    progress: _ScrubbedProgress,
 ) -> UnitResult:
     unit = planned.unit
     result = UnitResult(unit.key, unit.source, unit.network, unit.account, "failed")
@@ -296,7 +334,7 @@ async def _run_unit(
             result.written = dict(writer.counts)
         except Exception as exc:
             writer.discard()
-            result.error = describe_error(exc)
+            result.error = progress.scrub(describe_error(exc))
             try:
                 await asyncio.to_thread(store.record_error, unit.key, unit.source, result.error)
             except Exception as again:  # the store itself is failing: say so, keep going
@@ -321,7 +359,7 @@ async def sync_async(
     concurrency: int = CONCURRENCY,
 ) -> SyncReport:
     """The asynchronous form of :func:`run_sync` (for callers already in an event loop)."""
-    progress = progress or SyncProgress()
+    progress = _ScrubbedProgress(progress or SyncProgress(), _scrubber(workspace))
     report = SyncReport(started_at=datetime.now(UTC))
     start = time.perf_counter()
     since_at = parse_since(since, workspace.config.client.timezone)

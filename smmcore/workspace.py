@@ -336,6 +336,33 @@ class Workspace:
                 hint=f"fix [plugins.{name}] in smm.toml; 'smm plugins show {name}' lists them",
             ) from None
 
+    def secret_values(self) -> set[str]:
+        """The values of the environment variables ``[plugins.*]`` references (the secrets
+        this workspace hands to plugins); used to scrub them from messages."""
+        found: set[str] = set()
+
+        def walk(value: Any) -> None:
+            if isinstance(value, str):
+                for var in ENV_REF.findall(value):
+                    secret = self.env.get(var)
+                    if secret and len(secret) >= 4:
+                        found.add(secret)
+            elif isinstance(value, Mapping):
+                for item in value.values():
+                    walk(item)
+            elif isinstance(value, list | tuple):
+                for item in value:
+                    walk(item)
+
+        walk(self.config.plugins)
+        return found
+
+    def scrub(self, text: str) -> str:
+        """``text`` with every secret of :meth:`secret_values` replaced by ``***``."""
+        for secret in sorted(self.secret_values(), key=len, reverse=True):
+            text = text.replace(secret, "***")
+        return text
+
     def open_store(self, read_only: bool = False) -> Store:
         """Open the workspace's history store (creating ``.smm/`` unless ``read_only``), with
         the TEMP table ``workspace_channels`` filled from this configuration."""

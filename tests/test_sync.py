@@ -89,6 +89,16 @@ class TokenSource(Source):
         yield Account(network=unit.network, account=unit.account or "", url=self.settings.instance)
 
 
+class LeakySource(Source):
+    """A careless plugin whose error and log line carry its token."""
+
+    async def fetch(self, unit: SyncUnit, ctx: SourceContext) -> AsyncIterator[object]:
+        token = self.settings.token.get_secret_value()
+        ctx.log(f"GET https://example.social/api?access_token={token}")
+        raise RuntimeError(f"GET https://example.social/api?access_token={token} failed")
+        yield  # pragma: no cover
+
+
 GATE: dict[str, asyncio.Event] = {}
 
 
@@ -113,6 +123,8 @@ def smm_register_sources(register):
                         networks=("crash",)))  # fmt: skip
     register(SourceSpec(name="tokened", description="Needs a token.", impl=f"{MOD}:TokenSource",
                         settings=f"{MOD}:TokenSettings", networks=("tokened",)))  # fmt: skip
+    register(SourceSpec(name="leaky", description="Leaks.", impl=f"{MOD}:LeakySource",
+                        settings=f"{MOD}:TokenSettings", networks=("leaky",)))  # fmt: skip
     register(SourceSpec(name="ping", description="Concurrency.", impl=f"{MOD}:PingSource",
                         networks=("ping",)))  # fmt: skip
 
@@ -120,7 +132,8 @@ def smm_register_sources(register):
 @pytest.fixture
 def host(monkeypatch: pytest.MonkeyPatch) -> PluginHost:
     module = types.ModuleType(MOD)
-    for obj in (FakeSource, SuspendedSource, CrashingSource, TokenSettings, TokenSource):
+    for obj in (FakeSource, SuspendedSource, CrashingSource, TokenSettings, TokenSource,
+                LeakySource):  # fmt: skip
         setattr(module, obj.__name__, obj)
     module.PingSource = PingSource
     monkeypatch.setitem(sys.modules, MOD, module)
@@ -370,3 +383,22 @@ def test_large_units_stage_in_a_worker_thread_with_the_same_result(
     assert report.units[0].written["posts"] == 7
     got = count(ws.store_path, "SELECT post_id, likes FROM post_metrics ORDER BY likes")
     assert got == [(f"p{i}", i) for i in range(1, 8)]
+
+
+def test_secrets_are_scrubbed_from_errors_and_logs(write_ws, host, monkeypatch) -> None:
+    body = '[[channels]]\nnetwork = "leaky"\nhandle = "x"\n'
+    body += '[plugins.leaky]\ntoken = "${SMM_TEST_TOKEN}"\n'
+    monkeypatch.setenv("SMM_TEST_TOKEN", "s3cr3t-value")
+    lines: list[str] = []
+
+    class Recorder(SyncProgress):
+        def log(self, line):
+            lines.append(line)
+
+    ws = load_workspace(write_ws(body))
+    report = run_sync(ws, host, progress=Recorder())
+    assert report.units[0].error == (
+        "RuntimeError: GET https://example.social/api?access_token=*** failed"
+    )
+    assert lines == ["leaky:leaky:x: GET https://example.social/api?access_token=***"]
+    assert "s3cr3t" not in str(count(ws.store_path, "SELECT last_error FROM sync_state"))
