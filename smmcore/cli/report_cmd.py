@@ -61,9 +61,13 @@ def write_report(
         return None
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(target.name + ".tmp")
-    with tmp.open("w", encoding="utf-8", newline="") as out:
-        reporter.render(report, out)
-    tmp.replace(target)
+    try:
+        with tmp.open("w", encoding="utf-8", newline="") as out:
+            reporter.render(report, out)
+        tmp.replace(target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)  # never leave half a report behind
+        raise
     return target
 
 
