@@ -414,3 +414,13 @@ def test_a_finished_writer_refuses_more_records(store: Store) -> None:
     with pytest.raises(StoreError, match="already committed or discarded"):
         w.add(post("p2"))
     assert rows(store, "SELECT post_id FROM posts") == [("p1",)]
+
+
+def test_read_only_open_while_this_process_writes_shares_the_database(tmp_path: Path) -> None:
+    path = tmp_path / "s.duckdb"
+    with Store.open(path) as writer:
+        writer.write([post("p1")])
+        with Store.open(path, read_only=True) as reader:
+            assert rows(reader, "SELECT post_id FROM posts") == [("p1",)]
+            with pytest.raises(StoreError, match="opened read-only"):
+                reader.write([post("p2")])

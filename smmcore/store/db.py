@@ -63,6 +63,10 @@ def _connect(path: Path, read_only: bool) -> Any:
             raise _lock_message(path, exc) from exc
         raise StoreError(f"cannot open the history store {path}: {exc}") from exc
     except duckdb.Error as exc:
+        if read_only and "different configuration" in str(exc):
+            # this process already has the store open for writing: share that database
+            # (the Store still refuses writes)
+            return _connect(path, False)
         raise StoreError(
             f"cannot open the history store {path}: {exc}",
             hint="if another part of this program has it open with other settings, close it "
