@@ -212,7 +212,14 @@ class Simulator:
                 status, extra, data = self._bluesky(host, path[6:], params)
             else:
                 status, extra, data = self._mastodon(host, path, params, target)
-        except (KeyError, ValueError, IndexError) as exc:
+        except LookupError:  # an unknown account, as each network answers it
+            status, extra = (400, {}) if bluesky else (404, {})
+            data = (
+                {"error": "InvalidRequest", "message": "Profile not found"}
+                if bluesky
+                else {"error": "Record not found"}
+            )
+        except ValueError as exc:
             status, extra, data = 400, {}, {"error": "InvalidRequest", "message": str(exc)}
         stats.statuses[status] += 1
         return status, {**headers, **extra}, json.dumps(data, separators=(",", ":")).encode()
@@ -250,12 +257,17 @@ class Simulator:
         return limited, headers
 
     def _account_of(self, host: int, key: str) -> SimAccount:
-        if key.startswith("did:plc:sim"):
-            account = self.accounts[int(key[11:])]
-        else:
-            account = self.accounts[int(key.split(".")[0].split("@")[0].removeprefix("user"))]
+        """The account a handle, acct or DID names; LookupError when it is not here."""
+        try:
+            if key.startswith("did:plc:sim"):
+                account = self.accounts[int(key[11:])]
+            else:
+                index = int(key.split(".")[0].split("@")[0].removeprefix("user"))
+                account = self.accounts[index]
+        except (ValueError, IndexError):
+            raise LookupError(key) from None
         if account.host != host:
-            raise KeyError(f"{key} does not live on this host")
+            raise LookupError(key)
         self.stats[host].per_account[account.index] += 1
         return account
 
