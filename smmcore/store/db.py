@@ -374,7 +374,11 @@ class Store:
         repeated = self.con.execute(
             f"SELECT 1 FROM ({src_select}) AS s GROUP BY {keys} HAVING count(*) > 1 LIMIT 1"
         ).fetchone()
-        self.con.execute(self._merge_sql(spec, src_select, distinct=repeated is not None))
+        sql = self._merge_sql(spec, src_select, distinct=repeated is not None)
+        empty = self.con.execute(f"SELECT NOT EXISTS (SELECT 1 FROM {spec.name})").fetchone()[0]
+        if empty:  # a first import: nothing to conflict with, skip the upsert bookkeeping
+            sql = sql[: sql.rindex(" ON CONFLICT ")]
+        self.con.execute(sql)
 
 
 class UnitWriter:
