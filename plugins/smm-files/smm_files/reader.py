@@ -451,7 +451,8 @@ def _typed(col: Column, raw: str, tz: str | None, fmt: str | None = None) -> tup
         # TRY_CAST alone would round "12.5" and accept "1e3": reject those explicitly
         value = (
             f"CASE WHEN TRY_CAST({raw} AS BIGINT) >= 0 AND NOT contains({raw}, '.') "
-            f"AND NOT contains(lower({raw}), 'e') THEN TRY_CAST({raw} AS BIGINT) END"
+            f"AND NOT contains({raw}, 'e') AND NOT contains({raw}, 'E') "
+            f"THEN TRY_CAST({raw} AS BIGINT) END"
         )
         err = (
             f"CASE WHEN {raw} IS NOT NULL AND {n}_ IS NULL THEN "
@@ -633,15 +634,16 @@ def _store_tables(
     if "posts" in good:
         posts = good["posts"]
         latest = "captured_at DESC NULLS LAST, _row DESC"
-        out["posts"] = _last_per_key(con, posts, ("network", "account", "post_id"), latest).select(
-            list(_POST_COLUMNS)
-        )
+        unique = _last_per_key(con, posts, ("network", "account", "post_id"), latest)
+        out["posts"] = unique.select(list(_POST_COLUMNS))
         has_metric = pc.is_valid(posts.column(METRICS[0]))
         for m in METRICS[1:]:
             has_metric = pc.or_(has_metric, pc.is_valid(posts.column(m)))
         keep = pc.and_(pc.is_valid(posts.column("captured_at")), has_metric)
         metrics = _keep(posts.select([*_METRIC_COLUMNS, "_row"]), keep)
-        metrics = _last_per_key(con, metrics, ("network", "account", "post_id", "captured_at"))
+        if unique is not posts:  # a post repeats: so may a (post, captured_at) snapshot
+            key = ("network", "account", "post_id", "captured_at")
+            metrics = _last_per_key(con, metrics, key)
         out["post_metrics"] = metrics.select(list(_METRIC_COLUMNS))
     if "audience" in good:
         members = _last_per_key(con, good["audience"], ("network", "account", "member"))
