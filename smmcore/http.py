@@ -337,6 +337,14 @@ class _RetryableStatus(Exception):
         self.wait = wait
 
 
+class _GiveUp(Exception):
+    """Stops the retries and re-raises ``cause``."""
+
+    def __init__(self, cause: Exception) -> None:
+        super().__init__(type(cause).__name__)
+        self.cause = cause
+
+
 class RateLimitWaitTooLong(SourceError):
     """The server's rate limit needs a longer wait than the client is allowed to make."""
 
@@ -361,6 +369,8 @@ class PoliteTransport(httpx.AsyncBaseTransport):
     :param on_wait: called with a line of text when the client waits more than a second.
     :param max_idle_connections: keep-alive connections kept open over all hosts (only for
         the default inner transport).
+    :param max_connect_retries: retries when the host cannot be reached at all (DNS failure,
+        connection refused); other connection errors and 429/5xx get ``max_retries``.
     """
 
     def __init__(
@@ -376,6 +386,7 @@ class PoliteTransport(httpx.AsyncBaseTransport):
         cache_max_entries: int = 512,
         on_wait: Callable[[str], None] | None = None,
         max_idle_connections: int = 256,
+        max_connect_retries: int = 2,
     ) -> None:
         if inner is None:
             # httpx keeps only 20 idle connections by default: with several hosts at
@@ -392,6 +403,7 @@ class PoliteTransport(httpx.AsyncBaseTransport):
         self.inner = inner
         self.per_host_limit = max(1, per_host_limit)
         self.max_retries = max(0, max_retries)
+        self.max_connect_retries = max(0, min(max_connect_retries, self.max_retries))
         self.max_wait = max_wait
         self.backoff_initial = backoff_initial
         self.backoff_max = backoff_max
@@ -427,7 +439,7 @@ class PoliteTransport(httpx.AsyncBaseTransport):
                 request.headers["If-Modified-Since"] = cached["last_modified"]
         retry_on = RETRY_STATUSES if request.method in _IDEMPOTENT else frozenset({429})
 
-        last: _RetryableStatus | None = None
+        connect_failures = 0
         try:
             async for attempt in stamina.retry_context(
                 on=self._backoff_hook,
@@ -438,17 +450,24 @@ class PoliteTransport(httpx.AsyncBaseTransport):
                 wait_jitter=self.backoff_initial,
             ):
                 with attempt:
-                    response = await self._send_once(request, budget)
+                    try:
+                        response = await self._send_once(request, budget)
+                    except httpx.ConnectError as exc:
+                        # a host that cannot be reached (DNS, refused) rarely comes back
+                        # within seconds: fewer retries than for 429 and 5xx answers
+                        connect_failures += 1
+                        if connect_failures > self.max_connect_retries:
+                            raise _GiveUp(exc) from None
+                        raise
                     if response.status_code in retry_on:
-                        wait = self._server_wait(budget)
-                        last = _RetryableStatus(response, wait)
-                        raise last
+                        raise _RetryableStatus(response, self._server_wait(budget))
+        except _GiveUp as exc:
+            raise exc.cause from None
         except _RetryableStatus as exc:
-            log.warning(
-                "giving up on %s %s after %d attempts: HTTP %d",
+            log.info(
+                "giving up on %s %s: HTTP %d",
                 request.method,
                 redact_url(request.url),
-                self.max_retries + 1,
                 exc.response.status_code,
             )
             exc.response.extensions["smm_retry_after"] = exc.wait

@@ -404,3 +404,21 @@ def test_base_url_setting_validation() -> None:
     assert HttpSourceSettings(base_url="").base_url is None
     with pytest.raises(ValueError):
         HttpSourceSettings(base_url="mastodon.social")
+
+
+def test_unreachable_host_gets_fewer_retries_than_a_failing_server() -> None:
+    calls = {"n": 0}
+
+    def refuse(request: httpx.Request) -> httpx.Response:
+        calls["n"] += 1
+        raise httpx.ConnectError("[Errno 111] Connection refused", request=request)
+
+    async def main() -> None:
+        transport = httpx.MockTransport(refuse)
+        async with open_client(transport=transport, max_retries=5, backoff_initial=0.01) as http:
+            await get_json(http, "https://down.example/x")
+
+    with pytest.raises(HttpError) as info:
+        run(main)
+    assert calls["n"] == 3  # 1 + max_connect_retries (2), not 1 + 5
+    assert info.value.kind == "network" and "ConnectError" in str(info.value)
