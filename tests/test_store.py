@@ -424,3 +424,12 @@ def test_read_only_open_while_this_process_writes_shares_the_database(tmp_path: 
             assert rows(reader, "SELECT post_id FROM posts") == [("p1",)]
             with pytest.raises(StoreError, match="opened read-only"):
                 reader.write([post("p2")])
+
+
+def test_memory_limit_setting(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with Store.open(tmp_path / "a.duckdb", memory_limit="300MB") as s:
+        (limit,) = s.con.execute("SELECT current_setting('memory_limit')").fetchone()
+        assert limit == "286.1 MiB"  # 300 * 10**6 bytes
+    monkeypatch.setenv("SMM_STORE_MEMORY_LIMIT", "1GB; DROP TABLE posts")
+    with pytest.raises(StoreError, match="invalid store memory limit"):
+        Store.open(tmp_path / "b.duckdb")

@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import json
+import os
 import re
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -51,6 +52,14 @@ def _lock_message(path: Path, exc: Exception) -> StoreError:
         f"the history store {path} is in use by another smm command{holder}",
         hint="wait for it to finish (or stop it) and run this command again",
     )
+
+
+def _checked_size(value: str) -> str:
+    if not re.fullmatch(r"\s*\d+(\.\d+)?\s*[KMGT]?i?B\s*", value, flags=re.IGNORECASE):
+        raise StoreError(
+            f"invalid store memory limit {value!r}", hint="use a size such as 512MB or 2GB"
+        )
+    return value.strip()
 
 
 def _connect(path: Path, read_only: bool) -> Any:
@@ -154,9 +163,15 @@ class Store:
     # ------------------------------------------------------------------ opening
 
     @classmethod
-    def open(cls, path: Path | str, *, read_only: bool = False) -> Store:
+    def open(
+        cls, path: Path | str, *, read_only: bool = False, memory_limit: str | None = None
+    ) -> Store:
         """Open (creating it and its folder if needed, unless ``read_only``) the store at
         ``path`` and bring its schema up to date.
+
+        :param memory_limit: DuckDB's memory limit (``"512MB"``); default: the environment
+            variable ``SMM_STORE_MEMORY_LIMIT``, else DuckDB's own default (80% of RAM). Past
+            it, large imports spill to disk: slower, flat memory.
 
         Raises :class:`~smmcore.errors.StoreError` when the file is missing (read-only), is
         locked by another process, or has a newer schema than this smmcore knows.
@@ -185,6 +200,9 @@ class Store:
                     migrate(con)
             elif version > SCHEMA_VERSION:
                 migrate(con)  # raises the "newer schema" error
+            limit = memory_limit or os.environ.get("SMM_STORE_MEMORY_LIMIT")
+            if limit:
+                con.execute(f"SET memory_limit = '{_checked_size(limit)}'")
         except BaseException:
             con.close()
             raise
