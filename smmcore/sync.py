@@ -223,7 +223,9 @@ def describe_error(exc: BaseException) -> str:
 
 
 @dataclass
-class _Planned:
+class PlannedUnit:
+    """A unit to run with the source instance that runs it, or the reason it cannot run."""
+
     unit: SyncUnit
     source: Any = None
     error: str | None = None
@@ -231,19 +233,19 @@ class _Planned:
 
 def plan_units(
     ws: Workspace, host: PluginHost, channels: Sequence[str] | None = None
-) -> list[_Planned]:
+) -> list[PlannedUnit]:
     """Resolve each selected channel to its source and let the source plan its units. A
     channel whose source is missing or cannot start becomes a failed unit with the cause."""
     entries = _select(ws.config.all_channels(), channels)
     groups: dict[str, list[ChannelConfig]] = {}
-    planned: list[_Planned] = []
+    planned: list[PlannedUnit] = []
     for _owner, _is_client, channel in entries:
         name = channel.source
         if name is None:
             spec = host.source_for(channel.network)
             if spec is None:
                 planned.append(
-                    _Planned(
+                    PlannedUnit(
                         SyncUnit(
                             "",
                             f"{channel.network}:{channel.account}",
@@ -275,13 +277,13 @@ def plan_units(
             reason = _scrubber(ws)(describe_error(exc))
             for ch in chans:
                 planned.append(
-                    _Planned(
+                    PlannedUnit(
                         SyncUnit(name, f"{name}:{ch.network}:{ch.account}", ch.network, ch.account),
                         error=f"source {name!r} cannot start: {reason}",
                     )
                 )
             continue
-        planned.extend(_Planned(unit, source=source) for unit in units)
+        planned.extend(PlannedUnit(unit, source=source) for unit in units)
     return planned
 
 
@@ -289,7 +291,7 @@ def plan_units(
 
 
 async def _run_unit(
-    planned: _Planned,
+    planned: PlannedUnit,
     store: Store,
     semaphore: asyncio.Semaphore,
     base: dict[str, Any],
