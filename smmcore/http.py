@@ -49,13 +49,16 @@ __all__ = [
     "HttpSourceSettings",
     "PoliteTransport",
     "RateLimitInfo",
+    "RateLimitWaitTooLong",
     "fetch_json",
     "get_json",
     "next_link",
     "open_client",
     "parse_rate_limit",
+    "raise_for_response",
     "redact_headers",
     "redact_url",
+    "transport_stats",
 ]
 
 log = logging.getLogger("smmcore.http")
@@ -670,7 +673,7 @@ def open_client(
     agent = f"{BASE_USER_AGENT} {user_agent_extra}".strip()
     return httpx.AsyncClient(
         transport=polite,
-        headers={"User-Agent": agent, "Accept": "application/json"},
+        headers={"User-Agent": agent, "Accept": "application/json, */*;q=0.5"},
         timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
         follow_redirects=True,
     )
