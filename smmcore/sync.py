@@ -77,6 +77,28 @@ class SyncReport:
         """The units that failed."""
         return [u for u in self.units if u.status != "ok"]
 
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-ready summary (``smm sync --json``)."""
+        return {
+            "ok": self.ok,
+            "started_at": self.started_at.isoformat() if self.started_at else None,
+            "seconds": round(self.seconds, 3),
+            "totals": self.totals(),
+            "units": [
+                {
+                    "key": u.key,
+                    "source": u.source,
+                    "network": u.network,
+                    "account": u.account,
+                    "status": u.status,
+                    "written": u.written,
+                    "error": u.error,
+                    "seconds": round(u.seconds, 3),
+                }
+                for u in self.units
+            ],
+        }
+
     def totals(self) -> dict[str, int]:
         """Rows written per table over all units."""
         total: dict[str, int] = {}

@@ -402,3 +402,21 @@ def test_secrets_are_scrubbed_from_errors_and_logs(write_ws, host, monkeypatch) 
     )
     assert lines == ["leaky:leaky:x: GET https://example.social/api?access_token=***"]
     assert "s3cr3t" not in str(count(ws.store_path, "SELECT last_error FROM sync_state"))
+
+
+def test_cli_sync_json(write_ws, host) -> None:
+    import json
+
+    folder = write_ws(CHANNELS)
+    result = CliRunner().invoke(
+        cli, ["sync", "--json", "--channel", "fake:rival", "--channel", "crash:c"],
+        obj=App(workspace_dir=folder, host=host),
+    )  # fmt: skip
+    assert result.exit_code == 1
+    data = json.loads(result.stdout)
+    assert data["ok"] is False
+    assert data["totals"] == {"accounts": 1, "account_snapshots": 1, "posts": 2, "post_metrics": 2}
+    assert [(u["key"], u["status"], u["error"]) for u in data["units"]] == [
+        ("fake:fake:rival", "ok", None),
+        ("crash:crash:c", "failed", "ValueError: index out of range in page 2"),
+    ]

@@ -142,6 +142,7 @@ def print_summary(report: SyncReport, *, terminal: bool) -> None:
     is_flag=True,
     help="Import the valid rows of files that have bad rows (the bad ones are reported).",
 )
+@click.option("--json", "as_json", is_flag=True, help="Print the outcome as JSON on stdout.")
 @pass_app
 @click.pass_context
 def sync(
@@ -151,6 +152,7 @@ def sync(
     since: str | None,
     full: bool,
     skip_bad: bool,
+    as_json: bool,
 ) -> None:
     """Bring the workspace's channels into its history store.
 
@@ -175,6 +177,11 @@ def sync(
         )
     finally:
         progress.close()
+    if as_json:
+        import json
+
+        click.echo(json.dumps(report.to_json(), indent=2))
+        ctx.exit(0 if report.ok else 1)
     if not report.units:
         click.echo(
             f"Nothing to sync: {ws.config_path} lists no channels. Add a [[channels]] block "
