@@ -680,6 +680,37 @@ def _empty(kind: FileKind) -> str:
 # --------------------------------------------------------------------------- entry point
 
 
+def _read_file(
+    con: duckdb.DuckDBPyConnection, path: Path, kind: FileKind, settings: FilesSettings
+) -> tuple[_Raw, pa.Table, list[BadRow], str]:
+    """Read and check one file: its raw stream, the checked table, rows of the wrong length
+    and how its records are counted (``row`` or ``line``)."""
+    import duckdb
+    import pyarrow as pa
+
+    try:
+        if path.suffix.lower() != ".csv":
+            raw = _read_jsonl_text(con, path, kind, settings)
+            return raw, _validate_file(con, raw, kind, settings), [], "line"
+        raw = _read_csv_text(path, kind, settings)
+        checked = _validate_file(con, raw, kind, settings)
+        structural: list[BadRow] = []
+        if raw.structural:  # rows of the wrong length: re-read for exact row numbers
+            raw, structural = _read_csv_exact(path, kind, settings)
+            checked = _validate_file(con, raw, kind, settings)
+        return raw, checked, structural, "row"
+    except (UnicodeDecodeError, pa.ArrowInvalid, duckdb.Error, csv.Error) as exc:
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        if isinstance(exc, UnicodeDecodeError) or "utf" in reason.lower():
+            reason = "it is not UTF-8 text"
+        raise SourceError(
+            f"{path.name} cannot be read: {reason}",
+            kind="invalid_data",
+            hint="export it again as UTF-8 CSV (comma, semicolon or tab separated) "
+            "or as JSON Lines",
+        ) from exc
+
+
 def connect() -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB connection set up for parsing (UTC session time zone)."""
     import duckdb
@@ -718,18 +749,7 @@ def read_export(
         bad: list[BadRow] = []
         for kind_name, path in locate_files(folder, settings):
             kind = FILE_KINDS[kind_name]
-            unit = "row"
-            if path.suffix.lower() == ".csv":
-                raw = _read_csv_text(path, kind, settings)
-                checked = _validate_file(con, raw, kind, settings)
-                structural: list[BadRow] = []
-                if raw.structural:  # rows of the wrong length: re-read for exact numbers
-                    raw, structural = _read_csv_exact(path, kind, settings)
-                    checked = _validate_file(con, raw, kind, settings)
-            else:
-                raw = _read_jsonl_text(con, path, kind, settings)
-                checked = _validate_file(con, raw, kind, settings)
-                structural, unit = [], "line"
+            raw, checked, structural, unit = _read_file(con, path, kind, settings)
             data.notes.extend(raw.notes)
             data.rows_read[path.name] = checked.num_rows + len(structural)
             err = checked.column("_err")

@@ -287,3 +287,20 @@ def test_json_lines_numbers_skip_blank_lines_and_name_broken_ones(
     broken = make_export(tmp_path / "b", **{"posts.jsonl": f'{ok}\n{{"network": "x",\n'})
     with pytest.raises(SourceError, match=r"posts\.jsonl is not valid JSON Lines: line 2: "):
         read_export(broken)
+
+
+def test_a_file_that_is_not_utf8_gets_a_clear_error(tmp_path: Path) -> None:
+    folder = tmp_path / "latin1"
+    folder.mkdir()
+    rows = "".join(f"instagram,a,{i},2026-01-01T10:00:00Z,ok\n" for i in range(50_000))
+    text = (
+        "network,account,post_id,created_at,text\n"
+        + rows
+        + "instagram,a,x,2026-01-01T10:00:00Z,caffè\n"
+    )
+    (folder / "posts.csv").write_bytes(text.encode("latin-1"))
+    with pytest.raises(
+        SourceError, match=r"posts\.csv cannot be read: it is not UTF-8 text"
+    ) as info:
+        read_export(folder)
+    assert "UTF-8" in (info.value.hint or "")
