@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Mapping
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -23,7 +24,7 @@ from pydantic import Field
 
 from smm_bluesky import __version__
 from smmcore.contracts import Source, SourceContext, SourceError, SyncCursor, SyncUnit
-from smmcore.http import HttpError, HttpSourceSettings, fetch_json
+from smmcore.http import HttpError, HttpSourceSettings, fetch_json, open_client
 from smmcore.models import (
     Account,
     AccountSnapshot,
@@ -159,8 +160,11 @@ class BlueskySource(Source):
     async def fetch(self, unit: SyncUnit, ctx: SourceContext) -> AsyncIterator[Any]:
         """Yield Account, AccountSnapshot, Post, PostMetrics, AudienceMember and Interaction
         records for one account, then the cursor."""
-        if ctx.http is None:
-            raise SourceError("the Bluesky source needs the HTTP client", kind="config")
+        if ctx.http is None:  # called outside the pipeline: use a client of our own
+            async with open_client(user_agent_extra=AGENT) as http:
+                async for item in self.fetch(unit, replace(ctx, http=http)):
+                    yield item
+            return
         http = ctx.http
         s = self.settings
         account = (unit.account or "").lstrip("@")

@@ -278,3 +278,26 @@ def test_base_url_setting_points_at_another_appview() -> None:
     settings = BlueskySettings(base_url="http://127.0.0.1:9/", followers_limit=0)
     asyncio.run(run(BlueskySource(settings), view))
     assert str(view.requests[0].url).startswith("http://127.0.0.1:9/xrpc/app.bsky.actor.getProfile")
+
+
+def test_without_a_pipeline_client_the_source_opens_its_own(monkeypatch: Any) -> None:
+    import smm_bluesky.source as module
+
+    view = FakeAppView([ITEM])
+    opened: list[str] = []
+
+    def fake_open_client(**kwargs: Any) -> httpx.AsyncClient:
+        opened.append(kwargs["user_agent_extra"])
+        return open_client(transport=httpx.MockTransport(view.handler), **kwargs)
+
+    monkeypatch.setattr(module, "open_client", fake_open_client)
+    settings = BlueskySettings(followers_limit=0, interactions_posts=0)
+
+    async def main() -> list[Any]:
+        unit = SyncUnit(source="bluesky", key="k", network="bluesky", account="forno.bsky.social")
+        ctx = SourceContext(now=NOW)  # no http
+        return [x async for x in BlueskySource(settings).fetch(unit, ctx)]
+
+    items = asyncio.run(main())
+    assert opened == ["smm-bluesky/0.1.0"]
+    assert len(of(items, Post)) == 1

@@ -20,6 +20,7 @@ import asyncio
 import html
 import re
 from collections.abc import AsyncIterator, Mapping
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
 from typing import Any
@@ -30,7 +31,7 @@ from pydantic import Field, SecretStr
 
 from smm_mastodon import __version__
 from smmcore.contracts import Source, SourceContext, SourceError, SyncCursor, SyncUnit
-from smmcore.http import HttpError, HttpSourceSettings, fetch_json, next_link
+from smmcore.http import HttpError, HttpSourceSettings, fetch_json, next_link, open_client
 from smmcore.models import (
     Account,
     AccountSnapshot,
@@ -208,8 +209,11 @@ class MastodonSource(Source):
     async def fetch(self, unit: SyncUnit, ctx: SourceContext) -> AsyncIterator[Any]:
         """Yield Account, AccountSnapshot, Post, PostMetrics, AudienceMember and Interaction
         records for one account, then the cursor."""
-        if ctx.http is None:
-            raise SourceError("the Mastodon source needs the HTTP client", kind="config")
+        if ctx.http is None:  # called outside the pipeline: use a client of our own
+            async with open_client(user_agent_extra=AGENT) as http:
+                async for item in self.fetch(unit, replace(ctx, http=http)):
+                    yield item
+            return
         http = ctx.http
         s = self.settings
         account = (unit.account or "").lstrip("@")

@@ -362,3 +362,27 @@ def test_recent_posts_outside_refresh_window_end_incremental_sync() -> None:
     items = asyncio.run(run(MastodonSource(settings), instance, cursor=cursor))
     assert of(items, Post) == []
     assert len(instance.requests) == 1
+
+
+def test_without_a_pipeline_client_the_source_opens_its_own(monkeypatch: Any) -> None:
+    import smm_mastodon.source as module
+
+    instance = FakeInstance(STATUSES[:1])
+    opened: list[str] = []
+
+    def fake_open_client(**kwargs: Any) -> httpx.AsyncClient:
+        opened.append(kwargs["user_agent_extra"])
+        return open_client(transport=httpx.MockTransport(instance.handler), **kwargs)
+
+    monkeypatch.setattr(module, "open_client", fake_open_client)
+    settings = MastodonSettings(followers_limit=0, interactions_posts=0)
+
+    async def main() -> list[Any]:
+        unit = SyncUnit(
+            source="mastodon", key="k", network="mastodon", account="forno@example.social"
+        )
+        return [x async for x in MastodonSource(settings).fetch(unit, SourceContext(now=NOW))]
+
+    items = asyncio.run(main())
+    assert opened == ["smm-mastodon/0.1.0"]
+    assert [p.post_id for p in of(items, Post)] == ["113500000000000100"]
