@@ -133,3 +133,17 @@ def test_renewal_by_month(workspace: Path, capsys) -> None:
         "first_time": 2,
         "renewal_rate": 100.0,
     }
+
+
+def test_network_text_is_not_read_as_terminal_markup(workspace: Path, capsys) -> None:
+    from smmcore.workspace import load_workspace
+
+    store = load_workspace(workspace).open_store()
+    store.con.execute(
+        "INSERT INTO audience_members (network, account, member, location, updated_at) "
+        "VALUES ('mastodon', 'forno', '[bold]dj[/bold]', 'Bologna', now())"
+    )
+    store.close()
+    code, out, err = run(workspace, ["audience", "show", "rules:bolognesi"], capsys)
+    assert code == 0, err
+    assert "[bold]dj[/bold]" in out

@@ -117,6 +117,7 @@ def _print_segments(result: SegmentationResult, fmt: str) -> None:
         click.echo(buffer.getvalue(), nl=False)
         return
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     table = Table(title=f"Audience segments, {result.period}")
@@ -124,7 +125,7 @@ def _print_segments(result: SegmentationResult, fmt: str) -> None:
     table.add_column("size", justify="right")
     table.add_column("description")
     for s in result.segments:
-        table.add_row(s.name, f"{s.size:,}", s.description)
+        table.add_row(escape(s.name), f"{s.size:,}", escape(s.description))
     Console().print(table)
 
 
@@ -145,17 +146,22 @@ def _print_members(segment: Segment, fmt: str, limit: int | None = None) -> None
         click.echo(buffer.getvalue(), nl=False)
         return
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
-    table = Table(title=f"{segment.name}: {segment.size:,} members", caption=segment.method)
+    table = Table(
+        title=escape(f"{segment.name}: {segment.size:,} members"), caption=escape(segment.method)
+    )
     table.add_column("#", justify="right")
     table.add_column("member")
     table.add_column("network")
     table.add_column("why")
     for index, row in enumerate(rows, start=1):
-        table.add_row(str(index), row["member"], row["network"], row["reason"])
+        table.add_row(
+            str(index), escape(row["member"]), escape(row["network"]), escape(row["reason"])
+        )
     console = Console()
-    console.print(segment.description)
+    console.print(escape(segment.description))
     console.print(table)
 
 

@@ -243,7 +243,7 @@ def _table(title: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) ->
     for name in columns:
         table.add_column(name, overflow="fold")
     for row in rows:
-        table.add_row(*(str(cell) for cell in row))
+        table.add_row(*(Text(str(cell)) for cell in row))  # network text: no markup
     return Group(Text(title, style="bold"), table) if title else table
 
 

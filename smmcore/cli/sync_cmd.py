@@ -105,6 +105,7 @@ class RichProgress(PlainProgress):
 def print_summary(report: SyncReport, *, terminal: bool) -> None:
     """The table at the end of a sync: unit, records written per table, status, error."""
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     console = Console() if terminal else Console(width=160, no_color=True, highlight=False)
@@ -115,7 +116,7 @@ def print_summary(report: SyncReport, *, terminal: bool) -> None:
     table.add_column("error", overflow="fold")
     for result in report.units:
         status = "ok" if result.status == "ok" else "[red]failed[/]"
-        table.add_row(result.key, _written(result), status, result.error or "")
+        table.add_row(escape(result.key), _written(result), status, escape(result.error or ""))
     console.print(table)
     failed = len(report.failed)
     total = sum(report.totals().values())
