@@ -38,7 +38,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import httpx
 import stamina
-from pydantic import BaseModel, field_validator
+from pydantic import BaseModel, ConfigDict, field_validator
 
 from smmcore import __version__
 from smmcore.contracts import SourceError
@@ -857,7 +857,12 @@ class HttpSourceSettings(BaseModel):
 
     :param base_url: where the API lives (a self-hosted instance, a proxy, a test server);
         ``None`` uses the network's default.
+
+    Unknown keys are errors, so a misspelt setting (``token`` for ``access_token``) is
+    reported instead of silently ignored.
     """
+
+    model_config = ConfigDict(extra="forbid")
 
     base_url: str | None = None
 

@@ -333,7 +333,8 @@ class Workspace:
             raise ConfigError(
                 f"the settings of plugin {name!r} in {self.config_path} are invalid",
                 problems=problems,
-                hint=f"fix [plugins.{name}] in smm.toml; 'smm plugins show {name}' lists them",
+                hint=f"fix [plugins.{name}] in smm.toml; 'smm plugins info PLUGIN' lists "
+                "the settings",
             ) from None
 
     def secret_values(self) -> set[str]:

@@ -347,4 +347,12 @@ def test_init_examples_are_valid_once_uncommented(tmp_path: Path) -> None:
         ("instagram", "forno.rossi", "files"),
     ]
     assert ws.config.competitors[0].channels[0].handle == "rival.bsky.social"
-    assert ws.config.plugins["mastodon"] == {"token": "${MASTODON_TOKEN}"}
+    assert ws.config.plugins["mastodon"] == {"access_token": "${MASTODON_TOKEN}"}
+    # Every example plugin setting is one the installed plugin really accepts.
+    from smmcore.plugins import PluginHost
+
+    host = PluginHost(env={})
+    ws.env = {"MASTODON_TOKEN": "secret-value"}
+    for name in ws.config.plugins:
+        model = host.get("sources", name).load_settings_model()
+        assert ws.plugin_settings(name, model) is not None

@@ -126,7 +126,7 @@ def _print_segments(result: SegmentationResult, fmt: str) -> None:
     table.add_column("description")
     for s in result.segments:
         table.add_row(escape(s.name), f"{s.size:,}", escape(s.description))
-    Console().print(table)
+    Console(emoji=False).print(table)
 
 
 def _print_members(segment: Segment, fmt: str, limit: int | None = None) -> None:
@@ -160,7 +160,7 @@ def _print_members(segment: Segment, fmt: str, limit: int | None = None) -> None
         table.add_row(
             str(index), escape(row["member"]), escape(row["network"]), escape(row["reason"])
         )
-    console = Console()
+    console = Console(emoji=False)
     console.print(escape(segment.description))
     console.print(table)
 
@@ -282,4 +282,4 @@ def renewal_cmd(app: App, months: int, fmt: str) -> None:
             str(r["first_time"]),
             rate,
         )
-    Console().print(table)
+    Console(emoji=False).print(table)

@@ -74,7 +74,7 @@ timezone = {timezone}
 # path = "exports"           # relative to this folder
 #
 # [plugins.mastodon]
-# token = "${{MASTODON_TOKEN}}"   # read from the environment, never written here
+# access_token = "${{MASTODON_TOKEN}}"   # read from the environment, never written here
 """
 
 
