@@ -30,7 +30,8 @@ import logging
 import random
 import re
 import time
-from collections.abc import Callable, Mapping, MutableMapping
+from collections.abc import AsyncIterator, Callable, Mapping, MutableMapping
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -677,6 +678,24 @@ def open_client(
         timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
         follow_redirects=True,
     )
+
+
+@asynccontextmanager
+async def shared_client(
+    ctx: Any, *, user_agent_extra: str = ""
+) -> AsyncIterator[httpx.AsyncClient]:
+    """The run's shared client (``ctx.http`` of a source or keyword-tool context), or, when a
+    plugin is called outside the pipeline (a script, a test), a polite client of its own that
+    is closed on exit::
+
+        async with shared_client(ctx, user_agent_extra=AGENT) as http:
+            ...
+    """
+    if getattr(ctx, "http", None) is not None:
+        yield ctx.http
+        return
+    async with open_client(user_agent_extra=user_agent_extra) as client:
+        yield client
 
 
 def transport_stats(client: httpx.AsyncClient) -> dict[str, dict[str, int]]:

@@ -16,7 +16,7 @@ means nothing changed and nothing is written. A changed feed yields all its entr
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Mapping, Sequence
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -36,15 +36,10 @@ if TYPE_CHECKING:
 KINDS = {"rss": "feed", "atom": "feed", "feed": "feed", "wordpress": "wordpress", "auto": "auto"}
 
 
-@asynccontextmanager
-async def _http(ctx: SourceContext) -> AsyncIterator[httpx.AsyncClient]:
-    if ctx.http is not None:
-        yield ctx.http
-        return
-    from smmcore.http import open_client
+def _http(ctx: SourceContext) -> AbstractAsyncContextManager[httpx.AsyncClient]:
+    from smmcore.http import shared_client
 
-    async with open_client(user_agent_extra=AGENT) as client:
-        yield client
+    return shared_client(ctx, user_agent_extra=AGENT)
 
 
 class FeedsSource(Source):

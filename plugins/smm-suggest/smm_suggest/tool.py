@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from smm_suggest import __version__
 from smm_suggest.engines import EngineRefused, parse_suggestions, request_for
 from smm_suggest.expansions import Expansion, expand
 from smm_suggest.settings import SuggestSettings
@@ -121,12 +122,10 @@ class SuggestTool(KeywordTool):
 
     async def suggestions(self, query: KeywordQuery, ctx: KeywordContext) -> list[KeywordSignal]:
         """Every term's suggestions, ranked, with the expansion that found each."""
-        if ctx.http is None:
-            import httpx
+        from smmcore.http import shared_client
 
-            async with httpx.AsyncClient(follow_redirects=True) as http:
-                return await self._run(http, query, ctx)
-        return await self._run(ctx.http, query, ctx)
+        async with shared_client(ctx, user_agent_extra=f"smm-suggest/{__version__}") as http:
+            return await self._run(http, query, ctx)
 
     async def _run(
         self, http: Any, query: KeywordQuery, ctx: KeywordContext

@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from urllib.parse import quote
 
+from smm_wikipedia import __version__
 from smm_wikipedia.settings import WikipediaSettings
 from smmcore.contracts import KeywordContext, KeywordQuery, KeywordTool, SourceError
 from smmcore.models import KeywordSignal
@@ -159,12 +160,10 @@ class WikipediaTool(KeywordTool):
         except ValueError as exc:
             raise SourceError(str(exc), kind="config") from exc
         start, end = max(start, FIRST_DAY), min(end, now.date() - timedelta(days=1))
-        if ctx.http is None:
-            import httpx
+        from smmcore.http import shared_client
 
-            async with httpx.AsyncClient(timeout=20.0, follow_redirects=True) as http:
-                return await self._collect(http, query, lang, start, end, now)
-        return await self._collect(ctx.http, query, lang, start, end, now)
+        async with shared_client(ctx, user_agent_extra=f"smm-wikipedia/{__version__}") as http:
+            return await self._collect(http, query, lang, start, end, now)
 
     async def _collect(
         self, http: Any, query: KeywordQuery, lang: str, start: date, end: date, now: datetime

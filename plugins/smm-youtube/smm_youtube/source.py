@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import AsyncIterator, Mapping
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
@@ -59,15 +59,10 @@ def channel_query(account: str) -> dict[str, str]:
     return {"forHandle": "@" + value.lstrip("@")}
 
 
-@asynccontextmanager
-async def _http(ctx: SourceContext) -> AsyncIterator[httpx.AsyncClient]:
-    if ctx.http is not None:
-        yield ctx.http
-        return
-    from smmcore.http import open_client
+def _http(ctx: SourceContext) -> AbstractAsyncContextManager[httpx.AsyncClient]:
+    from smmcore.http import shared_client
 
-    async with open_client(user_agent_extra=AGENT) as client:
-        yield client
+    return shared_client(ctx, user_agent_extra=AGENT)
 
 
 class YouTubeSource(Source):
