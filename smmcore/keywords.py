@@ -777,10 +777,9 @@ def keyword_section(
     """
     from smmcore.report_model import KeywordSection, RelatedQuery, SeriesPoint
 
-    terms = list(dict.fromkeys(config.keywords.terms))
-    if not terms:
-        rows = _con(store).execute("SELECT DISTINCT term FROM keyword_signals ORDER BY term")
-        terms = [r[0] for r in rows.fetchall()]
+    # The workspace's tracked terms first, then every other term researched from the CLI.
+    rows = _con(store).execute("SELECT DISTINCT term FROM keyword_signals ORDER BY term")
+    terms = list(dict.fromkeys([*config.keywords.terms, *(r[0] for r in rows.fetchall())]))
     tools = [
         r[0]
         for r in _con(store)

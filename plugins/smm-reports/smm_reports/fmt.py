@@ -89,3 +89,33 @@ def short(text: str | None, limit: int = 80) -> str:
     """A one-line excerpt of ``text`` (a post), at most ``limit`` characters."""
     one = " ".join((text or "").split())
     return one if len(one) <= limit else one[: limit - 1].rstrip() + "…"
+
+
+_BLOCKS = "▁▂▃▄▅▆▇█"
+
+
+def sparkline(values: list[float | None], width: int = 24) -> str:
+    """A one-line chart of ``values`` (the last ``width``), unknown points as spaces."""
+    recent = values[-width:]
+    known = [v for v in recent if v is not None]
+    if not known:
+        return ""
+    low, high = min(known), max(known)
+    span = (high - low) or 1.0
+    return "".join(
+        " " if v is None else _BLOCKS[round((v - low) / span * (len(_BLOCKS) - 1))] for v in recent
+    )
+
+
+def interest_text(points: list[tuple[date, float | None]], lang: str = "en") -> str:
+    """``first → last (min-max, first day - last day)`` of an interest series; empty when
+    nothing is known."""
+    known = [(d, v) for d, v in points if v is not None]
+    if not known:
+        return ""
+    values = [v for _, v in known]
+    return (
+        f"{number(values[0], lang)} → {number(values[-1], lang)} "
+        f"({number(min(values), lang)}\u2013{number(max(values), lang)}, "
+        f"{day(known[0][0], lang)} \u2013 {day(known[-1][0], lang)})"
+    )

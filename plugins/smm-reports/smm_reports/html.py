@@ -104,6 +104,22 @@ def _charts(report: Report) -> dict[str, Any]:
                     ),
                 )
             )
+    charts["keywords"] = _keyword_charts(report, empty)
+    return charts
+
+
+def _keyword_charts(report: Report, empty: str) -> list[tuple[str, Any]]:
+    """One interest-over-time chart per keyword tool and unit, a line per term (a tool's
+    relative values are comparable across its terms: smm-trends rescales its batches)."""
+    grouped: dict[tuple[str, str], list[svg.Line]] = {}
+    for k in report.keywords:
+        if k.points:
+            points = [(p.date, p.value) for p in k.points]
+            grouped.setdefault((k.tool, k.unit), []).append((k.term, points))
+    charts = []
+    for (tool, unit), lines in grouped.items():
+        caption = f"{tool} ({unit})" if unit else tool
+        charts.append((caption, svg.line_chart(lines, title=caption, empty=empty, zero_based=True)))
     return charts
 
 

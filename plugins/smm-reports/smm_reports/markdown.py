@@ -141,6 +141,9 @@ class MarkdownReporter(Reporter):
             lines += [f"## {t('keywords', lang)}", ""]
             for kw in report.keywords:
                 parts = [f"**{md_escape(kw.term)}** ({md_escape(kw.tool)})"]
+                if kw.points:
+                    trend = fmt.interest_text([(p.date, p.value) for p in kw.points], lang)
+                    parts.append(f"{md_escape(kw.unit or 'interest')}: {trend}")
                 if kw.rising:
                     parts.append(
                         f"{t('rising', lang)}: "

@@ -144,6 +144,10 @@ class TerminalReporter(Reporter):
 
         for kw in report.keywords:
             line = Text.assemble((f"{t('term', lang)}: ", "bold"), kw.term, f" ({kw.tool})")
+            if kw.points:
+                points = [(p.date, p.value) for p in kw.points]
+                spark = fmt.sparkline([v for _, v in points])
+                line.append(f"  {spark} {fmt.interest_text(points, lang)}")
             if kw.rising:
                 line.append(f"  {t('rising', lang)}: " + ", ".join(r.query for r in kw.rising[:5]))
             if kw.suggestions:

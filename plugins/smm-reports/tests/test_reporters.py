@@ -6,11 +6,12 @@ import csv
 import io
 import json
 import re
+from datetime import timedelta
 
 import pytest
 from smm_reports.sample import HOSTILE_TEXT, sample_report
 
-from smmcore.report_model import Report
+from smmcore.report_model import Report, SeriesPoint
 
 
 def render(name: str, report: Report) -> str:
@@ -130,3 +131,32 @@ def test_minimal_report_renders(name: str) -> None:
     from smmcore.testing.reports import minimal_report
 
     assert render(name, minimal_report())
+
+
+def test_html_draws_keyword_interest_over_time() -> None:
+    report = sample_report()
+    section = report.keywords[0]
+    start = section.points[0].date
+    more = [*section.points, SeriesPoint(date=start + timedelta(days=7), value=80.0)]
+    report = report.model_copy(update={"keywords": [section.model_copy(update={"points": more})]})
+    html = render("html", report)
+    keywords = html[html.index('<section id="keywords">') :]
+    keywords = keywords[: keywords.index("</section>")]
+    assert "<figcaption>trends (relative)</figcaption>" in keywords
+    assert keywords.count('class="chart line-chart"') == 1
+    assert "pane &amp; &lt;dolci&gt;" in keywords  # the term as the line's legend, escaped
+
+
+def test_terminal_and_markdown_summarise_keyword_interest() -> None:
+    report = sample_report()
+    section = report.keywords[0]
+    start = section.points[0].date
+    points = [
+        SeriesPoint(date=start + timedelta(days=7 * i), value=v)
+        for i, v in enumerate([20.0, None, 50.0, 80.0])
+    ]
+    report = report.model_copy(update={"keywords": [section.model_copy(update={"points": points})]})
+    markdown = render("markdown", report)
+    assert "relative: 20 → 80 (20\u201380, " in markdown
+    terminal = render("terminal", report)
+    assert "▁ ▅█ 20 → 80" in terminal  # 20 lowest, unknown blank, 50 at 4/7, 80 highest
