@@ -34,8 +34,10 @@ def _num(value: float) -> str:
         return f"{value / 1_000_000:.1f}M".replace(".0M", "M")
     if abs(value) >= 10_000:
         return f"{value / 1000:.0f}k"
-    if abs(value) >= 1000:
+    if abs(value) >= 1000 and value % 100 == 0:
         return f"{value / 1000:.1f}k".replace(".0k", "k")
+    if abs(value) >= 1000:  # 1010 must not print as "1k" next to a 1000 tick
+        return f"{value:.0f}"
     return f"{value:g}" if float(value).is_integer() else f"{value:.2f}".rstrip("0").rstrip(".")
 
 

@@ -160,3 +160,17 @@ def test_terminal_and_markdown_summarise_keyword_interest() -> None:
     assert "relative: 20 → 80 (20\u201380, " in markdown
     terminal = render("terminal", report)
     assert "▁ ▅█ 20 → 80" in terminal  # 20 lowest, unknown blank, 50 at 4/7, 80 highest
+
+
+def test_axis_labels_stay_distinct() -> None:
+    from smm_reports.svg import _num
+
+    assert [_num(v) for v in (980, 1000, 1010, 1500, 5300, 12000, 2_500_000)] == [
+        "980",
+        "1k",
+        "1010",
+        "1.5k",
+        "5.3k",
+        "12k",
+        "2.5M",
+    ]
