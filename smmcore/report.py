@@ -407,7 +407,9 @@ def _kpi_objects(
     declarative ones from ``smm.toml`` (when the smm-kpis plugin is loaded). An invalid
     declarative KPI is added to ``problems``."""
     found: dict[str, tuple[Any, Callable[[], Any]]] = {}
-    for name, spec in host.kpis().items():
+    # The standard KPIs (smm-kpis) lead; other plugins' follow in plugin order.
+    registered = sorted(host.kpis().items(), key=lambda kv: kv[1].plugin != "kpis")
+    for name, spec in registered:
         found[name] = (spec, spec.load)
     kpis_loaded = any(spec.impl.startswith("smm_kpis.") for spec, _ in found.values())
     if workspace.config.kpis and kpis_loaded:
