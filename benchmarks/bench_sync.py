@@ -212,27 +212,35 @@ async def network_scenario(*, defaults: bool, serial: bool) -> dict[str, Any]:
     return out
 
 
-async def pipeline_scenario(host: PluginHost, tmp: Path) -> dict[str, Any]:
-    """Phase 5: the same first and second sync through sync_async and the store."""
+async def pipeline_scenario(host: PluginHost, tmp: Path, concurrency: int) -> dict[str, Any]:
+    """Phase 5: the same first and second sync through sync_async and the store, with
+    ``concurrency`` units at a time (default: the pipeline's own default, as ``smm sync``)."""
     async with Simulator(accounts=100, posts=200, hosts=4, latency=0.05, limit=60) as sim:
-        ws = write_workspace(tmp / "pipeline-ws", sim, POSTS_ONLY)
-        seconds, report = await timed_sync(ws, host, concurrency=len(sim.accounts))
+        ws = write_workspace(tmp / f"pipeline-ws-{concurrency}", sim, POSTS_ONLY)
+        seconds, report = await timed_sync(ws, host, concurrency=concurrency)
         requests, refused, chain = served(sim)
         floor = floor_seconds(sim, requests, chain)
         print(
-            f"[pipeline] first sync into the store: {seconds:.2f} s, "
-            f"{posts_written(report)} posts, {sum(requests)} requests, 429 per host {refused}"
+            f"[pipeline, {concurrency} units at a time] first sync into the store: "
+            f"{seconds:.2f} s, {posts_written(report)} posts, {sum(requests)} requests, "
+            f"429 per host {refused}, floor {floor:.2f} s"
         )
         for account in sim.accounts:
             sim.add_post(account)
         sim.reset_stats()
-        seconds2, report2 = await timed_sync(ws, host, concurrency=len(sim.accounts))
+        seconds2, report2 = await timed_sync(ws, host, concurrency=concurrency)
         requests2, _, _ = served(sim)
         print(
-            f"[pipeline] second sync: {seconds2:.2f} s, {posts_written(report2)} new posts, "
-            f"{sum(requests2)} requests"
+            f"[pipeline, {concurrency} units at a time] second sync: {seconds2:.2f} s, "
+            f"{posts_written(report2)} new posts, {sum(requests2)} requests"
         )
-    return {"seconds": seconds, "floor": floor, "second_seconds": seconds2}
+    return {
+        "seconds": seconds,
+        "floor": floor,
+        "second_seconds": seconds2,
+        "refused": refused,
+        "concurrency": concurrency,
+    }
 
 
 async def memory_peaks(host: PluginHost, tmp: Path) -> dict[str, tuple[int, int]]:
@@ -261,7 +269,23 @@ async def memory_peaks(host: PluginHost, tmp: Path) -> dict[str, tuple[int, int]
     return peaks
 
 
-async def main(quick: bool) -> None:
+async def pipeline_only(concurrency: list[int]) -> None:
+    """``--pipeline``: phase 5 only (and its memory part of phase 6)."""
+    host = PluginHost()
+    with tempfile.TemporaryDirectory() as folder:
+        tmp = Path(folder)
+        pipes = [await pipeline_scenario(host, tmp, c) for c in concurrency]
+        mem = await memory_peaks(host, tmp)
+    print()
+    for pipe in pipes:
+        print(
+            f"  pipeline+store wall / floor ({pipe['concurrency']} units at a time) "
+            f"{pipe['seconds'] / pipe['floor']:.2f}x, 429 per host {pipe['refused']}  [<= 1.3]"
+        )
+    print(f"  heap peak 2000 / 200 posts, store  {mem['2000'][1] / mem['200'][1]:.2f}x  [~1: flat]")
+
+
+async def main(quick: bool, concurrency: list[int]) -> None:
     host = PluginHost()
     missing = {"mastodon", "bluesky"} - set(host.sources())
     if missing:
@@ -270,7 +294,7 @@ async def main(quick: bool) -> None:
         tmp = Path(folder)
         a = await network_scenario(defaults=False, serial=not quick)
         b = None if quick else await network_scenario(defaults=True, serial=False)
-        pipe = None if quick else await pipeline_scenario(host, tmp)
+        pipes = [] if quick else [await pipeline_scenario(host, tmp, c) for c in concurrency]
         mem = await memory_peaks(host, tmp)
 
     print()
@@ -289,8 +313,11 @@ async def main(quick: bool) -> None:
             f"  defaults first sync wall / floor   {b['first_seconds'] / b['floor']:.2f}x, "
             f"429 per host {b['refused']}"
         )
-    if pipe is not None:
-        print(f"  pipeline+store wall / floor        {pipe['seconds'] / pipe['floor']:.2f}x")
+    for pipe in pipes:
+        print(
+            f"  pipeline+store wall / floor        {pipe['seconds'] / pipe['floor']:.2f}x  "
+            f"[<= 1.3] ({pipe['concurrency']} units at a time, 429 per host {pipe['refused']})"
+        )
     fetch_ratio = mem["2000"][0] / mem["200"][0]
     pipe_ratio = mem["2000"][1] / mem["200"][1]
     print(f"  heap peak 2000 / 200 posts, fetch  {fetch_ratio:.2f}x  [~1: flat]")
@@ -300,4 +327,19 @@ async def main(quick: bool) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description="Sync benchmark against the load simulator")
     parser.add_argument("--quick", action="store_true", help="phases 1, 3 and 6 only")
-    asyncio.run(main(parser.parse_args().quick))
+    parser.add_argument(
+        "--pipeline", action="store_true", help="phase 5 (pipeline with the store) and 6 only"
+    )
+    parser.add_argument(
+        "--concurrency",
+        type=int,
+        action="append",
+        metavar="N",
+        help="units at a time in phase 5 (repeatable; default: the pipeline's default "
+        "and every account at once)",
+    )
+    args = parser.parse_args()
+    from smmcore.sync import CONCURRENCY
+
+    runs = args.concurrency or sorted({CONCURRENCY, 100})
+    asyncio.run(pipeline_only(runs) if args.pipeline else main(args.quick, runs))

@@ -10,6 +10,7 @@ stops the others nor leaves half of its data behind.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import inspect
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -28,8 +29,8 @@ if TYPE_CHECKING:
     from smmcore.store import Store
     from smmcore.workspace import Workspace
 
-CONCURRENCY = 8
-"""Units fetched at the same time."""
+CONCURRENCY = 32
+"""Units fetched at the same time (the HTTP layer enforces the per-host limits)."""
 
 
 # ------------------------------------------------------------------ report
@@ -312,9 +313,55 @@ def plan_units(
 # ------------------------------------------------------------------ running
 
 
+def _warm_up() -> None:
+    """Import what the first commit needs (pyarrow imports pandas on its first array: up to
+    a second), in a worker thread while the first pages are fetched."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    pc.add(pa.array([0]), 1)
+
+
+class _Committer:
+    """Writes finished units in a worker thread, one DuckDB writer at a time, while the
+    event loop keeps fetching. Units that finish while a commit runs are committed together
+    by the next one (:meth:`Store.commit_units`: each unit still all or nothing)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.pending: list[tuple[Any, asyncio.Future[None]]] = []
+        self.task: asyncio.Task[None] | None = None
+
+    async def commit(self, writer: Any) -> None:
+        """Commit ``writer``; raises what its commit raised."""
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self.pending.append((writer, future))
+        if self.task is None or self.task.done():
+            self.task = asyncio.create_task(self._run())
+        await asyncio.shield(future)
+
+    async def _run(self) -> None:
+        while self.pending:
+            batch, self.pending = self.pending, []
+            try:
+                errors = await asyncio.to_thread(
+                    self.store.commit_units, [writer for writer, _ in batch]
+                )
+            except BaseException as exc:  # the store itself broke: every unit of it fails
+                errors = [exc] * len(batch)
+            for (_, future), error in zip(batch, errors, strict=True):
+                if future.done():
+                    continue
+                if error is None:
+                    future.set_result(None)
+                else:
+                    future.set_exception(error)
+
+
 async def _run_unit(
     planned: PlannedUnit,
     store: Store,
+    committer: _Committer,
     semaphore: asyncio.Semaphore,
     base: dict[str, Any],
     progress: _ScrubbedProgress,
@@ -353,7 +400,7 @@ async def _run_unit(
                     progress.unit_records(unit, sum(writer.counts.values()))
                     if writer.needs_staging:
                         await asyncio.to_thread(writer.stage)
-            await asyncio.to_thread(writer.commit)
+            await committer.commit(writer)
             result.status = "ok"
             result.written = dict(writer.counts)
         except Exception as exc:
@@ -404,11 +451,16 @@ async def sync_async(
                 "options": dict(options or {}),
             }
             semaphore = asyncio.Semaphore(max(1, concurrency))
+            committer = _Committer(store)
+            warm = asyncio.create_task(asyncio.to_thread(_warm_up)) if planned else None
             report.units = list(
                 await asyncio.gather(
-                    *(_run_unit(p, store, semaphore, base, progress) for p in planned)
+                    *(_run_unit(p, store, committer, semaphore, base, progress) for p in planned)
                 )
             )
+            if warm is not None:
+                with contextlib.suppress(Exception):
+                    await warm
             if channels is None and (options or {}).get("keywords", True):
                 # a full sync also refreshes the tracked keywords; failures are only logged
                 from smmcore.keywords import refresh_workspace_keywords_async

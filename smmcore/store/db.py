@@ -36,12 +36,33 @@ from smmcore.store.ingest import SEQ, batch_to_arrow, models_to_arrow, seq_array
 from smmcore.store.migrations import MIGRATIONS, SCHEMA_VERSION
 from smmcore.store.tables import TABLES, TableSpec
 
-MODEL_BATCH_ROWS = 20_000
-"""Models of one table are converted to an Arrow batch every this many."""
-STAGE_ROWS = 250_000
-"""A unit holding more pending rows than this stages them into TEMP tables (flat memory)."""
+MODEL_BATCH_ROWS = 1_000
+"""Models of one table are converted to an Arrow batch every this many (Python objects of a
+unit stay few, whatever its size)."""
+STAGE_ROWS = 50_000
+"""A unit holding more pending rows than this stages them into TEMP tables (flat memory:
+past the store's memory limit DuckDB spills them to disk)."""
+
+SMALL_ROWS = 20_000
+"""A batch of at most this many rows is merged in one statement, without the checks that
+let a large first import skip the sort by key and the conflict bookkeeping."""
 
 _stage_ids = itertools.count(1)
+
+
+def _combined(batches: list[Any]) -> list[Any]:
+    """``batches`` with runs of the same columns concatenated (one statement each)."""
+    if len(batches) < 2:
+        return batches
+    import pyarrow as pa
+
+    out: list[Any] = []
+    for data in batches:
+        if out and out[-1].schema.equals(data.schema):
+            out[-1] = pa.concat_tables([out[-1], data])
+        else:
+            out.append(data)
+    return out
 
 
 def _lock_message(path: Path, exc: Exception) -> StoreError:
@@ -398,6 +419,155 @@ class Store:
             sql = sql[: sql.rindex(" ON CONFLICT ")]
         self.con.execute(sql)
 
+    def _merge_batches(
+        self, spec: TableSpec, batches: list[Any], tag: str, registered: list[str]
+    ) -> None:
+        """Upsert Arrow ``batches`` (with SEQ) of one table, one statement per run of
+        batches with the same columns."""
+        for index, data in enumerate(_combined(batches)):
+            view = f"_smm_src_{tag}_{index}"
+            self.con.register(view, data)
+            registered.append(view)
+            select = self._fill_sql(spec, data.column_names, view)
+            if data.num_rows <= SMALL_ROWS:
+                # a small batch: one statement (sorting a few rows by key costs less than
+                # the two queries that could avoid it)
+                self.con.execute(self._merge_sql(spec, select))
+            else:
+                self._merge(spec, select)
+
+    def _write_sync_state(self, writers: Sequence[UnitWriter]) -> None:
+        """Record the success (and cursor) of the ``writers``' units in one statement."""
+        rows = [w for w in writers if w.unit_key is not None]
+        if not rows:
+            return
+        params: list[Any] = []
+        for w in rows:
+            cursor = None if w.cursor is None else json.dumps(w.cursor, default=str)
+            params += [w.unit_key, w.source, cursor]
+        values = ", ".join(["(?, ?, ?, CURRENT_TIMESTAMP, NULL, CURRENT_TIMESTAMP)"] * len(rows))
+        self.con.execute(
+            "INSERT INTO sync_state (unit_key, source, cursor, last_success, "
+            f"last_error, updated_at) VALUES {values} ON CONFLICT (unit_key) DO UPDATE SET "
+            "source = excluded.source, "
+            "cursor = COALESCE(excluded.cursor, sync_state.cursor), "
+            "last_success = excluded.last_success, last_error = NULL, "
+            "updated_at = excluded.updated_at",
+            params,
+        )
+
+    def commit_units(self, writers: Sequence[UnitWriter]) -> list[BaseException | None]:
+        """Commit several finished units; return, per writer, ``None`` or the error that
+        kept its unit from being written (the error :meth:`UnitWriter.commit` raises).
+
+        Each unit is still written all or nothing. Small units whose keys do not overlap
+        share one transaction (one statement per table for all of them: a commit costs
+        milliseconds whatever its size, so this is what lets many units that finish
+        together be written quickly); when that transaction fails, each unit is written
+        again in its own, so one unit's failure never costs another its data.
+        """
+        errors: list[BaseException | None] = [None] * len(writers)
+        group = [
+            i
+            for i, w in enumerate(writers)
+            if not w._done and not w._staged and w.pending_rows <= SMALL_ROWS
+        ]
+        if len(group) > 1:
+            try:
+                self._commit_group([writers[i] for i in group])
+            except _Overlap:
+                pass
+            except Exception:
+                pass  # written one by one below: each unit gets its own error
+        for i, writer in enumerate(writers):
+            if writer._done:
+                continue
+            try:
+                writer.commit()
+            except Exception as exc:
+                errors[i] = exc
+        return errors
+
+    def _commit_group(self, writers: list[UnitWriter]) -> None:
+        """Write ``writers`` in one transaction (raises :class:`_Overlap`, writing nothing,
+        when two of them hold a row with the same key)."""
+        import pyarrow as pa
+
+        for w in writers:
+            for table in list(w._models):
+                w._flush_models(table)
+        merged: dict[str, list[Any]] = {}
+        for name, spec in TABLES.items():
+            offset = 0
+            batches: list[Any] = []
+            owners: list[list[Any]] = []
+            for w in writers:
+                mine = w._arrow.get(name, [])
+                if mine:
+                    batches += [_shift_seq(data, offset) for data in mine]
+                    owners.append(mine)
+                offset += w._seq
+            if len(owners) > 1 and _keys_overlap(spec, owners, pa):
+                raise _Overlap
+            if batches:
+                merged[name] = batches
+        registered: list[str] = []
+        with self.lock:
+            con = self.con
+            try:
+                con.execute("BEGIN TRANSACTION")
+                tag = f"g{writers[0]._id}"
+                for name, batches in merged.items():
+                    self._merge_batches(TABLES[name], batches, f"{tag}_{name}", registered)
+                self._write_sync_state(writers)
+                con.execute("COMMIT")
+            except BaseException:
+                with contextlib.suppress(Exception):
+                    con.execute("ROLLBACK")
+                for view in registered:
+                    con.unregister(view)
+                raise
+            for view in registered:
+                con.unregister(view)
+            for w in writers:
+                w._cleanup([])
+
+
+class _Overlap(Exception):
+    """Two units of a group write a row with the same key: they are written one by one."""
+
+
+def _shift_seq(data: Any, offset: int) -> Any:
+    """``data`` with its SEQ column moved up by ``offset`` (later units win)."""
+    if not offset:
+        return data
+    import pyarrow.compute as pc
+
+    index = data.schema.get_field_index(SEQ)
+    return data.set_column(index, SEQ, pc.add(data.column(index), offset))
+
+
+def _keys_overlap(spec: TableSpec, owners: list[list[Any]], pa: Any) -> bool:
+    """Whether two units' batches hold the same natural key (NULL and '' count as equal,
+    so a doubt means overlap)."""
+    import pyarrow.compute as pc
+
+    uniques = []
+    for batches in owners:
+        keys = []
+        for data in batches:
+            cols = []
+            for k in spec.keys:
+                if k in data.column_names:
+                    col = pc.fill_null(pc.cast(data.column(k), pa.string()), "")
+                else:
+                    col = pa.array([""] * data.num_rows, pa.string())
+                cols.append(col)
+            keys.append(pc.binary_join_element_wise(*cols, "\x1f"))
+        uniques.append(pc.unique(pa.chunked_array(keys, pa.string())))
+    total = sum(len(u) for u in uniques)
+    return len(pc.unique(pa.chunked_array(uniques, pa.string()))) < total
+
 
 class UnitWriter:
     """Collects one unit's records and writes them in one transaction (see
@@ -490,23 +660,10 @@ class UnitWriter:
                     if name in self._staged:
                         self._stage(name)
                         store._merge(spec, f"SELECT * FROM {self._staged[name]}")
-                    for index, data in enumerate(self._arrow.get(name, [])):
-                        view = f"_smm_src_{self._id}_{name}_{index}"
-                        con.register(view, data)
-                        registered.append(view)
-                        store._merge(spec, store._fill_sql(spec, data.column_names, view))
+                    tag = f"{self._id}_{name}"
+                    store._merge_batches(spec, self._arrow.get(name, []), tag, registered)
                 if self.unit_key is not None:
-                    cursor = None if self.cursor is None else json.dumps(self.cursor, default=str)
-                    con.execute(
-                        "INSERT INTO sync_state (unit_key, source, cursor, last_success, "
-                        "last_error, updated_at) VALUES (?, ?, ?, CURRENT_TIMESTAMP, NULL, "
-                        "CURRENT_TIMESTAMP) ON CONFLICT (unit_key) DO UPDATE SET "
-                        "source = excluded.source, "
-                        "cursor = COALESCE(excluded.cursor, sync_state.cursor), "
-                        "last_success = excluded.last_success, last_error = NULL, "
-                        "updated_at = excluded.updated_at",
-                        [self.unit_key, self.source, cursor],
-                    )
+                    store._write_sync_state([self])
                 con.execute("COMMIT")
             except BaseException as exc:
                 with contextlib.suppress(Exception):  # the transaction may be aborted
@@ -548,6 +705,11 @@ class UnitWriter:
         self._pending_rows += data.num_rows
         if self.auto_stage and self.needs_staging:
             self.stage()
+
+    @property
+    def pending_rows(self) -> int:
+        """Rows added and not yet staged (models included)."""
+        return self._pending_rows + sum(len(m) for m in self._models.values())
 
     @property
     def needs_staging(self) -> bool:

@@ -793,3 +793,313 @@ def read_export(
     finally:
         con.close()
     return data
+
+
+# --------------------------------------------------------------------------- streaming
+
+STREAM_ROWS = 65_536
+"""Rows per yielded chunk when streaming an export into the store."""
+
+_KIND_TABLES = {
+    "accounts": (("account_snapshots", _SNAPSHOT_COLUMNS),),
+    "posts": (("posts", _POST_COLUMNS), ("post_metrics", _METRIC_COLUMNS)),
+    "audience": (("audience_members", _AUDIENCE_COLUMNS),),
+    "interactions": (("interactions", _INTERACTION_COLUMNS),),
+}
+
+
+_CHUNK_KEYS = {
+    "account_snapshots": ("network", "account", "captured_at"),
+    "posts": ("network", "account", "post_id"),
+    "post_metrics": ("network", "account", "post_id", "captured_at"),
+    "audience_members": ("network", "account", "member"),
+    "interactions": ("network", "account", "interaction_id"),
+}
+_CHUNK_ORDER = {"posts": "captured_at DESC NULLS LAST, _row DESC"}
+
+
+@dataclass
+class StreamSummary:
+    """What :func:`iter_export` read, filled while it streams (final when it returns)."""
+
+    folder: Path
+    rows: dict[str, int] = field(default_factory=dict)
+    bad_rows: list[BadRow] = field(default_factory=list)
+    bad_count: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        """Rows yielded per store table (a post repeated in the file counts each time)."""
+        return dict(self.rows)
+
+
+def _open_checked(
+    con: duckdb.DuckDBPyConnection, path: Path, kind: FileKind, settings: FilesSettings
+) -> tuple[_Raw, pa.RecordBatchReader, str]:
+    """A file's checked rows as a stream of batches (typed columns, ``_row``, ``_err``)."""
+    import duckdb
+    import pyarrow as pa
+
+    try:
+        if path.suffix.lower() != ".csv":
+            raw = _read_jsonl_text(con, path, kind, settings)
+            unit = "line"
+        else:
+            raw = _read_csv_text(path, kind, settings)
+            unit = "row"
+        per_file = settings.for_file(kind.name)
+        tz = per_file.timezone or settings.timezone
+        fmt = per_file.timestamp_format or settings.timestamp_format
+        present = set(raw.batches.schema.names) - {"_row"}
+        con.register("raw", raw.batches)
+        sql = _validation_sql(kind, present, per_file.values, tz, fmt)
+        return raw, con.sql(sql).to_arrow_reader(STREAM_ROWS), unit
+    except (UnicodeDecodeError, pa.ArrowInvalid, duckdb.Error, csv.Error) as exc:
+        raise _unreadable(path, exc) from exc
+
+
+def _unreadable(path: Path, exc: Exception) -> SourceError:
+    reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    if isinstance(exc, UnicodeDecodeError) or "utf" in reason.lower():
+        reason = "it is not UTF-8 text"
+    return SourceError(
+        f"{path.name} cannot be read: {reason}",
+        kind="invalid_data",
+        hint="export it again as UTF-8 CSV (comma, semicolon or tab separated) or as JSON Lines",
+    )
+
+
+def _checked_batches(
+    con: duckdb.DuckDBPyConnection, path: Path, kind: FileKind, settings: FilesSettings
+) -> Any:
+    """Yield ``(raw, batch, unit)`` for every checked batch of one file."""
+    import duckdb
+    import pyarrow as pa
+
+    raw, reader, unit = _open_checked(con, path, kind, settings)
+    try:
+        while True:
+            try:
+                batch = reader.read_next_batch()
+            except StopIteration:
+                return
+            except (UnicodeDecodeError, pa.ArrowInvalid, duckdb.Error, csv.Error) as exc:
+                raise _unreadable(path, exc) from exc
+            yield raw, batch, unit
+    finally:
+        reader.close()
+        con.unregister("raw")
+
+
+def _exact_bad_rows(
+    con: duckdb.DuckDBPyConnection, path: Path, kind: FileKind, settings: FilesSettings
+) -> tuple[int, list[BadRow]]:
+    """Bad rows of a CSV that has rows of the wrong length, with exact row numbers."""
+    import pyarrow.compute as pc
+
+    raw, structural = _read_csv_exact(path, kind, settings)
+    checked = _validate_file(con, raw, kind, settings)
+    err = checked.column("_err")
+    sample = checked.filter(pc.is_valid(err)).select(["_row", "_err"]).slice(0, MAX_REPORTED)
+    bad = structural + [
+        BadRow(path.name, r, e)
+        for r, e in zip(
+            sample.column("_row").to_pylist(), sample.column("_err").to_pylist(), strict=True
+        )
+    ]
+    return len(structural) + checked.num_rows - err.null_count, bad
+
+
+def iter_export(
+    folder: Path,
+    settings: FilesSettings | None = None,
+    *,
+    skip_bad: bool = False,
+    since: datetime | None = None,
+    log: Callable[[str], None] | None = None,
+    summary: StreamSummary | None = None,
+) -> Any:
+    """Stream the export in ``folder`` as ``(store table, Arrow table)`` chunks of at most
+    :data:`STREAM_ROWS` rows, checked as :func:`read_export` checks them, in bounded memory.
+
+    A key may repeat across chunks: the store keeps the last row written for a key, which
+    is the last row of the file; for ``posts`` the row with the latest ``captured_at`` wins,
+    so when a later row of a post holds an older snapshot, the winning rows are yielded again
+    at the end. ``accounts`` comes last (it needs every row).
+
+    Bad rows are found while streaming: unless ``skip_bad``, the stream ends by raising
+    :class:`~smmcore.contracts.SourceError` listing them (the caller must then discard what
+    it received: the store's unit writer does). ``summary`` is filled as it goes.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    settings = settings or FilesSettings()
+    folder = Path(folder)
+    summary = summary if summary is not None else StreamSummary(folder=folder)
+    con = connect()
+    side = con.cursor()
+    empty = {n: _empty(k) for n, k in FILE_KINDS.items()}
+    side.execute(
+        "CREATE TABLE accounts AS SELECT network, account, captured_at, display_name, url, "
+        f"bio FROM ({empty['accounts']})"
+    )
+    side.execute("CREATE TABLE posts (network VARCHAR, account VARCHAR)")
+    side.execute(
+        "CREATE TABLE seen (f INTEGER, _row BIGINT, network VARCHAR, account VARCHAR, "
+        "post_id VARCHAR, captured_at TIMESTAMPTZ)"
+    )
+    bound = pa.scalar(since, pa.timestamp("us", tz="UTC")) if since is not None else None
+    post_files: list[tuple[int, Path]] = []
+    bad: list[BadRow] = []
+
+    def emit(table: str, rows: pa.Table) -> Any:
+        summary.rows[table] = summary.rows.get(table, 0) + rows.num_rows
+        return table, rows
+
+    try:
+        for number, (kind_name, path) in enumerate(locate_files(folder, settings)):
+            kind = FILE_KINDS[kind_name]
+            n_bad = 0
+            last: _Raw | None = None
+            for raw, batch, unit in _checked_batches(con, path, kind, settings):
+                last = raw
+                t = pa.Table.from_batches([batch])
+                err = t.column("_err")
+                if err.null_count < t.num_rows:
+                    mask = pc.is_valid(err)
+                    n_bad += t.num_rows - err.null_count
+                    if len(bad) < MAX_REPORTED:
+                        sample = t.filter(mask).select(["_row", "_err"]).slice(0, MAX_REPORTED)
+                        bad.extend(
+                            BadRow(path.name, r, e, unit)
+                            for r, e in zip(
+                                sample.column("_row").to_pylist(),
+                                sample.column("_err").to_pylist(),
+                                strict=True,
+                            )
+                        )
+                    t = t.filter(pc.invert(mask))
+                if bound is not None and kind_name in _SINCE_COLUMN:
+                    values = t.column(_SINCE_COLUMN[kind_name])
+                    t = _keep(t, pc.or_kleene(pc.is_null(values), pc.greater_equal(values, bound)))
+                if not t.num_rows:
+                    continue
+                if kind_name == "accounts":
+                    side.register("_chunk", t)
+                    side.execute(
+                        "INSERT INTO accounts SELECT network, account, captured_at, "
+                        "display_name, url, bio FROM _chunk WHERE display_name IS NOT NULL "
+                        "OR url IS NOT NULL OR bio IS NOT NULL UNION ALL SELECT DISTINCT "
+                        "network, account, NULL, NULL, NULL, NULL FROM _chunk"
+                    )
+                    side.unregister("_chunk")
+                elif kind_name == "posts":
+                    side.register("_chunk", t)
+                    side.execute(
+                        f"INSERT INTO seen SELECT {number}, _row, network, account, post_id, "
+                        "captured_at FROM _chunk"
+                    )
+                    side.execute("INSERT INTO posts SELECT DISTINCT network, account FROM _chunk")
+                    side.unregister("_chunk")
+                elif kind_name == "interactions":
+                    default = pc.binary_join_element_wise(
+                        t.column("kind"), pc.fill_null(t.column("post_id"), ""),
+                        t.column("member"), ":",
+                    )  # fmt: skip
+                    t = t.set_column(
+                        t.schema.get_field_index("interaction_id"),
+                        "interaction_id",
+                        pc.coalesce(t.column("interaction_id"), default),
+                    )
+                for table, columns in _KIND_TABLES[kind_name]:
+                    rows = t
+                    if table == "post_metrics":
+                        has_metric = pc.is_valid(t.column(METRICS[0]))
+                        for m in METRICS[1:]:
+                            has_metric = pc.or_(has_metric, pc.is_valid(t.column(m)))
+                        keep = pc.and_(pc.is_valid(t.column("captured_at")), has_metric)
+                        rows = _keep(rows, keep)
+                    # one row per key within a chunk (as read_export); across chunks the
+                    # store keeps the last row written
+                    order = _CHUNK_ORDER.get(table, "_row DESC")
+                    rows = _last_per_key(side, rows, _CHUNK_KEYS[table], order)
+                    if rows.num_rows:
+                        yield emit(table, rows.select(list(columns)))
+            if last is not None:
+                summary.notes.extend(last.notes)
+                if last.structural:  # rows of the wrong length: exact numbers for the report
+                    n_bad, exact = _exact_bad_rows(con, path, kind, settings)
+                    bad = [b for b in bad if b.file != path.name] + exact
+            summary.bad_count += n_bad
+            if kind_name == "posts":
+                post_files.append((number, path))
+        bad.sort(key=lambda b: (b.file, b.row or 0))
+        summary.bad_rows = bad[:MAX_REPORTED]
+        if summary.bad_count and not skip_bad:
+            report = ExportData(
+                folder=folder, bad_rows=summary.bad_rows, bad_count=summary.bad_count
+            )
+            raise SourceError(
+                report.bad_report(
+                    header=f"{summary.bad_count} bad row(s) in {folder}, nothing imported:"
+                ),
+                kind="invalid_data",
+                hint="fix those rows, or import the good ones with --skip-bad "
+                "(or skip_bad = true in [plugins.files])",
+            )
+        if summary.bad_count and log is not None:
+            report = ExportData(
+                folder=folder, bad_rows=summary.bad_rows, bad_count=summary.bad_count
+            )
+            log(report.bad_report(header=f"skipped {summary.bad_count} bad row(s) in {folder}:"))
+        for note in summary.notes:
+            if log is not None:
+                log(note)
+        yield from _latest_posts_again(con, side, settings, post_files, bound, emit)
+        accounts = side.sql(_ACCOUNTS_SQL).to_arrow_table()
+        if accounts.num_rows:
+            yield emit("accounts", accounts)
+    finally:
+        side.close()
+        con.close()
+
+
+def _latest_posts_again(
+    con: duckdb.DuckDBPyConnection,
+    side: duckdb.DuckDBPyConnection,
+    settings: FilesSettings,
+    post_files: list[tuple[int, Path]],
+    bound: Any,
+    emit: Callable[[str, Any], Any],
+) -> Any:
+    """Yield again the post rows that must win over a later row of the same post (one with
+    an older or no ``captured_at``): nothing when no post repeats out of order."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    (repeated,) = side.execute(
+        "SELECT count(*) > count(DISTINCT hash(network, account, post_id)) FROM seen"
+    ).fetchall()[0]
+    if not repeated:
+        return
+    side.execute(
+        "CREATE TABLE winners AS SELECT f, _row FROM (SELECT f, _row, "
+        "row_number() OVER (PARTITION BY network, account, post_id "
+        "ORDER BY captured_at DESC NULLS LAST, f DESC, _row DESC) AS by_time, "
+        "row_number() OVER (PARTITION BY network, account, post_id ORDER BY f DESC, "
+        "_row DESC) AS by_order FROM seen) WHERE by_time = 1 AND by_order > 1"
+    )
+    for number, path in post_files:
+        rows = side.execute("SELECT _row FROM winners WHERE f = ?", [number]).fetchall()
+        if not rows:
+            continue
+        wanted = pa.array([r[0] for r in rows], pa.int64())
+        for _raw, batch, _unit in _checked_batches(con, path, FILE_KINDS["posts"], settings):
+            t = pa.Table.from_batches([batch])
+            t = t.filter(pc.and_(pc.is_null(t.column("_err")), pc.is_in(t.column("_row"), wanted)))
+            if bound is not None:
+                values = t.column("created_at")
+                t = _keep(t, pc.or_kleene(pc.is_null(values), pc.greater_equal(values, bound)))
+            if t.num_rows:
+                yield emit("posts", t.select(list(_POST_COLUMNS)))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -58,10 +59,11 @@ class FilesSource(Source):
         ]
 
     async def fetch(self, unit: SyncUnit, ctx: SourceContext) -> AsyncIterator[SourceItem]:
-        """Validate the folder and yield one :class:`RecordBatch` per store table, then the
-        cursor. An unchanged folder (same files, sizes, mtimes, hashes and settings) yields
-        only the cursor unless ``ctx.full``."""
-        from smm_files.reader import fingerprint, read_export
+        """Validate the folder and stream it as :class:`RecordBatch` chunks (bounded memory;
+        a bad row found on the way ends the stream with a :class:`SourceError`, so the unit
+        writes nothing), then the cursor. An unchanged folder (same files, sizes, mtimes,
+        hashes and settings) yields only the cursor unless ``ctx.full``."""
+        from smm_files.reader import StreamSummary, fingerprint, iter_export
 
         folder = Path(str(unit.options.get("path") or self.settings.path))
         if not folder.is_absolute():
@@ -74,13 +76,27 @@ class FilesSource(Source):
             ctx.log(f"{folder}: unchanged since the last import, skipped (--full re-imports)")
             yield SyncCursor(current)
             return
-        data = await asyncio.to_thread(
-            read_export, folder, self.settings, skip_bad=skip_bad, since=ctx.since, log=ctx.log
-        )
-        for table, rows in data.tables.items():
-            if rows.num_rows:
-                yield RecordBatch(table, rows)
-        counts = ", ".join(f"{n} {t}" for t, n in data.counts().items())
+        summary = StreamSummary(folder=folder)
+        chunks = iter_export(
+            folder, self.settings, skip_bad=skip_bad, since=ctx.since, log=ctx.log,
+            summary=summary,
+        )  # fmt: skip
+        # parse and check the next chunk in a worker thread while the store stages this one:
+        # the event loop goes on meanwhile, and memory stays at a few chunks
+        pending = asyncio.ensure_future(asyncio.to_thread(next, chunks, None))
+        try:
+            while True:
+                chunk = await pending
+                if chunk is None:
+                    break
+                pending = asyncio.ensure_future(asyncio.to_thread(next, chunks, None))
+                yield RecordBatch(*chunk)
+        finally:
+            if not pending.done():
+                with contextlib.suppress(BaseException):
+                    await pending
+            chunks.close()
+        counts = ", ".join(f"{n} {t}" for t, n in summary.counts().items())
         ctx.log(f"{folder}: read {counts or 'nothing'}")
         yield SyncCursor(current)
 
