@@ -10,7 +10,6 @@ stops the others nor leaves half of its data behind.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import inspect
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -313,15 +312,6 @@ def plan_units(
 # ------------------------------------------------------------------ running
 
 
-def _warm_up() -> None:
-    """Import what the first commit needs (pyarrow imports pandas on its first array: up to
-    a second), in a worker thread while the first pages are fetched."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    pc.add(pa.array([0]), 1)
-
-
 class _Committer:
     """Writes finished units in a worker thread, one DuckDB writer at a time, while the
     event loop keeps fetching. Units that finish while a commit runs are committed together
@@ -452,15 +442,11 @@ async def sync_async(
             }
             semaphore = asyncio.Semaphore(max(1, concurrency))
             committer = _Committer(store)
-            warm = asyncio.create_task(asyncio.to_thread(_warm_up)) if planned else None
             report.units = list(
                 await asyncio.gather(
                     *(_run_unit(p, store, committer, semaphore, base, progress) for p in planned)
                 )
             )
-            if warm is not None:
-                with contextlib.suppress(Exception):
-                    await warm
             if channels is None and (options or {}).get("keywords", True):
                 # a full sync also refreshes the tracked keywords; failures are only logged
                 from smmcore.keywords import refresh_workspace_keywords_async

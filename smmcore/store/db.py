@@ -436,6 +436,19 @@ class Store:
             else:
                 self._merge(spec, select)
 
+    def _merge_lists(self, spec: TableSpec, cols: Mapping[str, list[Any]]) -> None:
+        """Upsert rows given as column -> Python list (SEQ included) in one statement: the
+        lists are bound as typed LIST parameters and unnested (columnar, no row loop)."""
+        if not cols or not cols.get(SEQ):
+            return
+        types = self.columns(spec.name)
+        names = [n for n in cols if n != SEQ]
+        parts = [f'unnest(?::{types[n]}[]) AS "{n}"' for n in names]
+        parts.append(f"unnest(?::BIGINT[]) AS {SEQ}")
+        src = f"(SELECT {', '.join(parts)})"
+        select = self._fill_sql(spec, names, src)
+        self.con.execute(self._merge_sql(spec, select), [*(cols[n] for n in names), cols[SEQ]])
+
     def _write_sync_state(self, writers: Sequence[UnitWriter]) -> None:
         """Record the success (and cursor) of the ``writers``' units in one statement."""
         rows = [w for w in writers if w.unit_key is not None]
@@ -491,34 +504,36 @@ class Store:
     def _commit_group(self, writers: list[UnitWriter]) -> None:
         """Write ``writers`` in one transaction (raises :class:`_Overlap`, writing nothing,
         when two of them hold a row with the same key)."""
-        import pyarrow as pa
-
-        for w in writers:
-            for table in list(w._models):
-                w._flush_models(table)
-        merged: dict[str, list[Any]] = {}
+        batches: dict[str, list[Any]] = {}
+        lists: dict[str, dict[str, list[Any]]] = {}
         for name, spec in TABLES.items():
             offset = 0
-            batches: list[Any] = []
-            owners: list[list[Any]] = []
+            seen: set[tuple[Any, ...]] = set()
             for w in writers:
+                keys = _writer_keys(w, name, spec)
+                if keys & seen:
+                    raise _Overlap
+                seen |= keys
                 mine = w._arrow.get(name, [])
-                if mine:
-                    batches += [_shift_seq(data, offset) for data in mine]
-                    owners.append(mine)
+                batches.setdefault(name, []).extend(_shift_seq(d, offset) for d in mine)
+                cols = w._model_lists(name) if name in w._models else {}
+                if cols:
+                    cols[SEQ] = [v + offset for v in cols[SEQ]]
+                    merged = lists.setdefault(name, {})
+                    if merged and set(merged) != set(cols):
+                        raise _Overlap  # different columns: write them one by one
+                    for col, values in cols.items():
+                        merged.setdefault(col, []).extend(values)
                 offset += w._seq
-            if len(owners) > 1 and _keys_overlap(spec, owners, pa):
-                raise _Overlap
-            if batches:
-                merged[name] = batches
         registered: list[str] = []
         with self.lock:
             con = self.con
             try:
                 con.execute("BEGIN TRANSACTION")
                 tag = f"g{writers[0]._id}"
-                for name, batches in merged.items():
-                    self._merge_batches(TABLES[name], batches, f"{tag}_{name}", registered)
+                for name, spec in TABLES.items():
+                    self._merge_batches(spec, batches.get(name, []), f"{tag}_{name}", registered)
+                    self._merge_lists(spec, lists.get(name, {}))
                 self._write_sync_state(writers)
                 con.execute("COMMIT")
             except BaseException:
@@ -547,26 +562,19 @@ def _shift_seq(data: Any, offset: int) -> Any:
     return data.set_column(index, SEQ, pc.add(data.column(index), offset))
 
 
-def _keys_overlap(spec: TableSpec, owners: list[list[Any]], pa: Any) -> bool:
-    """Whether two units' batches hold the same natural key (NULL and '' count as equal,
-    so a doubt means overlap)."""
-    import pyarrow.compute as pc
-
-    uniques = []
-    for batches in owners:
-        keys = []
-        for data in batches:
-            cols = []
-            for k in spec.keys:
-                if k in data.column_names:
-                    col = pc.fill_null(pc.cast(data.column(k), pa.string()), "")
-                else:
-                    col = pa.array([""] * data.num_rows, pa.string())
-                cols.append(col)
-            keys.append(pc.binary_join_element_wise(*cols, "\x1f"))
-        uniques.append(pc.unique(pa.chunked_array(keys, pa.string())))
-    total = sum(len(u) for u in uniques)
-    return len(pc.unique(pa.chunked_array(uniques, pa.string()))) < total
+def _writer_keys(writer: UnitWriter, table: str, spec: TableSpec) -> set[tuple[Any, ...]]:
+    """The natural keys a writer holds for ``table`` (NULL and '' alike: a doubt counts as
+    an overlap)."""
+    keys: set[tuple[Any, ...]] = set()
+    for m in writer._models.get(table, ()):
+        keys.add(tuple(getattr(m, k, None) or "" for k in spec.keys))
+    for data in writer._arrow.get(table, ()):
+        present = [k for k in spec.keys if k in data.column_names]
+        cols = [data.column(k).to_pylist() for k in present]
+        for row in zip(*cols, strict=True):
+            values = dict(zip(present, row, strict=True))
+            keys.add(tuple(values.get(k) or "" for k in spec.keys))
+    return keys
 
 
 class UnitWriter:
@@ -648,8 +656,6 @@ class UnitWriter:
         """Merge everything into the store in one transaction, with the unit's sync state."""
         if self._done:
             return
-        for table in list(self._models):
-            self._flush_models(table)
         store = self.store
         registered: list[str] = []
         with store.lock:
@@ -662,6 +668,8 @@ class UnitWriter:
                         store._merge(spec, f"SELECT * FROM {self._staged[name]}")
                     tag = f"{self._id}_{name}"
                     store._merge_batches(spec, self._arrow.get(name, []), tag, registered)
+                    if name in self._models:
+                        store._merge_lists(spec, self._model_lists(name))
                 if self.unit_key is not None:
                     store._write_sync_state([self])
                 con.execute("COMMIT")
@@ -697,6 +705,23 @@ class UnitWriter:
         models = self._models.pop(table, None)
         if models:
             self._push(table, models_to_arrow(models, self.store.columns(table)))
+
+    def _model_lists(self, table: str) -> dict[str, list[Any]]:
+        """The pending models of ``table`` as column -> Python list (with SEQ), for a merge
+        without Arrow: a small unit's commit needs neither pyarrow nor the pandas it
+        imports on first use (most of a second in a fresh process)."""
+        models = self._models.get(table) or []
+        if not models:
+            return {}
+        fields = type(models[0]).model_fields
+        cols = {
+            name: [getattr(m, name) for m in models]
+            for name in self.store.columns(table)
+            if name in fields
+        }
+        cols[SEQ] = list(range(self._seq, self._seq + len(models)))
+        self._seq += len(models)
+        return cols
 
     def _push(self, table: str, data: Any) -> None:
         data = data.append_column(SEQ, seq_array(self._seq, data.num_rows))
