@@ -32,13 +32,13 @@ from typing import Any
 
 from smmcore.contracts import RecordBatch, SyncCursor
 from smmcore.errors import StoreError
-from smmcore.store.ingest import SEQ, batch_to_arrow, models_to_arrow, seq_array
+from smmcore.store.ingest import SEQ, batch_to_arrow, seq_array
 from smmcore.store.migrations import MIGRATIONS, SCHEMA_VERSION
 from smmcore.store.tables import TABLES, TableSpec
 
-MODEL_BATCH_ROWS = 1_000
-"""Models of one table are converted to an Arrow batch every this many (Python objects of a
-unit stay few, whatever its size)."""
+MODEL_BATCH_ROWS = 250
+"""A unit holding this many models of one table stages them into its TEMP table (so the
+Python objects of a unit stay few, whatever its size)."""
 STAGE_ROWS = 50_000
 """A unit holding more pending rows than this stages them into TEMP tables (flat memory:
 past the store's memory limit DuckDB spills them to disk)."""
@@ -441,13 +441,17 @@ class Store:
         lists are bound as typed LIST parameters and unnested (columnar, no row loop)."""
         if not cols or not cols.get(SEQ):
             return
+        src, params = self._list_source(spec, cols)
+        select = self._fill_sql(spec, [n for n in cols if n != SEQ], src)
+        self.con.execute(self._merge_sql(spec, select), params)
+
+    def _list_source(self, spec: TableSpec, cols: Mapping[str, list[Any]]) -> tuple[str, list[Any]]:
+        """A subquery over column -> Python list (SEQ included) and its parameters."""
         types = self.columns(spec.name)
         names = [n for n in cols if n != SEQ]
         parts = [f'unnest(?::{types[n]}[]) AS "{n}"' for n in names]
         parts.append(f"unnest(?::BIGINT[]) AS {SEQ}")
-        src = f"(SELECT {', '.join(parts)})"
-        select = self._fill_sql(spec, names, src)
-        self.con.execute(self._merge_sql(spec, select), [*(cols[n] for n in names), cols[SEQ]])
+        return f"(SELECT {', '.join(parts)})", [*(cols[n] for n in names), cols[SEQ]]
 
     def _write_sync_state(self, writers: Sequence[UnitWriter]) -> None:
         """Record the success (and cursor) of the ``writers``' units in one statement."""
@@ -635,8 +639,8 @@ class UnitWriter:
         bucket = self._models.setdefault(table, [])
         bucket.append(item)
         self.counts[table] = self.counts.get(table, 0) + 1
-        if len(bucket) >= MODEL_BATCH_ROWS:
-            self._flush_models(table)
+        if self.auto_stage and len(bucket) >= MODEL_BATCH_ROWS:
+            self.stage()
 
     def add_batch(self, table: str, columns: Any) -> None:
         """Add many rows of one table at once (a dict of columns or a ``pyarrow.Table``)."""
@@ -701,11 +705,6 @@ class UnitWriter:
             )
         return spec
 
-    def _flush_models(self, table: str) -> None:
-        models = self._models.pop(table, None)
-        if models:
-            self._push(table, models_to_arrow(models, self.store.columns(table)))
-
     def _model_lists(self, table: str) -> dict[str, list[Any]]:
         """The pending models of ``table`` as column -> Python list (with SEQ), for a merge
         without Arrow: a small unit's commit needs neither pyarrow nor the pandas it
@@ -739,18 +738,23 @@ class UnitWriter:
     @property
     def needs_staging(self) -> bool:
         """Whether enough rows are pending in memory to move them into TEMP tables."""
-        return self._pending_rows >= STAGE_ROWS
+        return self._pending_rows >= STAGE_ROWS or any(
+            len(models) >= MODEL_BATCH_ROWS for models in self._models.values()
+        )
 
     def stage(self) -> None:
         """Move every pending batch into the unit's TEMP staging tables (memory stays flat)."""
-        for name in list(self._arrow):
+        for name in {**self._arrow, **self._models}:
             self._stage(name)
         self._pending_rows = 0
 
     def _stage(self, table: str) -> None:
-        """Move the pending Arrow batches of ``table`` into its TEMP staging table."""
+        """Move the pending Arrow batches and models of ``table`` into its TEMP staging
+        table (models as typed LIST parameters: no Arrow needed)."""
         batches = self._arrow.pop(table, [])
-        if not batches:
+        cols = self._model_lists(table) if self._models.get(table) else {}
+        self._models.pop(table, None)
+        if not batches and not cols:
             return
         store = self.store
         spec = TABLES[table]
@@ -773,6 +777,10 @@ class UnitWriter:
                     )
                 finally:
                     con.unregister(view)
+            if cols:
+                src, params = store._list_source(spec, cols)
+                names = [n for n in cols if n != SEQ]
+                con.execute(f"INSERT INTO {stage} {store._fill_sql(spec, names, src)}", params)
 
     def _cleanup(self, registered: list[str]) -> None:
         self._done = True
