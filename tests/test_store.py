@@ -433,3 +433,70 @@ def test_memory_limit_setting(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setenv("SMM_STORE_MEMORY_LIMIT", "1GB; DROP TABLE posts")
     with pytest.raises(StoreError, match="invalid store memory limit"):
         Store.open(tmp_path / "b.duckdb")
+
+
+# ------------------------------------------------------------------ units committed together
+
+
+def _unit(store: Store, key: str, *items) -> store_db.UnitWriter:
+    writer = store.unit_writer(key, "t", auto_stage=False)
+    for item in items:
+        writer.add(item)
+    writer.set_cursor({"page": key})
+    return writer
+
+
+def test_units_committed_together_are_each_all_or_nothing(store: Store) -> None:
+    good_a = _unit(store, "a", post("a1", text="A"), metrics("a1", likes=3))
+    broken = _unit(store, "b", post("b1"))
+    broken.add(RecordBatch("posts", {"network": ["m"], "account": ["x"], "post_id": ["1"]}))
+    bad_time = {"network": ["m"], "account": ["x"], "post_id": ["1"], "captured_at": ["never"]}
+    broken.add(RecordBatch("post_metrics", bad_time))
+    good_c = _unit(store, "c", post("c1", text="C"), metrics("c1", likes=None))
+    errors = store.commit_units([good_a, broken, good_c])
+    assert errors[0] is None and errors[2] is None
+    assert isinstance(errors[1], StoreError) and "unit 'b'" in str(errors[1])
+    # the broken unit wrote nothing, the others all of theirs
+    assert rows(store, "SELECT post_id, text FROM posts ORDER BY 1") == [("a1", "A"), ("c1", "C")]
+    assert rows(store, "SELECT post_id, likes FROM post_metrics ORDER BY 1") == [
+        ("a1", 3),
+        ("c1", None),  # unknown stays NULL
+    ]
+    assert store.get_cursor("a") == {"page": "a"} and store.get_cursor("c") == {"page": "c"}
+    assert store.get_cursor("b") is None
+
+
+def test_units_with_the_same_key_committed_together_as_one_after_the_other(
+    store: Store,
+) -> None:
+    acc = dict(network="mastodon", account="forno")
+    first = _unit(store, "x", Account(**acc, display_name="Forno", bio="Pane dal 1950"))
+    second = _unit(store, "y", Account(**acc, display_name="Forno Rossi"))
+    assert store.commit_units([first, second]) == [None, None]
+    # the second unit's unknown bio keeps the first one's, as two separate commits would
+    assert rows(store, "SELECT display_name, bio FROM accounts") == [
+        ("Forno Rossi", "Pane dal 1950")
+    ]
+
+
+def test_a_sync_commit_imports_no_pyarrow(tmp_path: Path) -> None:
+    """Small units go in through typed list parameters: a sync of live sources pays no
+    pyarrow (and pandas) import on its first commit."""
+    code = textwrap.dedent(
+        f"""
+        import sys
+        from datetime import UTC, datetime
+        from smmcore.models import Post, PostMetrics
+        from smmcore.store import Store
+        t = datetime(2026, 1, 5, tzinfo=UTC)
+        with Store.open({str(tmp_path / "s.duckdb")!r}) as s:
+            s.write([Post(network="m", account="a", post_id="1", created_at=t, text="ciao"),
+                     PostMetrics(network="m", account="a", post_id="1", captured_at=t,
+                                 likes=2)], unit_key="u", cursor={{"n": 1}})
+            print(s.con.execute("SELECT text, likes FROM posts JOIN post_metrics "
+                                "USING (post_id)").fetchall())
+        print("pyarrow" in sys.modules, "pandas" in sys.modules)
+        """
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split("\n")[:2] == ["[('ciao', 2)]", "False False"]

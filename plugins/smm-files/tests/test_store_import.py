@@ -186,3 +186,88 @@ def test_a_run_with_since_does_not_make_a_full_run_skip(store: Store, export: Pa
     again = run_source(source, SourceContext(workspace_dir=export.parent, cursor=cursor))
     posts = [i for i in again if isinstance(i, RecordBatch) and i.table == "posts"]
     assert sorted(posts[0].columns.column("post_id").to_pylist()) == ["109", "p1"]
+
+
+def stream_into(store: Store, folder: Path, **options) -> dict[str, int]:
+    """Run the source as ``smm sync`` does: every chunk into one unit writer."""
+    source = FilesSource(FilesSettings(path=str(folder)))
+    (unit,) = source.plan([_Channel("instagram", "a")])
+    ctx = SourceContext(workspace_dir=folder.parent, options=options)
+
+    async def run() -> dict[str, int]:
+        with store.unit_writer(unit.key, "files") as writer:
+            async for item in source.fetch(unit, ctx):
+                writer.add(item)
+        return dict(writer.counts)
+
+    return asyncio.run(run())
+
+
+POSTS_HEADER = "network,account,post_id,created_at,text,likes,captured_at\n"
+
+
+def test_streamed_chunks_keep_the_latest_snapshot_of_a_post(
+    store: Store, tmp_path: Path, make_export, monkeypatch
+) -> None:
+    from smm_files import reader
+
+    monkeypatch.setattr(reader, "STREAM_ROWS", 2)  # every two rows a chunk
+    text = POSTS_HEADER + (
+        "instagram,a,1,2026-03-01T08:00:00Z,edited text,9,2026-03-05T08:00:00Z\n"
+        "instagram,a,2,2026-03-01T09:00:00Z,other,1,2026-03-05T08:00:00Z\n"
+        "instagram,a,1,2026-03-01T08:00:00Z,first text,4,2026-03-02T08:00:00Z\n"
+        "instagram,a,3,2026-03-01T10:00:00Z,third,2,2026-03-05T08:00:00Z\n"
+        "instagram,a,1,2026-03-01T08:00:00Z,first text,5,2026-03-02T08:00:00Z\n"
+    )
+    stream_into(store, make_export(tmp_path / "x", posts=text))
+    # the row with the latest captured_at wins for the post, though two older rows follow
+    assert store.con.execute("SELECT post_id, text FROM posts ORDER BY 1").fetchall() == [
+        ("1", "edited text"),
+        ("2", "other"),
+        ("3", "third"),
+    ]
+    # one snapshot per captured_at: the last row of a repeated one wins
+    got = store.con.execute(
+        "SELECT likes FROM post_metrics WHERE post_id = '1' ORDER BY captured_at"
+    ).fetchall()
+    assert got == [(5,), (9,)]
+    assert store.con.execute("SELECT account FROM accounts").fetchall() == [("a",)]
+
+
+def test_a_bad_row_in_a_later_chunk_imports_nothing(
+    store: Store, tmp_path: Path, make_export, monkeypatch
+) -> None:
+    from smm_files import reader
+
+    monkeypatch.setattr(reader, "STREAM_ROWS", 2)
+    good = "".join(
+        f"instagram,a,{i},2026-03-01T08:00:00Z,t,{i},2026-03-05T08:00:00Z\n" for i in range(5)
+    )
+    bad = "instagram,a,9,2026-03-01T08:00:00Z,t,-1,2026-03-05T08:00:00Z\n"
+    folder = make_export(tmp_path / "x", posts=POSTS_HEADER + good + bad)
+    with pytest.raises(SourceError, match=r"posts.csv row 7: likes must be a whole number"):
+        stream_into(store, folder)
+    assert store.con.execute("SELECT count(*) FROM posts").fetchall() == [(0,)]
+    assert store.con.execute("SELECT count(*) FROM sync_state").fetchall() == [(0,)]
+    counts = stream_into(store, folder, skip_bad=True)
+    assert counts["posts"] == 5
+    assert store.con.execute("SELECT count(*) FROM posts").fetchall() == [(5,)]
+
+
+def test_rows_of_the_wrong_length_are_reported_with_exact_numbers_when_streaming(
+    store: Store, tmp_path: Path, make_export, monkeypatch
+) -> None:
+    from smm_files import reader
+
+    monkeypatch.setattr(reader, "STREAM_ROWS", 2)
+    text = POSTS_HEADER + (
+        "instagram,a,1,2026-03-01T08:00:00Z,t,1,2026-03-05T08:00:00Z\n"
+        "instagram,a,2,2026-03-01T08:00:00Z\n"
+        "instagram,a,3,2026-03-01T08:00:00Z,t,x,2026-03-05T08:00:00Z\n"
+    )
+    with pytest.raises(SourceError) as info:
+        stream_into(store, make_export(tmp_path / "x", posts=text))
+    message = str(info.value)
+    assert "posts.csv row 3: expected 7 fields, found 4" in message
+    assert "posts.csv row 4: likes must be a whole number" in message
+    assert store.con.execute("SELECT count(*) FROM posts").fetchall() == [(0,)]
