@@ -872,20 +872,31 @@ def _unreadable(path: Path, exc: Exception) -> SourceError:
 def _checked_batches(
     con: duckdb.DuckDBPyConnection, path: Path, kind: FileKind, settings: FilesSettings
 ) -> Any:
-    """Yield ``(raw, batch, unit)`` for every checked batch of one file."""
+    """Yield ``(raw, table, unit)``: the checked rows of one file, about
+    :data:`STREAM_ROWS` at a time."""
     import duckdb
     import pyarrow as pa
 
     raw, reader, unit = _open_checked(con, path, kind, settings)
+    pending: list[pa.RecordBatch] = []
+    rows = 0
     try:
         while True:
             try:
                 batch = reader.read_next_batch()
             except StopIteration:
-                return
+                break
             except (UnicodeDecodeError, pa.ArrowInvalid, duckdb.Error, csv.Error) as exc:
                 raise _unreadable(path, exc) from exc
-            yield raw, batch, unit
+            # the reader hands over one CSV block at a time: gather STREAM_ROWS rows, so
+            # each chunk costs the store a few statements, not hundreds
+            pending.append(batch)
+            rows += batch.num_rows
+            if rows >= STREAM_ROWS:
+                yield raw, pa.Table.from_batches(pending), unit
+                pending, rows = [], 0
+        if pending:
+            yield raw, pa.Table.from_batches(pending), unit
     finally:
         reader.close()
         con.unregister("raw")
@@ -962,9 +973,8 @@ def iter_export(
             kind = FILE_KINDS[kind_name]
             n_bad = 0
             last: _Raw | None = None
-            for raw, batch, unit in _checked_batches(con, path, kind, settings):
+            for raw, t, unit in _checked_batches(con, path, kind, settings):
                 last = raw
-                t = pa.Table.from_batches([batch])
                 err = t.column("_err")
                 if err.null_count < t.num_rows:
                     mask = pc.is_valid(err)
@@ -1095,8 +1105,7 @@ def _latest_posts_again(
         if not rows:
             continue
         wanted = pa.array([r[0] for r in rows], pa.int64())
-        for _raw, batch, _unit in _checked_batches(con, path, FILE_KINDS["posts"], settings):
-            t = pa.Table.from_batches([batch])
+        for _raw, t, _unit in _checked_batches(con, path, FILE_KINDS["posts"], settings):
             t = t.filter(pc.and_(pc.is_null(t.column("_err")), pc.is_in(t.column("_row"), wanted)))
             if bound is not None:
                 values = t.column("created_at")
