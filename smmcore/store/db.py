@@ -4,10 +4,15 @@
   older store is upgraded in one transaction when it is opened.
 * Natural keys: every write is ``INSERT ... ON CONFLICT (key) DO UPDATE``, so writing the same
   data twice stores it once.
-* One transaction per unit: :meth:`Store.unit_writer` collects a unit's records (staging large
-  ones in TEMP tables as they arrive) and merges them, with the unit's cursor, in a single
-  transaction when the ``with`` block ends; an exception discards everything.
-* Columnar ingest only: models are buffered and converted to Arrow in batches.
+* One transaction per unit: :meth:`Store.unit_writer` collects a unit's records (staging them
+  in TEMP tables as they arrive: 250 models or 50,000 Arrow rows of a table at a time) and
+  merges them, with the unit's cursor, in a single transaction when the ``with`` block ends;
+  an exception discards everything. :meth:`Store.commit_units` writes several finished small
+  units with one statement per table (a statement costs milliseconds whatever its size); each
+  unit is still written all or nothing.
+* Columnar ingest only, never row by row: a RecordBatch goes in as Arrow; models go in as one
+  typed LIST parameter per column, unnested in SQL (no pyarrow, so a sync of live sources does
+  not pay for importing it and the pandas it loads).
 
 DuckDB is imported when a store is opened, never at import time. One connection per open
 store; every operation of the store on it is serialized by :attr:`Store.lock`, so worker

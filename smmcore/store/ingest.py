@@ -1,7 +1,8 @@
-"""Turning records into Arrow tables, the only form the store ingests.
+"""Turning records into Arrow tables.
 
-Models are buffered by the writer and converted here column by column, many at a time; a
-:class:`~smmcore.contracts.RecordBatch` is converted once. Nothing is ever inserted row by row.
+A :class:`~smmcore.contracts.RecordBatch` is converted here once; :func:`models_to_arrow`
+converts models column by column (the unit writer itself binds models as typed LIST
+parameters instead). Nothing is ever inserted row by row.
 """
 
 from __future__ import annotations
