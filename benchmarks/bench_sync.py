@@ -12,11 +12,14 @@ Phases (the issue's numbers):
 3. A second sync after 1 new post per account, from the first one's cursors.
 4. First and second sync with the sources' default settings (followers, and who favourited /
    boosted the 20 most recent posts), where a second sync skips what did not change.
-5. End to end: ``smmcore.sync.sync_async`` with the DuckDB store, first and second sync.
+5. End to end: ``smmcore.sync.sync_async`` with the DuckDB store, first and second sync:
+   cold (the first sync of the process) with the default unit concurrency, then warm with
+   each ``--concurrency`` (default: the pipeline's default and all 100 accounts at once).
 6. Memory: the Python heap peak (tracemalloc) of 8 accounts of 200 and of 2000 posts, for the
    streamed fetch and for the pipeline.
 
-Run: ``uv run python benchmarks/bench_sync.py`` (``--quick`` runs phases 1, 3 and 6 only).
+Run: ``uv run python benchmarks/bench_sync.py`` (``--quick`` runs phases 1, 3 and 6 only,
+``--pipeline`` phases 5 and 6).
 The ratios are printed last.
 """
 
@@ -213,9 +216,9 @@ async def network_scenario(*, defaults: bool, serial: bool) -> dict[str, Any]:
 
 
 async def pipeline_runs(host: PluginHost, tmp: Path, concurrency: list[int]) -> list[dict]:
-    """Phase 5: first a cold run (the first store write of the process imports pyarrow and
-    the pandas it pulls in: a one-off cost, about 0.85 s here where Python keeps no bytecode
-    cache), then, after a small warm-up sync, one run per ``concurrency``."""
+    """Phase 5: first a cold run (the first sync of the process: it pays the one-off imports
+    of the store's first write), then, after a small warm-up sync, one run per
+    ``concurrency``."""
     from smmcore.sync import CONCURRENCY
 
     runs = [await pipeline_scenario(host, tmp, CONCURRENCY, "cold")]
