@@ -337,7 +337,7 @@ class _Committer:
                 errors = await asyncio.to_thread(
                     self.store.commit_units, [writer for writer, _ in batch]
                 )
-            except BaseException as exc:  # the store itself broke: every unit of it fails
+            except Exception as exc:  # the store itself broke: every unit of it fails
                 errors = [exc] * len(batch)
             for (_, future), error in zip(batch, errors, strict=True):
                 if future.done():
