@@ -104,27 +104,32 @@ def import_(
     Re-importing the same files stores nothing twice. With bad rows nothing is imported,
     unless --skip-bad (or skip_bad = true in [plugins.files]) is given.
     """
-    from smm_files.reader import fingerprint
+    from smm_files.reader import StreamSummary, fingerprint, iter_export
     from smm_files.source import unit_key
-    from smmcore.contracts import RecordBatch
+    from smmcore.contracts import SourceError
 
     ws = app.workspace()
     settings = _settings(app, timezone, mapping)
     cursor = fingerprint(path, settings)
-    data = _read(
-        path, settings, skip_bad=skip_bad or settings.skip_bad, log=lambda s: click.echo(s)
-    )
+    summary = StreamSummary(folder=path)
     store = ws.open_store()
     try:
-        store.write(
-            [RecordBatch(t, rows) for t, rows in data.tables.items() if rows.num_rows],
-            unit_key=unit_key(path.resolve(), ws.dir),
-            source="files",
-            cursor=cursor,
-        )
+        # Streamed in bounded chunks into one unit: all of it is written, or nothing.
+        with store.unit_writer(unit_key(path.resolve(), ws.dir), "files") as writer:
+            for table, chunk in iter_export(
+                path,
+                settings,
+                skip_bad=skip_bad or settings.skip_bad,
+                log=lambda s: click.echo(s),
+                summary=summary,
+            ):
+                writer.add_batch(table, chunk)
+            writer.set_cursor(cursor)
+    except SourceError as exc:
+        raise SmmError(str(exc.args[0]), hint=exc.hint) from None
     finally:
         store.close()
-    for table, count in data.counts().items():
+    for table, count in summary.counts().items():
         click.echo(f"{table}: {count:,} rows")
     click.echo(f"Imported {path} into {ws.store_path}.")
 
