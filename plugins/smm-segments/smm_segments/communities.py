@@ -45,29 +45,25 @@ def detect(graph: Any, settings: CommunitySettings) -> list[set]:
 
 
 def _lookup(con: Any, keys: list[tuple[str, str]], sql: str) -> dict[tuple[str, str], str]:
-    """Run ``sql`` joined to ``keys`` (registered as ``_smm_keys(network, id)``)."""
+    """Run ``sql`` joined to ``keys``, bound as the ``_smm_keys(network, id)`` subquery.
+
+    The keys travel as two typed list parameters, not an Arrow table: building one makes
+    pyarrow import pandas where it is installed, which costs more than the whole lookup.
+    """
     if not keys:
         return {}
-    import pyarrow as pa
-
-    wanted = pa.table({"network": [k[0] for k in keys], "id": [k[1] for k in keys]})
-    con.register("_smm_keys", wanted)
-    try:
-        columns = {k: v.tolist() for k, v in con.execute(sql).fetchnumpy().items()}
-    finally:
-        con.unregister("_smm_keys")
-    return dict(
-        zip(zip(columns["network"], columns["id"], strict=True), columns["text"], strict=True)
-    )
+    rows = con.execute(sql, [[k[0] for k in keys], [k[1] for k in keys]]).fetchall()
+    return {(network, key): text for network, key, text in rows}
 
 
+_KEYS = "(SELECT unnest(?::VARCHAR[]) AS network, unnest(?::VARCHAR[]) AS id)"
 POST_TEXTS = (
     "SELECT p.network, p.post_id AS id, p.text FROM posts p "
-    "JOIN _smm_keys k ON k.network = p.network AND k.id = p.post_id"
+    f"JOIN {_KEYS} k ON k.network = p.network AND k.id = p.post_id"
 )
 MEMBER_BIOS = (
     "SELECT am.network, am.member AS id, max(am.bio) AS text FROM audience_members am "
-    "JOIN _smm_keys k ON k.network = am.network AND k.id = am.member "
+    f"JOIN {_KEYS} k ON k.network = am.network AND k.id = am.member "
     "JOIN workspace_channels c ON c.network = am.network AND c.account = am.account "
     "AND c.is_client GROUP BY am.network, am.member"
 )
