@@ -18,7 +18,9 @@ class SmmError(Exception):
     def format_message(self) -> str:
         """The message with its hint, on one line."""
         base = str(self)
-        return f"{base}. {self.hint}" if self.hint else base
+        if not self.hint:
+            return base
+        return f"{base}. {self.hint[:1].upper()}{self.hint[1:]}"
 
 
 class PluginError(SmmError):

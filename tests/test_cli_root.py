@@ -142,7 +142,7 @@ def test_strict_plugins_flag_fails(capsys) -> None:
     code, _, err = run(["--strict-plugins", "plugins", "list"], capsys)
     assert code == 1
     assert "Error: plugin 'half': smm_register_sources raised RuntimeError" in err
-    assert "strict plugin mode is on" in err
+    assert "Strict plugin mode is on" in err
 
 
 def test_plugins_info(capsys) -> None:
