@@ -165,7 +165,7 @@ def test_another_process_holding_the_store_gets_a_clear_error(tmp_path: Path) ->
         message = info.value.format_message()
         assert "in use by another smm command" in message
         assert f"(process {holder.pid})" in message
-        assert "wait for it to finish" in message
+        assert "Wait for it to finish" in message
     finally:
         holder.stdin.close()
         holder.wait(timeout=30)
