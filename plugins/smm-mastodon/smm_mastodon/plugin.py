@@ -13,7 +13,7 @@ def smm_register_sources(register: Any) -> None:
         SourceSpec(
             name="mastodon",
             description="Mastodon accounts on any instance: profile, posts, followers, "
-            "favourites and boosts of recent posts.",
+            "favourites, boosts and replies of recent posts.",
             impl="smm_mastodon.source:MastodonSource",
             settings="smm_mastodon.source:MastodonSettings",
             capabilities=("profile", "posts", "metrics", "audience", "interactions"),

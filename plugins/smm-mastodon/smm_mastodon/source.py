@@ -1,4 +1,5 @@
-"""Mastodon source: profile, statuses, followers, favourites and boosts of recent posts.
+"""Mastodon source: profile, statuses, followers, favourites, boosts and replies of recent
+posts.
 
 Endpoints (any instance, documented at docs.joinmastodon.org):
 
@@ -8,7 +9,10 @@ Endpoints (any instance, documented at docs.joinmastodon.org):
   embeds the current Account, so an incremental sync that sees new statuses needs no lookup;
 - ``GET /api/v1/accounts/:id/followers?limit=80`` (audience, capped);
 - ``GET /api/v1/statuses/:id/favourited_by`` and ``/reblogged_by`` (interactions of the most
-  recent own posts, fetched again only when the post's counters changed).
+  recent own posts, fetched again only when the post's counters changed);
+- ``GET /api/v1/statuses/:id/context`` (replies to those posts, read again only when the post's
+  ``replies_count`` changed): a descendant replying to the post, or to one of the account's own
+  statuses in the same thread, is a ``reply`` interaction on the status it answers.
 
 A reblog is stored as ``kind="repost"`` under the reblogging account, without metrics (its
 counters belong to the original author). A missing counter is ``None``, never ``0``.
@@ -19,7 +23,7 @@ from __future__ import annotations
 import asyncio
 import html
 import re
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
@@ -61,6 +65,8 @@ class MastodonSettings(HttpSourceSettings):
     :param interactions_posts: the most recent own posts whose favourites and boosts are read
         (0 turns interactions off).
     :param interactions_per_post: accounts to read per post and kind.
+    :param replies_posts: at most this many of those posts get their thread (``context``) read
+        per sync, newest first; the others wait for the next sync (0 turns replies off).
     """
 
     access_token: SecretStr | None = None
@@ -71,6 +77,7 @@ class MastodonSettings(HttpSourceSettings):
     audience_refresh_days: float = Field(7.0, ge=0)
     interactions_posts: int = Field(20, ge=0)
     interactions_per_post: int = Field(200, ge=0)
+    replies_posts: int = Field(20, ge=0)
 
 
 # --------------------------------------------------------------------------- payload helpers
@@ -327,11 +334,24 @@ class MastodonSource(Source):
         # ---------------------------------------------------------- interactions
         counts: dict[str, list[int | None]] = dict(cursor.get("counts") or {})
         new_counts: dict[str, list[int | None]] = {}
+        emitted: set[str] = set()  # members yielded by the interactions below
         if s.interactions_posts > 0 and own_recent:
             async for item in self._interactions(
-                http, base, account, domain, own_recent, counts, new_counts, followers
+                http, base, account, domain, own_recent, counts, new_counts, followers, emitted
             ):
                 yield item
+            if s.replies_posts > 0:
+                async for item in self._replies(
+                    http,
+                    (base, account, domain, account_id or ""),
+                    own_recent,
+                    counts,
+                    new_counts,
+                    followers,
+                    emitted,
+                    ctx.log,
+                ):
+                    yield item
         for sid, pair in counts.items():  # keep counters of posts not seen this time
             if sid not in new_counts and len(new_counts) < max(s.interactions_posts, 1) * 2:
                 new_counts[sid] = pair
@@ -487,6 +507,7 @@ class MastodonSource(Source):
         old_counts: Mapping[str, Any],
         new_counts: dict[str, list[int | None]],
         followers: set[str] | None,
+        emitted: set[str],
     ) -> AsyncIterator[Any]:
         """Who favourited and boosted each recent post, read again only when its counters
         changed since the last sync."""
@@ -494,8 +515,9 @@ class MastodonSource(Source):
         for status in statuses:
             sid = str(status["id"])
             favs, boosts = count(status, "favourites_count"), count(status, "reblogs_count")
-            new_counts[sid] = [favs, boosts]
-            before = old_counts.get(sid) or [None, None]
+            before = list(old_counts.get(sid) or [])[:3]
+            before += [None] * (3 - len(before))
+            new_counts[sid] = [favs, boosts, before[2]]  # _replies sets the third
             if favs != 0 and (favs is None or favs != before[0]):
                 jobs.append((sid, "favourited_by", "like"))
             if boosts != 0 and (boosts is None or boosts != before[1]):
@@ -518,7 +540,6 @@ class MastodonSource(Source):
                     raise
 
         results = await asyncio.gather(*(read(sid, ep) for sid, ep, _ in jobs))
-        emitted: set[str] = set()
         for (sid, _, kind), accounts in zip(jobs, results, strict=True):
             for data in accounts:
                 acct = data.get("acct")
@@ -538,3 +559,126 @@ class MastodonSource(Source):
                     record = self._member(data, account, domain, False)
                     if record is not None:
                         yield record
+
+    async def _replies(
+        self,
+        http: httpx.AsyncClient,
+        where: tuple[str, str, str, str],
+        statuses: list[dict[str, Any]],
+        old_counts: Mapping[str, Any],
+        new_counts: dict[str, list[int | None]],
+        followers: set[str] | None,
+        emitted: set[str],
+        log: Callable[[str], None],
+    ) -> AsyncIterator[Any]:
+        """Replies to each recent post whose ``replies_count`` changed since the last sync,
+        from ``GET /api/v1/statuses/:id/context``; at most ``replies_posts`` threads a sync.
+
+        A descendant counts when it answers the post or one of the account's own statuses in
+        the thread (so a conversation under the post counts in full), and its author is not
+        the account. The interaction is on the status it answers, keyed by the reply's id.
+        A thread that cannot be read is logged and skipped: a transient failure (5xx, network,
+        rate limit) keeps the old counter so the next sync asks again; a permanent one (the
+        post deleted or hidden, an answer that is not a Context) records the new counter.
+        """
+        base, account, domain, account_id = where
+        jobs: list[str] = []
+        for status in statuses:
+            sid = str(status["id"])
+            replies = count(status, "replies_count")
+            before = list(old_counts.get(sid) or [])[2:3] or [None]
+            if replies != 0 and (replies is None or replies != before[0]):
+                if len(jobs) < self.settings.replies_posts:
+                    jobs.append(sid)
+                    continue  # the counter is recorded once the thread was read
+                new_counts[sid][2] = before[0]  # over the cap: ask again next sync
+            else:
+                new_counts[sid][2] = replies
+        if not jobs:
+            return
+        limit = asyncio.Semaphore(4)
+        stop = asyncio.Event()  # set by a rate limit: no more threads this sync
+        failures: list[str] = []
+
+        async def read(sid: str) -> list[Mapping[str, Any]] | None:
+            """The descendants of one post, ``[]`` for a permanent failure, ``None`` to retry."""
+            async with limit:
+                if stop.is_set():
+                    return None
+                url = f"{base}/api/v1/statuses/{sid}/context"
+                try:
+                    data, _ = await self._get(http, url)
+                except HttpError as exc:
+                    failures.append(f"{sid}: {exc.args[0] if exc.args else exc}")
+                    if exc.kind == "rate_limited" or exc.status == 429:
+                        stop.set()
+                        return None
+                    if exc.status is None or (exc.status >= 500 and exc.status != 501):
+                        return None  # the network or the server: try again next sync
+                    return []  # deleted, hidden, or no such endpoint: nothing to read
+                descendants = data.get("descendants") if isinstance(data, Mapping) else None
+                if not isinstance(descendants, list):
+                    failures.append(f"{sid}: the answer has no 'descendants' list")
+                    return []
+                return [d for d in descendants if isinstance(d, Mapping)]
+
+        results = await asyncio.gather(*(read(sid) for sid in jobs))
+        if failures:
+            log(
+                f"mastodon {account}: the replies of {len(failures)} post(s) were not read "
+                f"(e.g. {failures[0]})"
+            )
+        by_sid = {str(s["id"]): s for s in statuses}
+        seen: set[str] = set()
+        for sid, descendants in zip(jobs, results, strict=True):
+            if descendants is None:
+                before = list(old_counts.get(sid) or [])[2:3] or [None]
+                new_counts[sid][2] = before[0]
+                continue
+            new_counts[sid][2] = count(by_sid[sid], "replies_count")
+            own = {sid}
+            own.update(
+                str(d["id"])
+                for d in descendants
+                if "id" in d and self._is_own(d.get("account"), account, account_id, domain)
+            )
+            for reply in descendants:
+                rid, parent = reply.get("id"), reply.get("in_reply_to_id")
+                author = reply.get("account")
+                if rid is None or parent is None or str(parent) not in own:
+                    continue
+                if not isinstance(author, Mapping) or self._is_own(
+                    author, account, account_id, domain
+                ):
+                    continue
+                acct = author.get("acct")
+                if not isinstance(acct, str) or not acct or str(rid) in seen:
+                    continue
+                seen.add(str(rid))
+                member = full_acct(acct, domain)
+                yield Interaction(
+                    network=NETWORK,
+                    account=account,
+                    member=member,
+                    kind="reply",
+                    post_id=str(parent),
+                    occurred_at=parse_time(reply.get("created_at")),
+                    interaction_id=str(rid),
+                )
+                if member in emitted or (followers is not None and member in followers):
+                    continue  # already yielded, with what is known of them
+                emitted.add(member)
+                known = None if followers is None else False
+                record = self._member(author, account, domain, known)
+                if record is not None:
+                    yield record
+
+    @staticmethod
+    def _is_own(author: Any, account: str, account_id: str, domain: str) -> bool:
+        """Whether a status author (an Account entity) is the synced account itself."""
+        if not isinstance(author, Mapping):
+            return False
+        if account_id and str(author.get("id")) == account_id:
+            return True
+        acct = author.get("acct")
+        return isinstance(acct, str) and full_acct(acct, domain) == full_acct(account, domain)

@@ -38,6 +38,7 @@ def load(name: str) -> Any:
 ACCOUNT = load("account.json")["body"]
 STATUS = load("status.json")["body"]
 FOLLOWER = load("follower.json")["body"]
+CONTEXT = load("context.json")["body"]
 ERRORS = load("errors.json")
 
 
@@ -69,6 +70,7 @@ class FakeInstance:
         self.followers = [person("1", "giulia"), person("2", "marco@other.example")]
         self.favourited = {"113500000000000100": [person("2", "marco@other.example")]}
         self.reblogged = {"113500000000000100": [person("3", "anna@third.example")]}
+        self.contexts: dict[str, dict[str, Any]] = {}  # status id -> Context entity
         self.requests: list[httpx.Request] = []
         self.override: Callable[[httpx.Request], httpx.Response | None] | None = None
 
@@ -90,6 +92,10 @@ class FakeInstance:
             return self._page(request, self.followers)
         if path.startswith("/api/v1/statuses/"):
             _, _, _, _, sid, what = path.split("/")
+            if what == "context":
+                if sid in self.contexts:
+                    return httpx.Response(200, json=self.contexts[sid])
+                return httpx.Response(404, json=ERRORS["not_found"]["body"])
             table = self.favourited if what == "favourited_by" else self.reblogged
             return self._page(request, table.get(sid, []))
         return httpx.Response(404, json=ERRORS["not_found"]["body"])
@@ -145,11 +151,12 @@ async def run(
     cursor: dict[str, Any] | None = None,
     since: datetime | None = None,
     account: str = "forno@example.social",
+    log: Callable[[str], None] = lambda _line: None,
 ) -> list[Any]:
     async with open_client(
         transport=httpx.MockTransport(instance.handler), max_retries=1, backoff_initial=0.01
     ) as http:
-        ctx = SourceContext(cursor=cursor, since=since, http=http, now=NOW)
+        ctx = SourceContext(cursor=cursor, since=since, http=http, now=NOW, log=log)
         unit = SyncUnit(source="mastodon", key="k", network="mastodon", account=account)
         return [item async for item in source.fetch(unit, ctx)]
 
@@ -338,14 +345,16 @@ def test_interactions_are_read_again_only_when_counters_change() -> None:
         "instance": BASE,
         "account_id": "109302",
         "since_id": "113400000000000000",
-        "counts": {"113500000000000100": [12, 3]},  # favourites unchanged, boosts 3 -> 4
+        # favourites unchanged, boosts 3 -> 4, replies unchanged (3)
+        "counts": {"113500000000000100": [12, 3, 3]},
     }
     items = asyncio.run(run(MastodonSource(settings), instance, cursor=cursor))
     paths = [r.url.path for r in instance.requests]
     assert "/api/v1/statuses/113500000000000100/favourited_by" not in paths
     assert "/api/v1/statuses/113500000000000100/reblogged_by" in paths
+    assert "/api/v1/statuses/113500000000000100/context" not in paths
     assert [i.kind for i in of(items, Interaction)] == ["repost"]
-    assert items[-1].value["counts"]["113500000000000100"] == [12, 4]
+    assert items[-1].value["counts"]["113500000000000100"] == [12, 4, 3]
 
 
 def test_html_to_text() -> None:
@@ -386,3 +395,153 @@ def test_without_a_pipeline_client_the_source_opens_its_own(monkeypatch: Any) ->
     items = asyncio.run(main())
     assert opened == ["smm-mastodon/0.1.0"]
     assert [p.post_id for p in of(items, Post)] == ["113500000000000100"]
+
+
+# --------------------------------------------------------------------------- replies
+
+ROOT = "113500000000000100"  # STATUSES[0]: replies_count 3
+
+
+def reply(sid: str, created: str, parent: str, author: dict[str, Any]) -> dict[str, Any]:
+    """A descendant of the thread: a Status (status.json) by ``author``, answering ``parent``."""
+    return status(sid, created, in_reply_to_id=parent, account=author, replies_count=0)
+
+
+def thread() -> dict[str, Any]:
+    """The context of ROOT: the documented Context shape with constructed descendants."""
+    own = copy.deepcopy(ACCOUNT)  # forno itself
+    marco = person("2", "marco@other.example")
+    return dict(
+        CONTEXT,
+        ancestors=[],
+        descendants=[
+            reply("113500000000000201", "2026-11-20T09:00:00.000Z", ROOT, marco),
+            # forno answers marco: its own reply is not an interaction
+            reply("113500000000000202", "2026-11-20T09:05:00.000Z", "113500000000000201", own),
+            # marco answers forno's reply: the conversation under the post counts
+            reply("113500000000000203", "2026-11-20T09:10:00.000Z", "113500000000000202", marco),
+            # luca answers marco, not forno: not an interaction with the account
+            reply(
+                "113500000000000204",
+                "2026-11-20T09:20:00.000Z",
+                "113500000000000201",
+                person("7", "luca@elsewhere.example"),
+            ),
+            # paolo answers the post directly; he does not follow forno
+            reply(
+                "113500000000000205",
+                "2026-11-21T18:45:30.000Z",
+                ROOT,
+                person("8", "paolo@far.example", display_name="Paolo", followers_count=12),
+            ),
+        ],
+    )
+
+
+def test_replies_become_interactions_with_their_ids_and_times() -> None:
+    instance = FakeInstance(STATUSES[:1], page_size=40)
+    instance.contexts[ROOT] = thread()
+    items = asyncio.run(run(MastodonSource(MastodonSettings()), instance))
+
+    replies = [
+        (i.member, i.post_id, i.interaction_id, i.occurred_at)
+        for i in of(items, Interaction)
+        if i.kind == "reply"
+    ]
+    assert replies == [
+        (
+            "marco@other.example",
+            ROOT,
+            "113500000000000201",
+            datetime(2026, 11, 20, 9, 0, tzinfo=UTC),
+        ),
+        (
+            "marco@other.example",
+            "113500000000000202",
+            "113500000000000203",
+            datetime(2026, 11, 20, 9, 10, tzinfo=UTC),
+        ),
+        (
+            "paolo@far.example",
+            ROOT,
+            "113500000000000205",
+            datetime(2026, 11, 21, 18, 45, 30, tzinfo=UTC),
+        ),
+    ]
+    # marco follows (yielded once, with the followers); paolo is a new non-follower member
+    members = [(a.member, a.is_follower) for a in of(items, AudienceMember)]
+    assert members.count(("marco@other.example", True)) == 1
+    assert ("marco@other.example", False) not in members
+    (paolo,) = [a for a in of(items, AudienceMember) if a.member == "paolo@far.example"]
+    assert (paolo.is_follower, paolo.display_name, paolo.followers) == (False, "Paolo", 12)
+    assert not any(a.member == "luca@elsewhere.example" for a in of(items, AudienceMember))
+    assert items[-1].value["counts"][ROOT] == [12, 4, 3]
+
+
+def test_repliers_are_members_of_unknown_following_when_followers_are_not_read() -> None:
+    instance = FakeInstance(STATUSES[:1], page_size=40)
+    instance.contexts[ROOT] = thread()
+    settings = MastodonSettings(followers_limit=0)
+    items = asyncio.run(run(MastodonSource(settings), instance))
+    members = sorted((a.member, a.is_follower) for a in of(items, AudienceMember))
+    assert members == [("marco@other.example", None), ("paolo@far.example", None)]
+
+
+def test_unchanged_reply_counts_make_no_context_request_next_sync() -> None:
+    instance = FakeInstance(STATUSES[:1], page_size=40)
+    instance.contexts[ROOT] = thread()
+    settings = MastodonSettings(followers_limit=0)
+    first = asyncio.run(run(MastodonSource(settings), instance))
+    assert sum(r.url.path.endswith("/context") for r in instance.requests) == 1
+
+    instance.requests.clear()
+    second = asyncio.run(run(MastodonSource(settings), instance, cursor=dict(first[-1].value)))
+    # the statuses (a page and the empty next one), nothing else: every counter is the same
+    statuses_path = f"/api/v1/accounts/{ACCOUNT['id']}/statuses"
+    assert {r.url.path for r in instance.requests} == {statuses_path}
+    assert of(second, Interaction) == []
+
+    # one more reply (3 -> 4): the thread is read again, and only for that post
+    instance.statuses = [dict(STATUSES[0], replies_count=4)]
+    instance.requests.clear()
+    asyncio.run(run(MastodonSource(settings), instance, cursor=dict(second[-1].value)))
+    assert [r.url.path for r in instance.requests][-1] == f"/api/v1/statuses/{ROOT}/context"
+
+
+@pytest.mark.parametrize(("status_code", "retry_next_time"), [(404, False), (500, True)])
+def test_a_failing_context_request_does_not_fail_the_unit(
+    status_code: int, retry_next_time: bool
+) -> None:
+    instance = FakeInstance(STATUSES[:1], page_size=40)
+    instance.override = lambda r: (
+        httpx.Response(status_code, json={"error": "Record not found"})
+        if r.url.path.endswith("/context")
+        else None
+    )
+    lines: list[str] = []
+    settings = MastodonSettings(followers_limit=0)
+    items = asyncio.run(run(MastodonSource(settings), instance, log=lines.append))
+
+    assert [i.kind for i in of(items, Interaction)] == ["like", "repost"]  # the rest is kept
+    assert len(of(items, Post)) == 1
+    assert len(lines) == 1 and "the replies of 1 post(s) were not read" in lines[0]
+    assert str(status_code) in lines[0]
+    # a 404 (deleted) is settled; a 500 leaves the counter unknown so the next sync asks again
+    assert items[-1].value["counts"][ROOT] == [12, 4, None if retry_next_time else 3]
+
+
+def test_replies_posts_caps_the_threads_read_per_sync() -> None:
+    second = status("113400000000000900", "2026-11-19T08:00:00.000Z", replies_count=1)
+    instance = FakeInstance([STATUSES[0], second], page_size=40)
+    instance.contexts[ROOT] = thread()
+    settings = MastodonSettings(followers_limit=0, replies_posts=1)
+    items = asyncio.run(run(MastodonSource(settings), instance))
+    contexts = [r.url.path for r in instance.requests if r.url.path.endswith("/context")]
+    assert contexts == [f"/api/v1/statuses/{ROOT}/context"]  # the newest post only
+    counts = items[-1].value["counts"]
+    assert counts[ROOT][2] == 3 and counts["113400000000000900"][2] is None  # next sync
+
+    off = MastodonSettings(followers_limit=0, replies_posts=0)
+    instance.requests.clear()
+    asyncio.run(run(MastodonSource(off), instance))
+    assert not any(r.url.path.endswith("/context") for r in instance.requests)

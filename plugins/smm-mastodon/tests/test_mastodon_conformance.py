@@ -68,6 +68,23 @@ RESPONSES = {
     f"GET {API}/accounts/109302/followers?limit=80&max_id=2": {"json": []},
     f"GET {API}/statuses/300/favourited_by?limit=80": {"json": [_person("3", "anna@x.example")]},
     f"GET {API}/statuses/300/reblogged_by?limit=80": {"json": [_person("1", "giulia")]},
+    # the thread of 300: anna answers it, forno answers anna (own, not an interaction)
+    f"GET {API}/statuses/300/context": {
+        "json": {
+            "ancestors": [],
+            "descendants": [
+                _status(
+                    "301",
+                    "2026-03-28T11:00:00.000Z",
+                    in_reply_to_id="300",
+                    account=_person("3", "anna@x.example"),
+                ),
+                _status("302", "2026-03-28T12:00:00.000Z", in_reply_to_id="301"),
+            ],
+        }
+    },
+    # 200 was deleted meanwhile: logged and skipped, not a unit error
+    f"GET {API}/statuses/200/context": {"status": 404, "json": ERRORS["not_found"]["body"]},
     f"GET {API}/accounts/lookup?acct=nessuno": {"status": 404, "json": ERRORS["not_found"]["body"]},
     f"GET {API}/accounts/lookup?acct=segreto": {
         "status": 403,
@@ -100,14 +117,15 @@ class TestMastodonSourceContract(SourceContract):
     settings = {"followers_limit": 10, "interactions_posts": 5}
     units = (_unit("forno"),)
     responses = RESPONSES
-    # 3 posts (one a reblog, without metrics); 2 followers + anna who boosted/liked only
+    # 3 posts (one a reblog, without metrics); 2 followers + anna who liked and replied;
+    # interactions: anna's like, giulia's boost, anna's reply
     expected_counts = {
         "accounts": 1,
         "account_snapshots": 1,
         "posts": 3,
         "post_metrics": 2,
         "audience_members": 3,
-        "interactions": 2,
+        "interactions": 3,
     }
     error_units = (
         (_unit("nessuno"), "not_found"),
