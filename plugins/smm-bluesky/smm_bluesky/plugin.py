@@ -13,7 +13,7 @@ def smm_register_sources(register: Any) -> None:
         SourceSpec(
             name="bluesky",
             description="Bluesky accounts through the public AppView: profile, posts (reposts "
-            "kept apart), followers, likes and reposts of recent posts.",
+            "kept apart), followers, likes, reposts and replies of recent posts.",
             impl="smm_bluesky.source:BlueskySource",
             settings="smm_bluesky.source:BlueskySettings",
             capabilities=("profile", "posts", "metrics", "audience", "interactions"),

@@ -6,7 +6,10 @@
   account, without metrics (the counters belong to the original author);
 - ``app.bsky.graph.getFollowers`` -> audience (capped);
 - ``app.bsky.feed.getLikes`` and ``app.bsky.feed.getRepostedBy`` for the most recent own posts,
-  read again only when a post's counters changed.
+  read again only when a post's counters changed;
+- ``app.bsky.feed.getPostThread?uri=...&depth=1&parentHeight=0`` for the same posts, read again
+  only when a post's ``replyCount`` changed: each direct reply by another author is a
+  ``reply`` interaction (``notFoundPost`` and ``blockedPost`` entries are skipped).
 
 A missing counter is ``None``, never ``0``.
 """
@@ -14,7 +17,7 @@ A missing counter is ``None``, never ``0``.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -39,6 +42,7 @@ AGENT = f"smm-bluesky/{__version__}"
 DEFAULT_BASE_URL = "https://public.api.bsky.app"
 REPOST = "app.bsky.feed.defs#reasonRepost"
 QUOTE_EMBEDS = ("app.bsky.embed.record", "app.bsky.embed.recordWithMedia")
+THREAD_POST = "app.bsky.feed.defs#threadViewPost"
 
 
 class BlueskySettings(HttpSourceSettings):
@@ -55,6 +59,8 @@ class BlueskySettings(HttpSourceSettings):
     :param audience_refresh_days: read followers again only after this many days.
     :param interactions_posts: the most recent own posts whose likes and reposts are read.
     :param interactions_per_post: accounts to read per post and kind.
+    :param replies_posts: at most this many of those posts get their thread read per sync,
+        newest first; the others wait for the next sync (0 turns replies off).
     """
 
     page_size: int = Field(100, ge=1, le=100)
@@ -65,6 +71,7 @@ class BlueskySettings(HttpSourceSettings):
     audience_refresh_days: float = Field(7.0, ge=0)
     interactions_posts: int = Field(20, ge=0)
     interactions_per_post: int = Field(200, ge=0)
+    replies_posts: int = Field(20, ge=0)
 
 
 def parse_time(value: Any) -> datetime | None:
@@ -278,11 +285,24 @@ class BlueskySource(Source):
         # ---------------------------------------------------------- interactions
         old_counts: Mapping[str, Any] = cursor.get("counts") or {}
         new_counts: dict[str, list[int | None]] = {}
+        emitted: set[str] = set()  # members yielded by the interactions below
         if recent:
             async for item in self._interactions(
-                http, base, account, recent, old_counts, new_counts, followers
+                http, base, account, recent, old_counts, new_counts, followers, emitted
             ):
                 yield item
+            if s.replies_posts > 0:
+                async for item in self._replies(
+                    http,
+                    (base, account, did),
+                    recent,
+                    old_counts,
+                    new_counts,
+                    followers,
+                    emitted,
+                    ctx.log,
+                ):
+                    yield item
         for uri, pair in old_counts.items():
             if uri not in new_counts and len(new_counts) < max(s.interactions_posts, 1) * 2:
                 new_counts[uri] = pair
@@ -417,14 +437,16 @@ class BlueskySource(Source):
         old_counts: Mapping[str, Any],
         new_counts: dict[str, list[int | None]],
         followers: set[str] | None,
+        emitted: set[str],
     ) -> AsyncIterator[Any]:
         """Who liked and reposted each recent post (when its counters changed)."""
         jobs: list[tuple[str, str, str, str]] = []
         for view in views:
             uri = view["uri"]
             likes, reposts = count(view, "likeCount"), count(view, "repostCount")
-            new_counts[uri] = [likes, reposts]
-            before = old_counts.get(uri) or [None, None]
+            before = list(old_counts.get(uri) or [])[:3]
+            before += [None] * (3 - len(before))
+            new_counts[uri] = [likes, reposts, before[2]]  # _replies sets the third
             if likes != 0 and (likes is None or likes != before[0]):
                 jobs.append((uri, "app.bsky.feed.getLikes", "likes", "like"))
             if reposts != 0 and (reposts is None or reposts != before[1]):
@@ -442,7 +464,6 @@ class BlueskySource(Source):
                     raise
 
         results = await asyncio.gather(*(read(u, m, k) for u, m, k, _ in jobs))
-        emitted: set[str] = set()
         for (uri, _, _, kind), elements in zip(jobs, results, strict=True):
             for element in elements:
                 view = element.get("actor") if kind == "like" else element
@@ -463,3 +484,111 @@ class BlueskySource(Source):
                 if followers is not None and name not in followers and name not in emitted:
                     emitted.add(name)
                     yield self._member(view, account, name, False)
+
+    async def _replies(
+        self,
+        http: httpx.AsyncClient,
+        where: tuple[str, str, str],
+        views: list[Mapping[str, Any]],
+        old_counts: Mapping[str, Any],
+        new_counts: dict[str, list[int | None]],
+        followers: set[str] | None,
+        emitted: set[str],
+        log: Callable[[str], None],
+    ) -> AsyncIterator[Any]:
+        """Direct replies to each recent post whose ``replyCount`` changed since the last sync,
+        from ``app.bsky.feed.getPostThread`` (``depth=1``); at most ``replies_posts`` a sync.
+
+        A reply by another author is an interaction on the post, keyed by the reply's URI; the
+        account's own replies, ``notFoundPost`` and ``blockedPost`` entries are skipped. A
+        thread that cannot be read is logged and skipped: a transient failure (5xx, network,
+        rate limit) keeps the old counter so the next sync asks again; a permanent one (the
+        post deleted, an unknown method, an answer without a thread) records the new one.
+        """
+        base, account, did = where
+        jobs: list[str] = []
+        for view in views:
+            uri = view["uri"]
+            replies = count(view, "replyCount")
+            before = list(old_counts.get(uri) or [])[2:3] or [None]
+            if replies != 0 and (replies is None or replies != before[0]):
+                if len(jobs) < self.settings.replies_posts:
+                    jobs.append(uri)
+                    continue  # the counter is recorded once the thread was read
+                new_counts[uri][2] = before[0]  # over the cap: ask again next sync
+            else:
+                new_counts[uri][2] = replies
+        if not jobs:
+            return
+        limit = asyncio.Semaphore(4)
+        stop = asyncio.Event()  # set by a rate limit: no more threads this sync
+        failures: list[str] = []
+
+        async def read(uri: str) -> list[Any] | None:
+            """The replies of one post, ``[]`` for a permanent failure, ``None`` to retry."""
+            async with limit:
+                if stop.is_set():
+                    return None
+                params = {"uri": uri, "depth": 1, "parentHeight": 0}
+                try:
+                    data = await self._xrpc(http, base, "app.bsky.feed.getPostThread", params)
+                except HttpError as exc:
+                    failures.append(f"{uri}: {exc.args[0] if exc.args else exc}")
+                    if exc.kind == "rate_limited" or exc.status == 429:
+                        stop.set()
+                        return None
+                    if exc.status is None or (exc.status >= 500 and exc.status != 501):
+                        return None  # the network or the server: try again next sync
+                    return []  # deleted (NotFound), or no such method: nothing to read
+                except SourceError as exc:  # an answer that is not an object
+                    failures.append(f"{uri}: {exc.args[0] if exc.args else exc}")
+                    return []
+                thread = data.get("thread")
+                if not isinstance(thread, Mapping):
+                    failures.append(f"{uri}: the answer has no thread")
+                    return []
+                replies = thread.get("replies")
+                return list(replies) if isinstance(replies, list) else []
+
+        results = await asyncio.gather(*(read(uri) for uri in jobs))
+        if failures:
+            log(
+                f"bluesky {account}: the replies of {len(failures)} post(s) were not read "
+                f"(e.g. {failures[0]})"
+            )
+        by_uri = {view["uri"]: view for view in views}
+        seen: set[str] = set()
+        for uri, replies in zip(jobs, results, strict=True):
+            if replies is None:
+                before = list(old_counts.get(uri) or [])[2:3] or [None]
+                new_counts[uri][2] = before[0]
+                continue
+            new_counts[uri][2] = count(by_uri[uri], "replyCount")
+            for node in replies:
+                if not isinstance(node, Mapping) or node.get("$type", THREAD_POST) != THREAD_POST:
+                    continue  # notFoundPost, blockedPost or an unknown kind of entry
+                post = node.get("post")
+                if not isinstance(post, Mapping) or not isinstance(post.get("uri"), str):
+                    continue
+                author = post.get("author")
+                if not isinstance(author, Mapping) or author.get("did") in (did, None):
+                    continue  # the account's own reply (or no author to name)
+                name = member_name(author)
+                if name is None or name == account or post["uri"] in seen:
+                    continue
+                seen.add(post["uri"])
+                record = post.get("record") if isinstance(post.get("record"), Mapping) else {}
+                yield Interaction(
+                    network=NETWORK,
+                    account=account,
+                    member=name,
+                    kind="reply",
+                    post_id=uri,
+                    occurred_at=parse_time(record.get("createdAt"))
+                    or parse_time(post.get("indexedAt")),
+                    interaction_id=post["uri"],
+                )
+                if name in emitted or (followers is not None and name in followers):
+                    continue  # already yielded, with what is known of them
+                emitted.add(name)
+                yield self._member(author, account, name, None if followers is None else False)

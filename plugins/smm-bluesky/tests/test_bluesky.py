@@ -40,6 +40,7 @@ ITEM = load("feed_post.json")["body"]
 REASON = load("repost_reason.json")["body"]
 LISTS = load("lists.json")
 ERRORS = load("errors.json")
+THREAD = load("thread.json")["body"]
 
 
 def item(rkey: str, created: str, **changes: Any) -> dict[str, Any]:
@@ -104,6 +105,7 @@ class FakeAppView:
         self.requests: list[httpx.Request] = []
         self.override: Callable[[httpx.Request], httpx.Response | None] | None = None
         self.followers = [LISTS["follower"], LISTS["invalid_handle"]]
+        self.threads: dict[str, dict[str, Any]] = {}  # post uri -> getPostThread answer
 
     def handler(self, request: httpx.Request) -> httpx.Response:
         self.requests.append(request)
@@ -127,6 +129,12 @@ class FakeAppView:
         if method == "app.bsky.feed.getRepostedBy":
             who = [LISTS["follower"]] if params["uri"] == OWN["post"]["uri"] else []
             return self._paged(params, "repostedBy", who, 100, uri=params["uri"])
+        if method == "app.bsky.feed.getPostThread":
+            assert (params["depth"], params["parentHeight"]) == ("1", "0")
+            if params["uri"] in self.threads:
+                return httpx.Response(200, json=self.threads[params["uri"]])
+            message = f"Post not found: {params['uri']}"
+            return httpx.Response(400, json={"error": "NotFound", "message": message})
         return httpx.Response(501, json={"error": "MethodNotImplemented", "message": method})
 
     @staticmethod
@@ -144,11 +152,12 @@ async def run(
     *,
     cursor: dict[str, Any] | None = None,
     since: datetime | None = None,
+    log: Callable[[str], None] = lambda _line: None,
 ) -> list[Any]:
     async with open_client(
         transport=httpx.MockTransport(view.handler), max_retries=1, backoff_initial=0.01
     ) as http:
-        ctx = SourceContext(cursor=cursor, since=since, http=http, now=NOW)
+        ctx = SourceContext(cursor=cursor, since=since, http=http, now=NOW, log=log)
         unit = SyncUnit(source="bluesky", key="k", network="bluesky", account="forno.bsky.social")
         return [x async for x in source.fetch(unit, ctx)]
 
@@ -301,3 +310,116 @@ def test_without_a_pipeline_client_the_source_opens_its_own(monkeypatch: Any) ->
     items = asyncio.run(main())
     assert opened == ["smm-bluesky/0.1.0"]
     assert len(of(items, Post)) == 1
+
+
+# --------------------------------------------------------------------------- replies
+
+ROOT = OWN["post"]["uri"]  # replyCount 3; thread.json is its thread
+MARCO_REPLY = "at://did:plc:marco00000000000000000000/app.bsky.feed.post/3lfxq0000000a"
+LUCA_REPLY = "at://did:plc:luca000000000000000000000/app.bsky.feed.post/3lfxu0000000a"
+
+
+def test_replies_become_interactions_with_their_ids_and_times() -> None:
+    view = FakeAppView([OWN], page=100)
+    view.threads[ROOT] = THREAD
+    items = asyncio.run(run(BlueskySource(), view))
+
+    replies = [
+        (i.member, i.post_id, i.interaction_id, i.occurred_at)
+        for i in of(items, Interaction)
+        if i.kind == "reply"
+    ]
+    # forno's own reply, the deleted (notFoundPost) and the blocked one are not counted
+    assert replies == [
+        ("marco.example.com", ROOT, MARCO_REPLY, datetime(2026, 11, 20, 9, 15, tzinfo=UTC)),
+        (
+            "did:plc:luca000000000000000000000",
+            ROOT,
+            LUCA_REPLY,
+            datetime(2026, 11, 21, 18, 45, 30, tzinfo=UTC),
+        ),
+    ]
+    # marco liked and replied: one member record; luca is new; neither follows
+    members = [(a.member, a.is_follower) for a in of(items, AudienceMember)]
+    assert members.count(("marco.example.com", False)) == 1
+    assert ("did:plc:luca000000000000000000000", False) in members
+    assert not any("troll" in a.member or "gone" in a.member for a in of(items, AudienceMember))
+    assert items[-1].value["counts"][ROOT] == [12, 4, 3]
+
+
+def test_repliers_are_members_of_unknown_following_when_followers_are_not_read() -> None:
+    view = FakeAppView([OWN], page=100)
+    view.threads[ROOT] = THREAD
+    items = asyncio.run(run(BlueskySource(BlueskySettings(followers_limit=0)), view))
+    members = sorted((a.member, a.is_follower) for a in of(items, AudienceMember))
+    assert members == [("did:plc:luca000000000000000000000", None), ("marco.example.com", None)]
+
+
+def test_unchanged_reply_counts_make_no_thread_request_next_sync() -> None:
+    view = FakeAppView([OWN], page=100)
+    view.threads[ROOT] = THREAD
+    settings = BlueskySettings(followers_limit=0)
+    first = asyncio.run(run(BlueskySource(settings), view))
+    threads = [r for r in view.requests if r.url.path.endswith("getPostThread")]
+    assert [r.url.params["uri"] for r in threads] == [ROOT]
+
+    view.requests.clear()
+    second = asyncio.run(run(BlueskySource(settings), view, cursor=dict(first[-1].value)))
+    assert [r.url.path for r in view.requests] == [
+        "/xrpc/app.bsky.actor.getProfile",
+        "/xrpc/app.bsky.feed.getAuthorFeed",
+    ]
+    assert of(second, Interaction) == []
+
+    # one more reply (3 -> 4): the thread is read again
+    changed = copy.deepcopy(OWN)
+    changed["post"]["replyCount"] = 4
+    view.feed = [changed]
+    view.requests.clear()
+    third = asyncio.run(run(BlueskySource(settings), view, cursor=dict(second[-1].value)))
+    assert view.requests[-1].url.path == "/xrpc/app.bsky.feed.getPostThread"
+    assert third[-1].value["counts"][ROOT] == [12, 4, 4]
+
+
+@pytest.mark.parametrize(
+    ("status_code", "body", "retry_next_time"),
+    [
+        (400, {"error": "NotFound", "message": "Post not found"}, False),
+        (404, {"error": "NotFound", "message": "Not Found"}, False),
+        (501, {"error": "MethodNotImplemented", "message": "Method Not Implemented"}, False),
+        (500, {"error": "InternalServerError", "message": "Internal Server Error"}, True),
+    ],
+)
+def test_a_failing_thread_request_does_not_fail_the_unit(
+    status_code: int, body: dict[str, str], retry_next_time: bool
+) -> None:
+    view = FakeAppView([OWN], page=100)
+    view.override = lambda r: (
+        httpx.Response(status_code, json=body) if r.url.path.endswith("getPostThread") else None
+    )
+    lines: list[str] = []
+    settings = BlueskySettings(followers_limit=0)
+    items = asyncio.run(run(BlueskySource(settings), view, log=lines.append))
+
+    assert sorted(i.kind for i in of(items, Interaction)) == ["like", "repost"]
+    assert len(of(items, Post)) == 1
+    assert len(lines) == 1 and "the replies of 1 post(s) were not read" in lines[0]
+    assert body["message"] in lines[0]
+    # a deleted post or a missing method is settled; a 500 is asked again next sync
+    assert items[-1].value["counts"][ROOT] == [12, 4, None if retry_next_time else 3]
+
+
+def test_replies_posts_caps_the_threads_read_per_sync() -> None:
+    view = FakeAppView([OWN, REPLY], page=100)  # both have replyCount 3
+    view.threads[ROOT] = THREAD
+    settings = BlueskySettings(followers_limit=0, replies_posts=1)
+    items = asyncio.run(run(BlueskySource(settings), view))
+    threads = [r.url.params["uri"] for r in view.requests if "getPostThread" in r.url.path]
+    assert threads == [ROOT]  # the newest post only
+    counts = items[-1].value["counts"]
+    assert counts[ROOT][2] == 3 and counts[REPLY["post"]["uri"]][2] is None  # next sync
+
+    view.requests.clear()
+    off = BlueskySettings(followers_limit=0, replies_posts=0)
+    asyncio.run(run(BlueskySource(off), view))
+    assert not any("getPostThread" in r.url.path for r in view.requests)

@@ -49,6 +49,13 @@ FEED = [
     REPOST,
 ]
 P3 = f"at://{DID}/app.bsky.feed.post/p3"
+P2 = f"at://{DID}/app.bsky.feed.post/p2"
+# the thread of p3: marco's and luca's replies count; forno's own, a deleted and a blocked do not
+THREAD = json.loads(
+    json.dumps(_load("thread.json")["body"]).replace(
+        f"at://{DID}/app.bsky.feed.post/3lfxp0000000a", P3
+    )
+)
 
 
 def _get(method: str, query: str) -> str:
@@ -74,6 +81,12 @@ RESPONSES = {
     _get("app.bsky.feed.getRepostedBy", f"limit=100&uri={P3}"): {
         "json": {"uri": P3, "repostedBy": [LISTS["follower"]]}
     },
+    _get("app.bsky.feed.getPostThread", f"depth=1&parentHeight=0&uri={P3}"): {"json": THREAD},
+    # p2 was deleted meanwhile: logged and skipped, not a unit error
+    _get("app.bsky.feed.getPostThread", f"depth=1&parentHeight=0&uri={P2}"): {
+        "status": 400,
+        "json": {"error": "NotFound", "message": f"Post not found: {P2}"},
+    },
     _get("app.bsky.actor.getProfile", "actor=nessuno.bsky.social"): _error("not_found"),
     _get("app.bsky.actor.getProfile", "actor=rimosso.bsky.social"): _error("takedown"),
     _get("app.bsky.actor.getProfile", "actor=spento.bsky.social"): _error("deactivated"),
@@ -95,14 +108,15 @@ class TestBlueskySourceContract(SourceContract):
     settings = {"followers_limit": 10, "interactions_posts": 5}
     units = (_unit("forno.bsky.social"),)
     responses = RESPONSES
-    # 3 posts (one a repost, without metrics); giulia follows, marco only liked
+    # 3 posts (one a repost, without metrics); giulia follows, marco liked and replied,
+    # luca (no handle: his DID) replied; interactions: a like, a repost, 2 replies
     expected_counts = {
         "accounts": 1,
         "account_snapshots": 1,
         "posts": 3,
         "post_metrics": 2,
-        "audience_members": 2,
-        "interactions": 2,
+        "audience_members": 3,
+        "interactions": 4,
     }
     error_units = (
         (_unit("nessuno.bsky.social"), "not_found"),
