@@ -545,3 +545,20 @@ def test_replies_posts_caps_the_threads_read_per_sync() -> None:
     instance.requests.clear()
     asyncio.run(run(MastodonSource(off), instance))
     assert not any(r.url.path.endswith("/context") for r in instance.requests)
+
+
+def test_a_rate_limited_context_stops_the_threads_and_keeps_the_counters() -> None:
+    second = status("113400000000000900", "2026-11-19T08:00:00.000Z", replies_count=1)
+    instance = FakeInstance([STATUSES[0], second], page_size=40)
+    spec = ERRORS["rate_limited"]
+    instance.override = lambda r: (
+        httpx.Response(429, json=spec["body"], headers=spec.get("headers", {}))
+        if r.url.path.endswith("/context")
+        else None
+    )
+    lines: list[str] = []
+    settings = MastodonSettings(followers_limit=0)
+    items = asyncio.run(run(MastodonSource(settings), instance, log=lines.append))
+    assert len(of(items, Post)) == 2 and len(lines) == 1  # the unit did not fail
+    counts = items[-1].value["counts"]
+    assert counts[ROOT][2] is None and counts["113400000000000900"][2] is None  # next sync
