@@ -1,6 +1,6 @@
 """Time every built-in KPI over a synthetic store of 1M posts (50 accounts, 12 months).
 
-    uv run python plugins/smm-kpis/benchmarks/bench_kpis.py [--posts N] [--keep PATH]
+    uv run python benchmarks/bench_kpis.py [--posts N] [--keep PATH]
 
 The store is created by smmcore.store.Store (the real schema) and filled straight in SQL: 1.5
 metric snapshots per post, daily follower snapshots, one interaction per post. The last line
