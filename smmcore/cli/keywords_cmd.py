@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import csv
+import functools
 import io
 import json
 import re
 import shutil
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date
 from typing import Any
 
@@ -51,31 +53,59 @@ PIVOT_MAX_POINTS = 60
 # --------------------------------------------------------------------------- options
 
 
+@dataclass(frozen=True)
+class QueryOptions:
+    """The options every keyword command shares (``None``: the smm.toml default)."""
+
+    geo: str | None
+    lang: str | None
+    timeframe: str | None
+    fmt: str
+    refresh: bool
+
+
 def _query_options(f: Callable[..., Any]) -> Callable[..., Any]:
-    f = click.option(
-        "--refresh", is_flag=True, help="Ask the tools again, even when the store is fresh."
-    )(f)
-    f = click.option(
-        "--format",
-        "fmt",
-        type=click.Choice(FORMATS),
-        default="table",
-        show_default=True,
-        help="Output format.",
-    )(f)
-    f = click.option(
-        "--timeframe",
-        help="Time range: 'today 12-m', 'today 5-y', 'now 7-d', 'all' or "
-        "'YYYY-MM-DD YYYY-MM-DD' [default: [keywords] timeframe, 'today 12-m'].",
-    )(f)
-    f = click.option(
-        "--lang", help="Language code (it, en) [default: [keywords] language or the client's]."
-    )(f)
-    f = click.option(
-        "--geo",
-        help="Country or region code (IT, US, IT-25); '' = worldwide [default: [keywords] geo].",
-    )(f)
-    return f
+    """Add --geo, --lang, --timeframe, --format and --refresh, handed to the command as one
+    ``options: QueryOptions`` argument."""
+
+    @functools.wraps(f)
+    def wrapper(
+        *args: Any, geo: Any, lang: Any, timeframe: Any, fmt: str, refresh: bool, **kwargs: Any
+    ) -> Any:
+        options = QueryOptions(geo, lang, timeframe, fmt, refresh)
+        return f(*args, options=options, **kwargs)
+
+    for decorator in reversed(
+        (  # click lists options in the reverse order of application
+            click.option(
+                "--geo",
+                help="Country or region code (IT, US, IT-25); '' = worldwide "
+                "[default: [keywords] geo].",
+            ),
+            click.option(
+                "--lang",
+                help="Language code (it, en) [default: [keywords] language or the client's].",
+            ),
+            click.option(
+                "--timeframe",
+                help="Time range: 'today 12-m', 'today 5-y', 'now 7-d', 'all' or "
+                "'YYYY-MM-DD YYYY-MM-DD' [default: [keywords] timeframe, 'today 12-m'].",
+            ),
+            click.option(
+                "--format",
+                "fmt",
+                type=click.Choice(FORMATS),
+                default="table",
+                show_default=True,
+                help="Output format.",
+            ),
+            click.option(
+                "--refresh", is_flag=True, help="Ask the tools again, even when the store is fresh."
+            ),
+        )
+    ):
+        wrapper = decorator(wrapper)
+    return wrapper
 
 
 def _check_timeframe(value: str) -> str:
@@ -520,21 +550,13 @@ def emit(results: Sequence[Any], fmt: str, *, report: bool = False) -> None:
 
 
 def _single(
-    app: App,
-    kind: str,
-    terms: Sequence[str],
-    tool: str | None,
-    geo: str | None,
-    lang: str | None,
-    timeframe: str | None,
-    fmt: str,
-    refresh: bool,
+    app: App, kind: str, terms: Sequence[str], tool: str | None, options: QueryOptions
 ) -> None:
     run = _Run(app)
-    query = run.query(terms, geo, lang, timeframe)
+    query = run.query(terms, options.geo, options.lang, options.timeframe)
     name = run.tool_for(kind, tool)
-    result = run.execute(lambda service: service.run(name, kind, query, refresh=refresh))
-    emit([result], fmt)
+    result = run.execute(lambda service: service.run(name, kind, query, refresh=options.refresh))
+    emit([result], options.fmt)
 
 
 @click.group("keywords")
@@ -555,20 +577,12 @@ def keywords() -> None:
 @_query_options
 @pass_app
 def trends(
-    app: App,
-    terms: tuple[str, ...],
-    regions: bool,
-    tool: str | None,
-    geo: str | None,
-    lang: str | None,
-    timeframe: str | None,
-    fmt: str,
-    refresh: bool,
+    app: App, terms: tuple[str, ...], regions: bool, tool: str | None, options: QueryOptions
 ) -> None:
     """Interest over time of TERMS (more than 5 are batched around the first one, so they
     stay comparable), or by region with --regions."""
     kind = "regions" if regions else "interest"
-    _single(app, kind, terms, tool, geo, lang, timeframe, fmt, refresh)
+    _single(app, kind, terms, tool, options)
 
 
 @keywords.command("related")
@@ -576,18 +590,9 @@ def trends(
 @click.option("--tool", help="Keyword tool [default: trends; own-terms for your own posts].")
 @_query_options
 @pass_app
-def related(
-    app: App,
-    term: str,
-    tool: str | None,
-    geo: str | None,
-    lang: str | None,
-    timeframe: str | None,
-    fmt: str,
-    refresh: bool,
-) -> None:
+def related(app: App, term: str, tool: str | None, options: QueryOptions) -> None:
     """Related queries of TERM: top and rising (Breakout = more than 5000% growth)."""
-    _single(app, "related", [term], tool, geo, lang, timeframe, fmt, refresh)
+    _single(app, "related", [term], tool, options)
 
 
 @keywords.command("suggest")
@@ -595,19 +600,10 @@ def related(
 @click.option("--tool", help="Keyword tool [default: suggest].")
 @_query_options
 @pass_app
-def suggest(
-    app: App,
-    term: str,
-    tool: str | None,
-    geo: str | None,
-    lang: str | None,
-    timeframe: str | None,
-    fmt: str,
-    refresh: bool,
-) -> None:
+def suggest(app: App, term: str, tool: str | None, options: QueryOptions) -> None:
     """Autocomplete suggestions of TERM with questions, prepositions, comparisons and a-z in
     the client's language, as AnswerThePublic shows them."""
-    _single(app, "suggestions", [term], tool, geo, lang, timeframe, fmt, refresh)
+    _single(app, "suggestions", [term], tool, options)
 
 
 @keywords.command("report")
@@ -619,15 +615,7 @@ def suggest(
 )
 @_query_options
 @pass_app
-def report(
-    app: App,
-    tools: tuple[str, ...],
-    geo: str | None,
-    lang: str | None,
-    timeframe: str | None,
-    fmt: str,
-    refresh: bool,
-) -> None:
+def report(app: App, tools: tuple[str, ...], options: QueryOptions) -> None:
     """Every tracked term of the workspace ([keywords] terms) with every keyword tool:
     fresh answers from the store, the others fetched and stored."""
     from smmcore.keywords import refresh_keywords, workspace_tools
@@ -644,7 +632,7 @@ def report(
             "the workspace tracks no keywords",
             hint='add them to smm.toml: [keywords] terms = ["...", "..."]',
         )
-    query = run.query(terms, geo, lang, timeframe)
+    query = run.query(terms, options.geo, options.lang, options.timeframe)
     names = [run.tool_for(_first_kind(app, t), t) for t in tools] if tools else None
     chosen = names if names is not None else workspace_tools(run.config, app.host)
     if not chosen:
@@ -666,12 +654,12 @@ def report(
             }
         )
         return await refresh_keywords(
-            service, config, terms=query.terms, tools=chosen, refresh=refresh
+            service, config, terms=query.terms, tools=chosen, refresh=options.refresh
         )
 
     summary, results = run.execute(work)
-    emit(results, fmt, report=True)
-    if summary.errors and fmt == "table":
+    emit(results, options.fmt, report=True)
+    if summary.errors and options.fmt == "table":
         click.echo(f"{len(summary.errors)} request(s) failed; the others are shown.", err=True)
 
 
