@@ -82,39 +82,42 @@ def _export(rows: list[dict[str, Any]], path: str | None) -> None:
     click.echo(f"Exported {len(rows)} contacts to {path}", err=True)
 
 
+def _emit_data(fmt: str, rows: list[dict[str, Any]], document: Any = None) -> bool:
+    """Print ``document`` (default: ``rows``) as JSON, or ``rows`` as CSV; ``False`` when
+    ``fmt`` is the table, which the caller draws."""
+    if fmt == "json":
+        click.echo(json.dumps(rows if document is None else document, indent=2, ensure_ascii=False))
+        return True
+    if fmt == "csv":
+        buffer = io.StringIO()
+        _write_csv(rows, buffer)
+        click.echo(buffer.getvalue(), nl=False)
+        return True
+    return False
+
+
 def _problems(result: SegmentationResult) -> None:
     for problem in result.problems:
         click.echo(f"Warning: {problem}", err=True)
 
 
 def _print_segments(result: SegmentationResult, fmt: str) -> None:
-    if fmt == "json":
-        data = {
-            "period": str(result.period),
-            "segments": [
-                {
-                    "name": s.name,
-                    "segmenter": s.segmenter,
-                    "description": s.description,
-                    "method": s.method,
-                    "size": s.size,
-                }
-                for s in result.segments
-            ],
-            "problems": result.problems,
+    summaries = [
+        {
+            "name": s.name,
+            "segmenter": s.segmenter,
+            "description": s.description,
+            "method": s.method,
+            "size": s.size,
         }
-        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
-        return
-    if fmt == "csv":
-        buffer = io.StringIO()
-        _write_csv(
-            [
-                {"segment": s.name, "size": s.size, "description": s.description}
-                for s in result.segments
-            ],
-            buffer,
-        )
-        click.echo(buffer.getvalue(), nl=False)
+        for s in result.segments
+    ]
+    document = {"period": str(result.period), "segments": summaries, "problems": result.problems}
+    rows = [
+        {"segment": s["name"], "size": s["size"], "description": s["description"]}
+        for s in summaries
+    ]
+    if _emit_data(fmt, rows, document):
         return
     from rich.console import Console
     from rich.markup import escape
@@ -131,19 +134,8 @@ def _print_segments(result: SegmentationResult, fmt: str) -> None:
 
 def _print_members(segment: Segment, fmt: str, limit: int | None = None) -> None:
     rows = _member_rows(segment)[:limit] if limit else _member_rows(segment)
-    if fmt == "json":
-        click.echo(
-            json.dumps(
-                {**segment.model_dump(exclude={"members"}), "size": segment.size, "members": rows},
-                indent=2,
-                ensure_ascii=False,
-            )
-        )
-        return
-    if fmt == "csv":
-        buffer = io.StringIO()
-        _write_csv(rows, buffer)
-        click.echo(buffer.getvalue(), nl=False)
+    document = {**segment.model_dump(exclude={"members"}), "size": segment.size, "members": rows}
+    if _emit_data(fmt, rows, document):
         return
     from rich.console import Console
     from rich.markup import escape
@@ -255,13 +247,7 @@ def renewal_cmd(app: App, months: int, fmt: str) -> None:
         rows = monthly_renewal(store.con, timezone, last, months)
     finally:
         store.close()
-    if fmt == "json":
-        click.echo(json.dumps(rows, indent=2))
-        return
-    if fmt == "csv":
-        buffer = io.StringIO()
-        _write_csv(rows, buffer)
-        click.echo(buffer.getvalue(), nl=False)
+    if _emit_data(fmt, rows):
         return
     from rich.console import Console
     from rich.table import Table
