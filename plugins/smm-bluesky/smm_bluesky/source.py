@@ -36,6 +36,7 @@ from smmcore.models import (
     Post,
     PostMetrics,
 )
+from smmcore.payloads import count, parse_time
 
 NETWORK = "bluesky"
 AGENT = f"smm-bluesky/{__version__}"
@@ -72,25 +73,6 @@ class BlueskySettings(HttpSourceSettings):
     interactions_posts: int = Field(20, ge=0)
     interactions_per_post: int = Field(200, ge=0)
     replies_posts: int = Field(20, ge=0)
-
-
-def parse_time(value: Any) -> datetime | None:
-    """An AT Protocol datetime as an aware datetime (``None`` if absent or unparsable)."""
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        when = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
-
-
-def count(data: Mapping[str, Any], key: str) -> int | None:
-    """A counter from the payload, ``None`` when missing or not a non-negative integer."""
-    value = data.get(key)
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        return None
-    return value
 
 
 def post_url(handle: str | None, uri: str) -> str | None:

@@ -27,6 +27,7 @@ from smm_feeds.settings import FeedsSettings
 from smm_feeds.wordpress import Api, WordPressSite, cursor_floor, post_of
 from smmcore.contracts import Source, SourceContext, SourceError, SyncCursor, SyncUnit
 from smmcore.models import AccountSnapshot, PostMetrics
+from smmcore.payloads import parse_time
 
 if TYPE_CHECKING:
     import httpx
@@ -153,7 +154,7 @@ class FeedsSource(Source):
         language = feed_language(parsed)
         yield feed_account(network, account, parsed)
         newest: datetime | None = None
-        seen_before = _parse_iso(previous.get("newest")) if previous else None
+        seen_before = parse_time(previous.get("newest")) if previous else None
         count = skipped = 0
         for entry in parsed.get("entries") or []:
             post = entry_post(network, account, entry, language)
@@ -204,7 +205,7 @@ class FeedsSource(Source):
         floor = cursor_floor(dict(cursor) if cursor else None, self.settings.refresh_days)
         budget = self.settings.comment_counts
         newest: tuple[datetime, str] | None = None
-        seen_before = _parse_iso(cursor.get("newest_date_gmt")) if cursor else None
+        seen_before = parse_time(cursor.get("newest_date_gmt")) if cursor else None
         if cursor and seen_before is not None:
             newest = (seen_before, str(cursor.get("newest_id")))
         count = 0
@@ -244,13 +245,3 @@ class FeedsSource(Source):
             value["newest_date_gmt"] = newest[0].isoformat()
             value["newest_id"] = newest[1]
         yield SyncCursor(value)
-
-
-def _parse_iso(value: Any) -> datetime | None:
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        when = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return when if when.tzinfo else when.replace(tzinfo=UTC)

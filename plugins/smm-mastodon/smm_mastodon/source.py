@@ -44,6 +44,7 @@ from smmcore.models import (
     Post,
     PostMetrics,
 )
+from smmcore.payloads import count, parse_time
 
 NETWORK = "mastodon"
 AGENT = f"smm-mastodon/{__version__}"
@@ -110,25 +111,6 @@ def html_to_text(value: str | None) -> str | None:
     parser.feed(value)
     parser.close()
     return re.sub(r"\n{3,}", "\n\n", "".join(parser.parts)).strip()
-
-
-def parse_time(value: Any) -> datetime | None:
-    """An ISO 8601 timestamp from the API, as an aware datetime (``None`` if absent/bad)."""
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        when = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
-
-
-def count(data: Mapping[str, Any], key: str) -> int | None:
-    """A counter from the payload, ``None`` when missing or not a non-negative integer."""
-    value = data.get(key)
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        return None
-    return value
 
 
 def id_key(status_id: str) -> tuple[int, str]:

@@ -12,19 +12,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 from smmcore.models import Account, AccountSnapshot, Post, PostMetrics
+from smmcore.payloads import parse_time as parse_timestamp
 
 
 def parse_time(value: Any) -> datetime | None:
     """Parse an RFC 3339 timestamp (``2019-03-21T20:37:49.000Z``) to an aware UTC datetime."""
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
+    when = parse_timestamp(value)
+    return when.astimezone(UTC) if when is not None else None
 
 
 def count(value: Any) -> int | None:
