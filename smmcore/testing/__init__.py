@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     )
     from smmcore.testing.helpers import (
         MINIMAL_SMM_TOML,
+        fetch_all,
         make_host,
         make_workspace,
         open_store,
@@ -41,6 +42,7 @@ _EXPORTS: dict[str, str] = {
     "ReporterContract": "contracts",
     "default_channels": "contracts",
     "MINIMAL_SMM_TOML": "helpers",
+    "fetch_all": "helpers",
     "make_host": "helpers",
     "make_workspace": "helpers",
     "open_store": "helpers",
@@ -63,6 +65,7 @@ __all__ = [
     "SourceContract",
     "UnexpectedRequest",
     "default_channels",
+    "fetch_all",
     "make_host",
     "make_workspace",
     "minimal_report",

@@ -74,3 +74,25 @@ def open_store(path: Path) -> Any:
     from smmcore.store import Store
 
     return Store.open(path, read_only=False)
+
+
+def fetch_all(source: Any, unit: Any, ctx: Any, transport: Any = None) -> list[Any]:
+    """Run ``source.fetch(unit, ctx)`` to the end and return everything it yields.
+
+    With ``transport`` (an ``httpx`` transport: :func:`~smmcore.testing.replay_transport`,
+    ``httpx.MockTransport``), ``ctx.http`` is an ``httpx.AsyncClient`` over it for the run,
+    following redirects as the pipeline's client does.
+    """
+    import asyncio
+    import dataclasses
+
+    async def collect() -> list[Any]:
+        if transport is None:
+            return [item async for item in source.fetch(unit, ctx)]
+        import httpx
+
+        async with httpx.AsyncClient(transport=transport, follow_redirects=True) as client:
+            context = dataclasses.replace(ctx, http=client)
+            return [item async for item in source.fetch(unit, context)]
+
+    return asyncio.run(collect())

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import math
 from collections.abc import Callable
@@ -155,6 +154,7 @@ def fixture() -> Callable[[str], Any]:
 def run() -> Callable[..., list[Any]]:
     """``run(source, blog, url=..., network="blog", kind=None, **ctx)`` -> the items."""
     from smmcore.contracts import SourceContext, SyncUnit
+    from smmcore.testing import fetch_all
 
     def _run(
         source: Any,
@@ -165,24 +165,15 @@ def run() -> Callable[..., list[Any]]:
         **ctx: Any,
     ) -> list[Any]:
         handle = blog.handler if hasattr(blog, "handler") else blog
-
-        async def go() -> list[Any]:
-            transport = httpx.MockTransport(handle)
-            async with httpx.AsyncClient(transport=transport) as client:
-                options = {"url": url, **({"kind": kind} if kind else {})}
-                unit = SyncUnit(
-                    source="feeds",
-                    key=f"feeds:{network}:{url}",
-                    network=network,
-                    account=url,
-                    options=options,
-                )
-                context = SourceContext(
-                    http=client, now=datetime(2026, 11, 26, 6, 0, tzinfo=UTC), **ctx
-                )
-                return [item async for item in source.fetch(unit, context)]
-
-        return asyncio.run(go())
+        unit = SyncUnit(
+            source="feeds",
+            key=f"feeds:{network}:{url}",
+            network=network,
+            account=url,
+            options={"url": url, **({"kind": kind} if kind else {})},
+        )
+        context = SourceContext(now=datetime(2026, 11, 26, 6, 0, tzinfo=UTC), **ctx)
+        return fetch_all(source, unit, context, httpx.MockTransport(handle))
 
     return _run
 

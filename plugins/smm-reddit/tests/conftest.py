@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -163,23 +162,14 @@ def fixture() -> Callable[[str], Any]:
 def run() -> Callable[..., list[Any]]:
     """``run(source, fake, account="u/forno_rossi", **ctx)`` -> the yielded items."""
     from smmcore.contracts import SourceContext, SyncUnit
+    from smmcore.testing import fetch_all
 
     def _run(source: Any, fake: Any, account: str = "u/forno_rossi", **ctx: Any) -> list[Any]:
-        async def go() -> list[Any]:
-            transport = httpx.MockTransport(fake.handler)
-            async with httpx.AsyncClient(transport=transport, follow_redirects=True) as client:
-                unit = SyncUnit(
-                    source="reddit",
-                    key=f"reddit:reddit:{account}",
-                    network="reddit",
-                    account=account,
-                )
-                context = SourceContext(
-                    http=client, now=datetime(2026, 11, 26, 6, 0, tzinfo=UTC), **ctx
-                )
-                return [item async for item in source.fetch(unit, context)]
-
-        return asyncio.run(go())
+        unit = SyncUnit(
+            source="reddit", key=f"reddit:reddit:{account}", network="reddit", account=account
+        )
+        context = SourceContext(now=datetime(2026, 11, 26, 6, 0, tzinfo=UTC), **ctx)
+        return fetch_all(source, unit, context, httpx.MockTransport(fake.handler))
 
     return _run
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -133,24 +132,15 @@ def fixture() -> Callable[[str], Any]:
 def run() -> Callable[..., list[Any]]:
     """``run(source, fake_or_handler, account="fornorossi", **ctx)`` -> the yielded items."""
     from smmcore.contracts import SourceContext, SyncUnit
+    from smmcore.testing import fetch_all
 
     def _run(source: Any, handler: Any, account: str = "fornorossi", **ctx: Any) -> list[Any]:
         handle = handler.handler if hasattr(handler, "handler") else handler
-
-        async def go() -> list[Any]:
-            async with httpx.AsyncClient(transport=httpx.MockTransport(handle)) as client:
-                unit = SyncUnit(
-                    source="youtube",
-                    key=f"youtube:youtube:{account}",
-                    network="youtube",
-                    account=account,
-                )
-                context = SourceContext(
-                    http=client, now=datetime(2026, 11, 26, 6, 0, tzinfo=UTC), **ctx
-                )
-                return [item async for item in source.fetch(unit, context)]
-
-        return asyncio.run(go())
+        unit = SyncUnit(
+            source="youtube", key=f"youtube:youtube:{account}", network="youtube", account=account
+        )
+        context = SourceContext(now=datetime(2026, 11, 26, 6, 0, tzinfo=UTC), **ctx)
+        return fetch_all(source, unit, context, httpx.MockTransport(handle))
 
     return _run
 
