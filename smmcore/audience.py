@@ -88,9 +88,7 @@ def run_segmenters(
     for name in wanted:
         spec = host.get("segmenters", name)
         try:
-            settings = workspace.plugin_settings(spec.name, spec.load_settings_model())
-            impl = spec.load()
-            segmenter = impl(settings, name=spec.name) if isinstance(impl, type) else impl
+            segmenter = host.implementation(spec, workspace)
             result.segments.extend(segmenter.segment(ctx))
         except SmmError as exc:
             if strict:

@@ -300,7 +300,17 @@ class KPIContext:
 
 class KPI(ABC):
     """A KPI implementation. Its definition (label, formula, unit, direction, aggregation) is
-    on the :class:`~smmcore.registry.KPISpec`; the implementation computes values."""
+    on the :class:`~smmcore.registry.KPISpec`; the implementation computes values.
+
+    When the registration's ``impl`` names a class, the core instantiates it as
+    ``Impl(settings, name=...)`` with ``[plugins.<name>]`` validated by the registration's
+    settings model (``None`` without one), like every other kind of implementation.
+    """
+
+    def __init__(self, settings: BaseModel | None = None, *, name: str = "") -> None:
+        self.settings = settings
+        if name or not hasattr(self, "name"):
+            self.name = name
 
     @abstractmethod
     def compute(self, ctx: KPIContext) -> list[KPIValue]:

@@ -415,20 +415,20 @@ class KeywordService:
         from smmcore.contracts import KeywordTool
 
         spec = self.host.get("keyword_tools", name)
-        try:
-            cls = spec.load()
-            model = spec.load_settings_model()
-        except Exception as exc:
-            raise SmmError(
-                f"keyword tool {name!r} (plugin {spec.plugin!r}) cannot be loaded: {exc}",
-                hint="reinstall its plugin, or disable it with SMM_DISABLE_PLUGINS",
-            ) from exc
-        settings = None
-        if model is not None:
-            settings = self.settings_for(name, model) if self.settings_for else None
-            if settings is None:
+        if self.settings_for is None:
+            tool = self.host.implementation(spec)
+        else:
+            try:
+                model = spec.load_settings_model()
+            except Exception as exc:
+                raise SmmError(
+                    f"keyword tool {name!r} (plugin {spec.plugin!r}) cannot be loaded: {exc}",
+                    hint="reinstall its plugin, or disable it with SMM_DISABLE_PLUGINS",
+                ) from exc
+            settings = self.settings_for(name, model) if model is not None else None
+            if settings is None and model is not None:
                 settings = model()
-        tool = cls(settings, name=name)
+            tool = self.host.implementation(spec, settings=settings)
         if not isinstance(tool, KeywordTool):
             raise SmmError(
                 f"keyword tool {name!r} (plugin {spec.plugin!r}) is not a KeywordTool",

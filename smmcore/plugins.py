@@ -128,6 +128,8 @@ class PluginHost:
         self.pm.add_hookspecs(hookspecs)
         self._records: dict[str, PluginRecord] = {}
         self._collected: dict[str, dict[str, Registration]] = {}
+        self._raw: dict[str, dict[str, Registration]] = {}
+        self._settings_checked = False
         for name, obj in plugins:
             self._add_object(name, obj)
         if discover:
@@ -249,6 +251,54 @@ class PluginHost:
     def _collect(self, point: str) -> dict[str, Registration]:
         if point in self._collected:
             return self._collected[point]
+        result = self._collect_raw(point)
+        if not self._settings_checked and any(r.settings for r in result.values()):
+            # Settings are keyed by registration name ([plugins.<name>]): before handing out
+            # any registration that reads settings, make sure no other extension point
+            # claims the same table with another model. Registration hooks are cheap.
+            self._settings_checked = True
+            for other in REGISTRATION_TYPES:
+                self._collect_raw(other)
+            self._check_settings_names()
+        self._collected[point] = result
+        return result
+
+    def _check_settings_names(self) -> None:
+        """Reject a registration whose ``[plugins.<name>]`` table is already read by a
+        registration of another extension point with a different settings model. The first
+        claimant (in extension-point order: sources, keyword tools, segmenters, KPIs,
+        reporters, commands; then plugin order) keeps the name."""
+        owners: dict[str, Registration] = {}
+        for point in REGISTRATION_TYPES:
+            found = self._raw[point]
+            for name, reg in list(found.items()):
+                if not reg.settings:
+                    continue
+                owner = owners.get(name)
+                if owner is None:
+                    owners[name] = reg
+                    continue
+                if owner.settings == reg.settings:
+                    continue  # one settings model shared by a plugin's registrations
+                record = self._records[reg.plugin]
+                del found[name]
+                accepted = record.registrations.get(point, [])
+                if reg in accepted:
+                    accepted.remove(reg)
+                self._problem(
+                    record,
+                    f"{reg.kind.replace('_', ' ')} {name!r} is not registered: its settings "
+                    f"would be read from [plugins.{name}] in smm.toml, which the "
+                    f"{owner.kind.replace('_', ' ')} {name!r} of plugin "
+                    f"{self._records[owner.plugin].label} already reads with another model "
+                    f"({owner.settings}, not {reg.settings}). Settings are keyed by name: "
+                    f"give this {reg.kind.replace('_', ' ')} another name, or let both use "
+                    "the same settings model",
+                )
+
+    def _collect_raw(self, point: str) -> dict[str, Registration]:
+        if point in self._raw:
+            return self._raw[point]
         hookname = f"smm_register_{point}"
         expected = REGISTRATION_TYPES[point]
         caller = getattr(self.pm.hook, hookname)
@@ -296,7 +346,7 @@ class PluginHost:
                 object.__setattr__(reg, "plugin", record.name)
                 result[reg.name] = reg
                 accepted.append(reg)
-        self._collected[point] = result
+        self._raw[point] = result
         return result
 
     def collect_all(self) -> None:
@@ -342,6 +392,72 @@ class PluginHost:
             hint="run 'smm plugins list' to see what is installed, "
             "'smm plugins install PACKAGE' to add a plugin",
         )
+
+    def settings_for(self, spec: Registration, workspace: Any = None) -> Any:
+        """The validated settings of ``spec``: ``[plugins.<spec.name>]`` of ``workspace``
+        checked against the registration's settings model (its defaults without a
+        workspace); ``None`` when the registration declares no model.
+
+        This is the one way every kind of implementation (source, keyword tool, segmenter,
+        KPI, reporter, command) gets its settings. Raises
+        :class:`~smmcore.errors.ConfigError` naming the key for invalid settings.
+        """
+        from smmcore.errors import ConfigError
+
+        try:
+            model = spec.load_settings_model()
+        except Exception as exc:
+            raise PluginError(
+                f"{spec.kind.replace('_', ' ')} {spec.name!r} of plugin {spec.plugin!r}: "
+                f"its settings model cannot be loaded: {exc}",
+                hint="reinstall or upgrade the plugin, or disable it with SMM_DISABLE_PLUGINS",
+            ) from exc
+        if model is None:
+            return None
+        if workspace is not None:
+            return workspace.plugin_settings(spec.name, model)
+        from pydantic import ValidationError
+
+        try:
+            return model()
+        except ValidationError as exc:
+            fields = ", ".join(str(e["loc"][0]) for e in exc.errors() if e["loc"])
+            raise ConfigError(
+                f"{spec.kind.replace('_', ' ')} {spec.name!r} needs settings ({fields})",
+                hint=f"set them under [plugins.{spec.name}] in smm.toml",
+            ) from None
+
+    def implementation(self, spec: Registration, workspace: Any = None, **kwargs: Any) -> Any:
+        """The implementation behind ``spec``, ready to use: a class is instantiated as
+        ``Impl(settings, name=spec.name)`` with :meth:`settings_for`; a ready object (a
+        KPI instance, a click command) is returned as it is.
+
+        :param kwargs: ``settings=`` to use instead of reading the workspace (tests).
+        :raises PluginError: the implementation cannot be imported, or a ready object's
+            registration declares a settings model it could never receive.
+        """
+        try:
+            impl = spec.load()
+        except Exception as exc:
+            raise PluginError(
+                f"{spec.kind.replace('_', ' ')} {spec.name!r} of plugin {spec.plugin!r} "
+                f"cannot be loaded: {exc}",
+                hint="reinstall or upgrade the plugin, or disable it with SMM_DISABLE_PLUGINS",
+            ) from exc
+        if "settings" in kwargs:
+            settings = kwargs["settings"]
+        else:
+            settings = self.settings_for(spec, workspace)
+        if isinstance(impl, type):
+            return impl(settings, name=spec.name)
+        if spec.settings and spec.kind != "command":
+            raise PluginError(
+                f"{spec.kind.replace('_', ' ')} {spec.name!r} of plugin {spec.plugin!r} "
+                f"declares settings ({spec.settings}) but its impl {spec.impl} is an object, "
+                "not a class, so it cannot receive them",
+                hint="point impl at the class; smm instantiates it as Impl(settings, name=...)",
+            )
+        return impl
 
     def source_for(self, network: str) -> SourceSpec | None:
         """The first source (in plugin order) that declares ``network``."""

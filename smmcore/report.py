@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from smmcore.contracts import ChannelRef, KPIContext, Period
+from smmcore.errors import SmmError
 from smmcore.i18n import kpi_label, language_of, note_text, unit_label
 from smmcore.models import KPIValue
 from smmcore.periods import resolve_periods, today_in
@@ -410,7 +411,7 @@ def _kpi_objects(
     # The standard KPIs (smm-kpis) lead; other plugins' follow in plugin order.
     registered = sorted(host.kpis().items(), key=lambda kv: kv[1].plugin != "kpis")
     for name, spec in registered:
-        found[name] = (spec, spec.load)
+        found[name] = (spec, lambda spec=spec: host.implementation(spec, workspace))
     kpis_loaded = any(spec.impl.startswith("smm_kpis.") for spec, _ in found.values())
     if workspace.config.kpis and kpis_loaded:
         try:
@@ -611,7 +612,20 @@ def build_report(
                 values = _instance(load()).compute(ctx)
                 row = _rows_from_values(name, spec, values, lang, infos)
             except Exception as exc:
-                error = f"{type(exc).__name__}: {exc}"
+                if getattr(host, "strict", False):
+                    from smmcore.errors import PluginError
+
+                    raise PluginError(
+                        f"KPI {name!r} of plugin {getattr(spec, 'plugin', '?')!r} failed: "
+                        f"{type(exc).__name__}: {exc}",
+                        hint="strict plugin mode is on (--strict-plugins or "
+                        "SMM_STRICT_PLUGINS=1); fix the KPI or run without strict mode",
+                    ) from exc
+                error = (
+                    exc.format_message().replace("\n", " ")
+                    if isinstance(exc, SmmError)
+                    else f"{type(exc).__name__}: {exc}"
+                )
                 row = _rows_from_values(name, spec, [], lang, infos)
                 row.status, row.error = "error", error
                 note("kpi_failed", "error", kpi=name, error=error)

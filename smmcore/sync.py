@@ -291,9 +291,7 @@ def plan_units(
                     f"no source named {name!r} (available: {', '.join(sorted(sources)) or 'none'})",
                     hint="fix 'source' in smm.toml or install the plugin",
                 )
-            cls = spec.load()
-            settings = ws.plugin_settings(spec.name, spec.load_settings_model())
-            source = cls(settings, name=spec.name)
+            source = host.implementation(spec, ws)
             units = source.plan(chans)
         except Exception as exc:
             reason = _scrubber(ws)(describe_error(exc))

@@ -331,7 +331,7 @@ class Workspace:
         except ValidationError as exc:
             problems = validation_problems(exc, CONFIG_FILE, lines, base, model=model)
             raise ConfigError(
-                f"the settings of plugin {name!r} in {self.config_path} are invalid",
+                f"the settings [plugins.{name}] in {self.config_path} are invalid",
                 problems=problems,
                 hint=f"fix [plugins.{name}] in smm.toml; 'smm plugins info PLUGIN' lists "
                 "the settings",

@@ -48,6 +48,12 @@ class App:
 
         return load_workspace(self.workspace_dir)
 
+    def settings(self, point: str, name: str) -> Any:
+        """The validated ``[plugins.<name>]`` of the registration ``name`` of extension point
+        ``point`` (``"commands"``, ``"sources"``, ...): how a plugin command reads its
+        settings. ``None`` when the registration declares no settings model."""
+        return self.host.settings_for(self.host.get(point, name), self.workspace())
+
 
 def get_app(ctx: click.Context | None = None) -> App:
     """The :class:`App` of the current invocation (a default one outside ``smm``)."""

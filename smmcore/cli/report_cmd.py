@@ -35,16 +35,7 @@ def load_reporter(host: Any, name: str, workspace: Any = None) -> tuple[Any, Any
             f"unknown report format {name!r}; available formats: {available}",
             hint="pass one of them to --format, or install a plugin that provides it",
         )
-    try:
-        impl = spec.load()
-        model = spec.load_settings_model() if workspace is not None else None
-    except Exception as exc:
-        raise SmmError(
-            f"report format {name!r} cannot be loaded: {exc}",
-            hint=f"reinstall its plugin ({spec.plugin})",
-        ) from exc
-    settings = workspace.plugin_settings(name, model) if model is not None else None
-    return spec, impl(settings, name=name) if isinstance(impl, type) else impl
+    return spec, host.implementation(spec, workspace)
 
 
 def write_report(

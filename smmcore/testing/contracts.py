@@ -623,8 +623,7 @@ class KPIContract(_StoreBacked):
     def make_kpi(self) -> KPI:
         if self.kpi_factory is not None:
             return type(self).kpi_factory()  # type: ignore[misc]
-        impl = self.get_spec().load()
-        return impl() if isinstance(impl, type) else impl
+        return self.make_impl()
 
     def make_context(self, store: Any) -> KPIContext:
         return KPIContext(
