@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -66,10 +64,12 @@ def _member_rows(segment: Segment) -> list[dict[str, Any]]:
 
 
 def _write_csv(rows: list[dict[str, Any]], stream: Any) -> None:
+    from smmcore.safeout import safe_csv_writer
+
     fields: list[str] = []
     for row in rows:
         fields.extend(k for k in row if k not in fields)
-    writer = csv.DictWriter(stream, fieldnames=fields or ["segment"])
+    writer = safe_csv_writer(stream, fieldnames=fields or ["segment"], lineterminator="\r\n")
     writer.writeheader()
     writer.writerows(rows)
 
@@ -77,7 +77,9 @@ def _write_csv(rows: list[dict[str, Any]], stream: Any) -> None:
 def _export(rows: list[dict[str, Any]], path: str | None) -> None:
     if not path:
         return
-    with Path(path).open("w", newline="", encoding="utf-8") as handle:
+    from smmcore.safeout import open_output
+
+    with open_output(path) as handle:
         _write_csv(rows, handle)
     click.echo(f"Exported {len(rows)} contacts to {path}", err=True)
 
@@ -119,9 +121,10 @@ def _print_segments(result: SegmentationResult, fmt: str) -> None:
     ]
     if _emit_data(fmt, rows, document):
         return
-    from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
+
+    from smmcore.safeout import safe_console
 
     table = Table(title=f"Audience segments, {result.period}")
     table.add_column("segment")
@@ -129,7 +132,7 @@ def _print_segments(result: SegmentationResult, fmt: str) -> None:
     table.add_column("description")
     for s in result.segments:
         table.add_row(escape(s.name), f"{s.size:,}", escape(s.description))
-    Console(emoji=False).print(table)
+    safe_console(emoji=False).print(table)
 
 
 def _print_members(segment: Segment, fmt: str, limit: int | None = None) -> None:
@@ -137,9 +140,10 @@ def _print_members(segment: Segment, fmt: str, limit: int | None = None) -> None
     document = {**segment.model_dump(exclude={"members"}), "size": segment.size, "members": rows}
     if _emit_data(fmt, rows, document):
         return
-    from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
+
+    from smmcore.safeout import safe_console
 
     table = Table(
         title=escape(f"{segment.name}: {segment.size:,} members"), caption=escape(segment.method)
@@ -152,7 +156,7 @@ def _print_members(segment: Segment, fmt: str, limit: int | None = None) -> None
         table.add_row(
             str(index), escape(row["member"]), escape(row["network"]), escape(row["reason"])
         )
-    console = Console(emoji=False)
+    console = safe_console(emoji=False)
     console.print(escape(segment.description))
     console.print(table)
 
@@ -249,8 +253,9 @@ def renewal_cmd(app: App, months: int, fmt: str) -> None:
         store.close()
     if _emit_data(fmt, rows):
         return
-    from rich.console import Console
     from rich.table import Table
+
+    from smmcore.safeout import safe_console
 
     table = Table(
         title="Network renewal by month",
@@ -268,4 +273,4 @@ def renewal_cmd(app: App, months: int, fmt: str) -> None:
             str(r["first_time"]),
             rate,
         )
-    Console(emoji=False).print(table)
+    safe_console(emoji=False).print(table)

@@ -9,7 +9,6 @@ when new; ``--refresh`` asks the tools again. Without a workspace nothing is sto
 from __future__ import annotations
 
 import asyncio
-import csv
 import functools
 import io
 import json
@@ -518,8 +517,10 @@ def emit(results: Sequence[Any], fmt: str, *, report: bool = False) -> None:
         )
         return
     if fmt == "csv":
+        from smmcore.safeout import safe_csv_writer
+
         out = io.StringIO()
-        writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, lineterminator="\n")
+        writer = safe_csv_writer(out, fieldnames=CSV_FIELDS)
         writer.writeheader()
         writer.writerows(_csv_rows(results))
         click.echo(out.getvalue(), nl=False)

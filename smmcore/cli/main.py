@@ -181,6 +181,9 @@ def main(argv: list[str] | None = None, *, app: App | None = None) -> None:
 
     :param app: the invocation state to use (tests pass one holding in-memory plugins).
     """
+    from smmcore.safeout import protect_terminal
+
+    protect_terminal()  # no escape sequence from a post or a name reaches the terminal
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args or os.environ.get("SMM_DEBUG", "") in {"1", "true", "yes"}
     app = app or App()

@@ -13,7 +13,6 @@ Where the output goes:
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -45,20 +44,14 @@ def write_report(
 
     Returns the file written, or ``None`` for standard output.
     """
-    _spec, reporter = load_reporter(host, name, workspace)
+    from smmcore.safeout import open_output
+
+    spec, reporter = load_reporter(host, name, workspace)
+    binary = bool(getattr(spec, "binary", False))
+    with open_output("-" if target is None else target, binary=binary) as out:
+        reporter.render(report, out)
     if target is None:
-        reporter.render(report, sys.stdout)
-        sys.stdout.flush()
         return None
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(target.name + ".tmp")
-    try:
-        with tmp.open("w", encoding="utf-8", newline="") as out:
-            reporter.render(report, out)
-        tmp.replace(target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)  # never leave half a report behind
-        raise
     return target
 
 

@@ -53,15 +53,16 @@ class RichProgress(PlainProgress):
     """A progress line per unit (rich), on a terminal."""
 
     def __init__(self) -> None:
-        from rich.console import Console
         from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+        from smmcore.safeout import safe_console
 
         self.progress = Progress(
             SpinnerColumn(),
             TextColumn("{task.description}"),
             TextColumn("{task.completed:,.0f} records"),
             TimeElapsedColumn(),
-            console=Console(stderr=True),
+            console=safe_console(stderr=True),
             transient=False,
         )
         self.tasks: dict[str, Any] = {}
@@ -104,11 +105,14 @@ class RichProgress(PlainProgress):
 
 def print_summary(report: SyncReport, *, terminal: bool) -> None:
     """The table at the end of a sync: unit, records written per table, status, error."""
-    from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
 
-    console = Console() if terminal else Console(width=160, no_color=True, highlight=False)
+    from smmcore.safeout import safe_console
+
+    console = (
+        safe_console() if terminal else safe_console(width=160, no_color=True, highlight=False)
+    )
     table = Table(title="Sync summary", title_justify="left")
     table.add_column("unit", overflow="fold")
     table.add_column("records written", overflow="fold")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from typing import TextIO
 
 from smmcore.contracts import Reporter
@@ -45,7 +44,9 @@ class CSVReporter(Reporter):
     """
 
     def render(self, report: Report, out: TextIO) -> None:
-        writer = csv.writer(out, lineterminator="\n")
+        from smmcore.safeout import safe_csv_writer
+
+        writer = safe_csv_writer(out)
         writer.writerow(COLUMNS)
         for row in report.kpis:
             scopes = [row.client] if row.client else []

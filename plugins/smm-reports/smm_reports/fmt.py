@@ -86,8 +86,11 @@ def compare_text(report: Report) -> str:
 
 
 def short(text: str | None, limit: int = 80) -> str:
-    """A one-line excerpt of ``text`` (a post), at most ``limit`` characters."""
-    one = " ".join((text or "").split())
+    """A one-line excerpt of ``text`` (a post), at most ``limit`` characters, without control
+    characters or escape sequences."""
+    from smmcore.safeout import clean_terminal
+
+    one = " ".join(clean_terminal(text or "").split())
     return one if len(one) <= limit else one[: limit - 1].rstrip() + "…"
 
 

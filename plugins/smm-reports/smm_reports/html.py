@@ -123,6 +123,18 @@ def _keyword_charts(report: Report, empty: str) -> list[tuple[str, Any]]:
     return charts
 
 
+def _finalize(value: Any) -> Any:
+    """Every inserted text without control characters or escape sequences (markup built
+    here, such as the charts, is already clean)."""
+    from markupsafe import Markup
+
+    from smmcore.safeout import clean_terminal
+
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return clean_terminal(value)
+    return value
+
+
 class HTMLReporter(Reporter):
     """Renders ``templates/report.html.j2`` with autoescaping; charts as inline SVG."""
 
@@ -140,6 +152,7 @@ def render_html(report: Report) -> str:
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=_finalize,
     )
     template = env.get_template("report.html.j2")
     lang = report.language

@@ -18,6 +18,13 @@ Line = tuple[str, Sequence[tuple[date, float | None]]]
 """A named line: its label and its (day, value) points."""
 
 
+def _esc(text: object) -> Markup:
+    """``text`` escaped for SVG, without control characters (invalid in XML)."""
+    from smmcore.safeout import clean_terminal
+
+    return escape(clean_terminal(str(text)))
+
+
 def _nice_step(span: float, ticks: int = 5) -> float:
     if span <= 0:
         return 1.0
@@ -49,7 +56,7 @@ def _empty(width: int, height: int, message: str) -> Markup:
     return Markup(
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
         f'width="100%" role="img" class="chart empty"><text x="{width / 2}" y="{height / 2}" '
-        f'text-anchor="middle" fill="#6b7280">{escape(message)}</text></svg>'
+        f'text-anchor="middle" fill="#6b7280">{_esc(message)}</text></svg>'
     )
 
 
@@ -98,7 +105,7 @@ def line_chart(
 
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" '
-        f'role="img" class="chart line-chart"><title>{escape(title)}</title>'
+        f'role="img" class="chart line-chart"><title>{_esc(title)}</title>'
     ]
     if band is not None and band[1] >= d0 and band[0] <= d1:
         bx0, bx1 = x(max(band[0], d0)), x(min(band[1], d1))
@@ -112,7 +119,7 @@ def line_chart(
         parts.append(
             f'<line x1="{left}" x2="{width - right}" y1="{_f(ty)}" y2="{_f(ty)}" '
             f'stroke="#e5e7eb"/><text x="{left - 6}" y="{_f(ty + 4)}" text-anchor="end" '
-            f'font-size="11" fill="#6b7280">{escape(_num(tick))}</text>'
+            f'font-size="11" fill="#6b7280">{_esc(_num(tick))}</text>'
         )
         tick += step
     base = top + plot_h
@@ -133,7 +140,7 @@ def line_chart(
             if len(seg) > 1:
                 parts.append(
                     f'<polyline fill="none" stroke="{stroke}" stroke-width="2" '
-                    f'points="{" ".join(seg)}"><title>{escape(label)}</title></polyline>'
+                    f'points="{" ".join(seg)}"><title>{_esc(label)}</title></polyline>'
                 )
             elif len(seg) == 1:
                 cx, cy = seg[0].split(",")
@@ -144,7 +151,7 @@ def line_chart(
         ly = base + 34 + 18 * (i // 3)
         parts.append(
             f'<rect x="{_f(lx)}" y="{ly - 9}" width="12" height="4" fill="{stroke}"/>'
-            f'<text x="{_f(lx + 16)}" y="{ly - 4}" font-size="12">{escape(label)}</text>'
+            f'<text x="{_f(lx + 16)}" y="{ly - 4}" font-size="12">{_esc(label)}</text>'
         )
     parts.append("</svg>")
     return Markup("".join(parts))
@@ -170,7 +177,7 @@ def heatmap(
     best_set = set(map(tuple, best[:3]))
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" '
-        f'role="img" class="chart heatmap"><title>{escape(title)}</title>'
+        f'role="img" class="chart heatmap"><title>{_esc(title)}</title>'
     ]
     for h in range(0, 24, 3):
         parts.append(
@@ -182,7 +189,7 @@ def heatmap(
         cy = top + d * cell_h
         parts.append(
             f'<text x="{left - 6}" y="{cy + cell_h / 2 + 4}" font-size="11" text-anchor="end" '
-            f'fill="#374151">{escape(weekdays[d] if d < len(weekdays) else str(d))}</text>'
+            f'fill="#374151">{_esc(weekdays[d] if d < len(weekdays) else str(d))}</text>'
         )
         for h in range(24):
             v = row[h] if h < len(row) else None
@@ -198,7 +205,7 @@ def heatmap(
             parts.append(
                 f'<rect x="{_f(cx + 1)}" y="{cy + 1}" width="{_f(cell_w - 2)}" '
                 f'height="{cell_h - 2}" fill="{fill}" fill-opacity="{opacity:.2f}"{outline}>'
-                f"<title>{escape(label)}</title></rect>"
+                f"<title>{_esc(label)}</title></rect>"
             )
     parts.append("</svg>")
     return Markup("".join(parts))
@@ -222,14 +229,14 @@ def bar_chart(
     plot_w = width - left - right
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" '
-        f'role="img" class="chart bars"><title>{escape(title)}</title>'
+        f'role="img" class="chart bars"><title>{_esc(title)}</title>'
     ]
     for i, (label, v, highlight) in enumerate(bars):
         yy = 5 + i * (bar_h + gap)
         weight = ' font-weight="bold"' if highlight else ""
         parts.append(
             f'<text x="{left - 8}" y="{yy + bar_h / 2 + 4}" font-size="12" text-anchor="end"'
-            f"{weight}>{escape(label)}</text>"
+            f"{weight}>{_esc(label)}</text>"
         )
         if v is None:
             parts.append(
@@ -243,7 +250,7 @@ def bar_chart(
         parts.append(
             f'<rect x="{left}" y="{yy}" width="{_f(w)}" height="{bar_h}" fill="{color}" rx="2"/>'
             f'<text x="{_f(left + w + 6)}" y="{yy + bar_h / 2 + 4}" font-size="12">'
-            f"{escape(text)}</text>"
+            f"{_esc(text)}</text>"
         )
     parts.append("</svg>")
     return Markup("".join(parts))

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
-from typing import TextIO
+from typing import Any, TextIO
 
 from smm_reports import fmt
 from smmcore.contracts import Reporter
 from smmcore.i18n import t, weekdays
 from smmcore.report_model import KPIRow, Report
+from smmcore.safeout import clean_terminal
 
 _TREND_STYLE = {"good": "green", "bad": "red", "flat": ""}
+
+
+def _plain(text: str | None, style: str = "") -> Any:
+    """Rich text of ``text`` as plain characters: no markup, no escape sequence."""
+    from rich.text import Text
+
+    return Text(clean_terminal(text or ""), style=style)
 
 
 def _value_rows(report: Report) -> list[KPIRow]:
@@ -22,18 +30,21 @@ class TerminalReporter(Reporter):
     never as markup."""
 
     def render(self, report: Report, out: TextIO) -> None:
-        from rich.console import Console
         from rich.panel import Panel
         from rich.table import Table
         from rich.text import Text
 
         lang = report.language
         is_tty = bool(getattr(out, "isatty", lambda: False)())
-        console = Console(file=out, width=None if is_tty else 110, highlight=False, soft_wrap=False)
+        from smmcore.safeout import safe_console
+
+        console = safe_console(
+            file=out, width=None if is_tty else 110, highlight=False, soft_wrap=False
+        )
 
         head = Text()
         head.append(f"{t('report_title', lang)}: ", style="bold")
-        head.append(report.client.name, style="bold cyan")
+        head.append(clean_terminal(report.client.name), style="bold cyan")
         head.append(f"\n{t('period', lang)}: {fmt.period_text(report)}")
         if not report.period.complete:
             head.append(f" ({t('incomplete', lang)})", style="yellow")
@@ -52,18 +63,18 @@ class TerminalReporter(Reporter):
         for row in rows:
             sv = row.client
             if row.status == "error":
-                table.add_row(Text(row.label), Text(t("error", lang), style="red"), "", "", "")
+                table.add_row(_plain(row.label), _plain(t("error", lang), style="red"), "", "", "")
                 continue
             if sv is None:
-                table.add_row(Text(row.label), t("no_data", lang), "", "", "")
+                table.add_row(_plain(row.label), t("no_data", lang), "", "", "")
                 continue
             style = _TREND_STYLE[fmt.trend(row, sv)]
             table.add_row(
-                Text(row.label),
+                _plain(row.label),
                 fmt.with_unit(sv.value, row.unit, lang),
                 fmt.with_unit(sv.previous, row.unit, lang),
-                Text(fmt.signed(sv.change, row.unit, lang), style=style),
-                Text(fmt.pct(sv.change_pct, lang), style=style),
+                _plain(fmt.signed(sv.change, row.unit, lang), style=style),
+                _plain(fmt.pct(sv.change_pct, lang), style=style),
             )
         console.print(table)
 
@@ -73,7 +84,7 @@ class TerminalReporter(Reporter):
             per.add_column(t("kpi", lang))
             labels = {c.id: c.label for c in report.channels}
             for cid in channel_ids:
-                per.add_column(Text(labels.get(cid, cid)), justify="right")
+                per.add_column(_plain(labels.get(cid, cid)), justify="right")
             for row in rows:
                 by_id = {sv.scope_id: sv for sv in row.channels}
                 if not by_id:
@@ -82,7 +93,7 @@ class TerminalReporter(Reporter):
                 for cid in channel_ids:
                     sv = by_id.get(cid)
                     cells.append(fmt.with_unit(sv.value if sv else None, row.unit, lang))
-                per.add_row(Text(row.label), *cells)
+                per.add_row(_plain(row.label), *cells)
             console.print(per)
 
         if report.benchmark.owners:
@@ -90,7 +101,7 @@ class TerminalReporter(Reporter):
             bench.add_column(t("kpi", lang))
             for owner in report.benchmark.owners:
                 bench.add_column(
-                    Text(owner.owner, style="bold cyan" if owner.is_client else ""),
+                    _plain(owner.owner, style="bold cyan" if owner.is_client else ""),
                     justify="right",
                 )
             sov = [o.share_of_voice for o in report.benchmark.owners]
@@ -102,7 +113,7 @@ class TerminalReporter(Reporter):
             for name in report.benchmark.kpis:
                 label, unit = units.get(name, (name, ""))
                 bench.add_row(
-                    Text(label),
+                    _plain(label),
                     *[
                         fmt.with_unit(o.values.get(name), unit, lang)
                         for o in report.benchmark.owners
@@ -126,8 +137,8 @@ class TerminalReporter(Reporter):
             for post in report.top_posts:
                 top.add_row(
                     fmt.moment(post.created_at, report.timezone, lang),
-                    Text(post.network),
-                    Text(fmt.short(post.text, 60)),
+                    _plain(post.network),
+                    _plain(fmt.short(post.text, 60)),
                     fmt.number(post.engagements, lang),
                     fmt.with_unit(post.engagement_rate, "%", lang),
                 )
@@ -139,19 +150,27 @@ class TerminalReporter(Reporter):
             seg.add_column(t("size", lang), justify="right")
             seg.add_column(t("method", lang))
             for s in report.segments:
-                seg.add_row(Text(s.name), str(s.size), Text(s.method))
+                seg.add_row(_plain(s.name), str(s.size), _plain(s.method))
             console.print(seg)
 
         for kw in report.keywords:
-            line = Text.assemble((f"{t('term', lang)}: ", "bold"), kw.term, f" ({kw.tool})")
+            line = Text.assemble(
+                (f"{t('term', lang)}: ", "bold"), clean_terminal(kw.term), f" ({kw.tool})"
+            )
             if kw.points:
                 points = [(p.date, p.value) for p in kw.points]
                 spark = fmt.sparkline([v for _, v in points])
                 line.append(f"  {spark} {fmt.interest_text(points, lang)}")
             if kw.rising:
-                line.append(f"  {t('rising', lang)}: " + ", ".join(r.query for r in kw.rising[:5]))
+                line.append(
+                    f"  {t('rising', lang)}: "
+                    + ", ".join(clean_terminal(r.query) for r in kw.rising[:5])
+                )
             if kw.suggestions:
-                line.append(f"  {t('suggestions', lang)}: " + ", ".join(kw.suggestions[:5]))
+                line.append(
+                    f"  {t('suggestions', lang)}: "
+                    + ", ".join(clean_terminal(x) for x in kw.suggestions[:5])
+                )
             console.print(line)
 
         formulas = Table(title=t("formula", lang), title_justify="left", show_header=True)
@@ -160,11 +179,11 @@ class TerminalReporter(Reporter):
         formulas.add_column(t("aggregation", lang), ratio=1)
         for row in report.kpis:
             main = row.formula.split("; ")[0]
-            formulas.add_row(Text(row.label), Text(main), Text(row.aggregation))
+            formulas.add_row(_plain(row.label), _plain(main), _plain(row.aggregation))
         console.print(formulas)
 
         if report.notes:
-            console.print(Text(t("notes", lang), style="bold"))
+            console.print(_plain(t("notes", lang), style="bold"))
             for note in report.notes:
                 style = {"warning": "yellow", "error": "red"}.get(note.level, "")
-                console.print(Text(f"- {note.text}", style=style))
+                console.print(_plain(f"- {note.text}", style=style))

@@ -142,7 +142,7 @@ def test_html_draws_keyword_interest_over_time() -> None:
     html = render("html", report)
     keywords = html[html.index('<section id="keywords">') :]
     keywords = keywords[: keywords.index("</section>")]
-    assert "<figcaption>trends (relative)</figcaption>" in keywords
+    assert "<figcaption><bdi>trends (relative)</bdi></figcaption>" in keywords
     assert keywords.count('class="chart line-chart"') == 1
     assert "pane &amp; &lt;dolci&gt;" in keywords  # the term as the line's legend, escaped
 
