@@ -8,18 +8,43 @@ Every KPI runs one query for all scopes and both periods; rows come back already
 from __future__ import annotations
 
 import contextlib
-import re
 import threading
 import uuid
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from collections.abc import Iterable, Sequence
+from datetime import timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from smm_kpis.definitions import BEST_TIME_WEEKS
-from smmcore.contracts import ChannelRef, KPIContext, Period
-from smmcore.models import KPIValue, change_of
+from smmcore.contracts import KPIContext, Period
+from smmcore.kpitools import (  # the public KPI toolkit; re-exported for the KPIs here
+    _PARAM_RE,
+    ENGAGEMENTS_SQL,
+    SCOPE_COLUMNS,
+    SCOPE_GROUPING,
+    ScopeKey,
+    all_scopes,
+    bounds,
+    channels,
+    channels_cte,
+    fetch_dicts,
+    make_values,
+    scope_of_row,
+)
+from smmcore.kpitools import period_params as _base_params
+
+__all__ = [
+    "ENGAGEMENTS_SQL",
+    "SCOPE_COLUMNS",
+    "SCOPE_GROUPING",
+    "ScopeKey",
+    "all_scopes",
+    "bounds",
+    "channels",
+    "channels_cte",
+    "fetch_dicts",
+    "make_values",
+    "scope_of_row",
+]
 
 METRIC_COLUMNS = (
     "likes",
@@ -34,34 +59,6 @@ METRIC_COLUMNS = (
 )
 """Counters of ``post_metrics`` (the latest snapshot of each post is used)."""
 
-ENGAGEMENTS_SQL = (
-    "CASE WHEN likes IS NULL AND reposts IS NULL AND replies IS NULL AND quotes IS NULL "
-    "THEN NULL ELSE COALESCE(likes, 0) + COALESCE(reposts, 0) + COALESCE(replies, 0) "
-    "+ COALESCE(quotes, 0) END"
-)
-"""Engagements of one post: likes + reposts + replies + quotes; an unknown counter counts as
-0, a post whose four counters are all unknown has unknown engagements. Saves and clicks are
-left out: few networks report them, so channels would not compare."""
-
-SCOPE_GROUPING = (
-    "GROUPING SETS ((per, owner, is_client, network, account), (per, is_client, network), "
-    "(per, owner, is_client))"
-)
-"""Channel, network and owner (client or competitor) level in one GROUP BY."""
-
-SCOPE_COLUMNS = (
-    "per, owner, is_client, network, account, "
-    "GROUPING(account) AS g_account, GROUPING(owner) AS g_owner"
-)
-
-
-def bounds(day_from: date, day_to: date, tz: str) -> tuple[datetime, datetime]:
-    """The instants ``[start, end)`` covering local days ``day_from``..``day_to`` in ``tz``."""
-    zone = ZoneInfo(tz)
-    start = datetime.combine(day_from, time(0), zone)
-    end = datetime.combine(day_to + timedelta(days=1), time(0), zone)
-    return start, end
-
 
 def long_window(period: Period) -> Period:
     """The best-time window of ``period``: the 16 weeks ending on its last day."""
@@ -72,9 +69,8 @@ def period_params(ctx: KPIContext) -> dict[str, Any]:
     """Named parameters: ``cs, ce`` (current period), ``ps, pe`` (previous period),
     ``bs0, be0`` and ``bs1, be1`` (their 16-week windows), ``wlo, whi`` (all of them), and
     ``dlo, dhi``: the first and last local day of all of them."""
-    cs, ce = bounds(ctx.period.start, ctx.period.end, ctx.timezone)
-    ps, pe = bounds(ctx.previous.start, ctx.previous.end, ctx.timezone)
-    params: dict[str, Any] = {"cs": cs, "ce": ce, "ps": ps, "pe": pe, "tz": ctx.timezone}
+    params: dict[str, Any] = _base_params(ctx)
+    cs, ce, ps, pe = params["cs"], params["ce"], params["ps"], params["pe"]
     for i, period in enumerate((ctx.period, ctx.previous)):
         w = long_window(period)
         params[f"bs{i}"], params[f"be{i}"] = bounds(w.start, w.end, ctx.timezone)
@@ -92,46 +88,6 @@ PER_SQL = (
 """0 for the current period, 1 for the previous one, NULL outside both."""
 
 IN_PERIODS_SQL = "(({col} >= $cs AND {col} < $ce) OR ({col} >= $ps AND {col} < $pe))"
-
-
-def channels(ctx: KPIContext) -> list[ChannelRef]:
-    """The workspace channels: ``ctx.channels``, else the ``workspace_channels`` table."""
-    if ctx.channels:
-        return list(ctx.channels)
-    if not _has_table(ctx.con, "workspace_channels"):
-        return []
-    rows = ctx.con.execute(
-        "SELECT network, account, owner, is_client, label FROM workspace_channels"
-    ).fetchall()
-    return [ChannelRef(r[0], r[1], r[2], bool(r[3]), r[4]) for r in rows]
-
-
-def _has_table(con: Any, name: str) -> bool:
-    row = con.execute(
-        "SELECT count(*) FROM (SELECT table_name AS n FROM duckdb_tables() "
-        "UNION ALL SELECT view_name FROM duckdb_views()) WHERE n = ?",
-        [name],
-    ).fetchone()
-    return bool(row and row[0])
-
-
-def channels_cte(ctx: KPIContext, params: dict[str, Any]) -> str:
-    """A ``wc(network, account, owner, is_client)`` CTE body: the store's
-    ``workspace_channels`` table, or the context's channels as bound parameters."""
-    if _has_table(ctx.con, "workspace_channels"):
-        return "SELECT network, account, owner, is_client FROM workspace_channels"
-    refs = list(ctx.channels)
-    if not refs:
-        return (
-            "SELECT NULL::VARCHAR AS network, NULL::VARCHAR AS account, "
-            "NULL::VARCHAR AS owner, NULL::BOOLEAN AS is_client WHERE false"
-        )
-    rows = []
-    for i, ref in enumerate(refs):
-        params[f"wn{i}"], params[f"wa{i}"] = ref.network, ref.account
-        params[f"wo{i}"], params[f"wi{i}"] = ref.owner, bool(ref.is_client)
-        rows.append(f"($wn{i}, $wa{i}, $wo{i}, $wi{i})")
-    return "SELECT * FROM (VALUES " + ", ".join(rows) + ") v(network, account, owner, is_client)"
 
 
 def posts_ctes(
@@ -328,98 +284,6 @@ def followers_ctes(source: str, name: str, *, local_ts: bool = False) -> list[st
       ON fdd.network = x.network AND fdd.account = x.account
      AND fdd.day = CAST({day} AS DATE))""",
     ]
-
-
-# --------------------------------------------------------------------------- scopes
-
-
-@dataclass(frozen=True)
-class ScopeKey:
-    """A scope a KPI reports on: ``("channel", "instagram:forno")``, ``("client", "Forno")``."""
-
-    kind: str
-    id: str
-
-
-def all_scopes(refs: Iterable[ChannelRef], *, kinds: Iterable[str] | None = None) -> list[ScopeKey]:
-    """Every scope of the workspace, in report order: client, competitors, the client's
-    networks, then every channel."""
-    refs = list(refs)
-    wanted = set(kinds or ("client", "competitor", "network", "channel"))
-    found: list[ScopeKey] = []
-
-    def add(key: ScopeKey) -> None:
-        if key.kind in wanted and key not in found:
-            found.append(key)
-
-    for ref in refs:
-        if ref.is_client:
-            add(ScopeKey("client", ref.owner))
-    for ref in refs:
-        if not ref.is_client:
-            add(ScopeKey("competitor", ref.owner))
-    for ref in refs:
-        if ref.is_client:
-            add(ScopeKey("network", ref.network))
-    for ref in refs:
-        add(ScopeKey("channel", f"{ref.network}:{ref.account}"))
-    return found
-
-
-def scope_of_row(row: Mapping[str, Any]) -> ScopeKey | None:
-    """The scope of a row grouped by :data:`SCOPE_GROUPING` (``None``: a competitor's network
-    subtotal, which no scope reports)."""
-    if not row["g_account"]:
-        return ScopeKey("channel", f"{row['network']}:{row['account']}")
-    if row["g_owner"]:
-        return ScopeKey("network", row["network"]) if row["is_client"] else None
-    return ScopeKey("client" if row["is_client"] else "competitor", row["owner"])
-
-
-_PARAM_RE = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
-
-
-def fetch_dicts(con: Any, sql: str, params: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
-    """Run ``sql`` with the named parameters it uses and yield each (aggregated) row as a
-    dict."""
-    used = set(_PARAM_RE.findall(sql))
-    cur = con.execute(sql, {k: v for k, v in params.items() if k in used})
-    names = [d[0] for d in cur.description]
-    for row in cur.fetchall():
-        yield dict(zip(names, row, strict=True))
-
-
-def make_values(
-    kpi: str,
-    ctx: KPIContext,
-    scopes: Sequence[ScopeKey],
-    current: Mapping[ScopeKey, tuple[float | None, dict[str, Any]]],
-    previous: Mapping[ScopeKey, tuple[float | None, dict[str, Any]]],
-    *,
-    default: float | None = None,
-) -> list[KPIValue]:
-    """One :class:`KPIValue` per scope, with the previous value and the change; scopes with
-    no row get ``default`` (``None``, or 0 for counts)."""
-    out: list[KPIValue] = []
-    for scope in scopes:
-        value, detail = current.get(scope, (default, {}))
-        prev, _ = previous.get(scope, (default, {}))
-        change, change_pct = change_of(value, prev)
-        out.append(
-            KPIValue(
-                kpi=kpi,
-                scope=scope.kind,  # type: ignore[arg-type]
-                scope_id=scope.id,
-                period_start=ctx.period.start,
-                period_end=ctx.period.end,
-                value=value,
-                previous=prev,
-                change=change,
-                change_pct=change_pct,
-                detail=detail,
-            )
-        )
-    return out
 
 
 def period_of(ctx: KPIContext, per: int) -> Period:

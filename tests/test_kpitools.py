@@ -1,0 +1,149 @@
+"""The public KPI toolkit (smmcore.kpitools): bounds, scopes, aggregations that keep unknowns,
+value builders, and ratio_by_scope over a real store."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from smmcore.contracts import ChannelRef, KPIContext, Period
+from smmcore.kpitools import (
+    ScopeKey,
+    all_scopes,
+    kpi_value,
+    mean_of_ratios,
+    mean_of_ratios_sql,
+    period_bounds,
+    ratio_by_scope,
+    ratio_of_sums,
+    ratio_of_sums_sql,
+)
+from smmcore.models import Post, PostMetrics
+from smmcore.testing import open_store
+
+REFS = [
+    ChannelRef("example", "forno", "Forno", True),
+    ChannelRef("other", "forno", "Forno", True),
+    ChannelRef("example", "rival", "Rival", False),
+]
+
+
+def test_period_bounds_follow_the_client_time_zone_across_dst() -> None:
+    start, end = period_bounds(Period(date(2026, 3, 29), date(2026, 3, 29)), "Europe/Rome")
+    assert start.isoformat() == "2026-03-29T00:00:00+01:00"
+    assert end.isoformat() == "2026-03-30T00:00:00+02:00"
+    assert (end.astimezone(UTC) - start.astimezone(UTC)).total_seconds() == 23 * 3600  # the day clocks go forward
+
+
+def test_aggregations_keep_unknowns_unknown() -> None:
+    assert ratio_of_sums(5, 10, scale=100) == 50.0
+    assert ratio_of_sums(None, 10) is None  # no known numerator: unknown, not 0
+    assert ratio_of_sums(3, 0) is None  # nothing to measure
+    assert ratio_of_sums(0, 4) == 0.0  # a real zero stays zero
+    assert mean_of_ratios([(1, 2), (3, 4), (None, 5), (2, 0)]) == (0.5 + 0.75) / 2
+    assert mean_of_ratios([(None, 1), (1, 0)]) is None
+
+
+def test_scopes_are_in_report_order() -> None:
+    assert all_scopes(REFS) == [
+        ScopeKey("client", "Forno"),
+        ScopeKey("competitor", "Rival"),
+        ScopeKey("network", "example"),
+        ScopeKey("network", "other"),
+        ScopeKey("channel", "example:forno"),
+        ScopeKey("channel", "other:forno"),
+        ScopeKey("channel", "example:rival"),
+    ]
+
+
+def test_kpi_value_carries_the_change() -> None:
+    ctx = KPIContext(None, Period(date(2026, 3, 1), date(2026, 3, 31)), Period(date(2026, 2, 1), date(2026, 2, 28)), "UTC", REFS)  # fmt: skip
+    value = kpi_value("k", ctx, ScopeKey("client", "Forno"), 12.0, 8.0, {"n": 1})
+    assert (value.change, value.change_pct, value.detail) == (4.0, 50.0, {"n": 1})
+    assert kpi_value("k", ctx, ScopeKey("client", "Forno"), 1.0, None).change is None
+
+
+def _seed(store) -> None:
+    def post(net, acc, pid, day, month=3):
+        return Post(
+            network=net,
+            account=acc,
+            post_id=pid,
+            created_at=datetime(2026, month, day, 12, tzinfo=UTC),
+        )
+
+    def metrics(net, acc, pid, saves, views):
+        return PostMetrics(
+            network=net,
+            account=acc,
+            post_id=pid,
+            captured_at=datetime(2026, 4, 1, tzinfo=UTC),
+            saves=saves,
+            views=views,
+        )
+
+    records = [
+        post("example", "forno", "1", 3),
+        metrics("example", "forno", "1", 2, 100),
+        post("example", "forno", "2", 4),
+        metrics("example", "forno", "2", 6, 100),
+        post("other", "forno", "3", 5),
+        metrics("other", "forno", "3", None, 50),  # saves unknown: left out of both sums
+        post("example", "rival", "9", 5),
+        metrics("example", "rival", "9", 1, 10),
+        post("example", "forno", "4", 10, month=2),
+        metrics("example", "forno", "4", 1, 100),
+    ]
+    store.write(records)
+
+
+def _ctx(store) -> KPIContext:
+    store.set_channels(REFS)
+    return KPIContext(
+        store.con,
+        Period(date(2026, 3, 1), date(2026, 3, 31)),
+        Period(date(2026, 1, 29), date(2026, 2, 28)),
+        "UTC",
+        REFS,
+    )
+
+
+def _sql(select: str) -> str:
+    return f"""
+    SELECT c.network, c.account, c.owner, c.is_client, {select}
+    FROM workspace_channels c
+    JOIN posts p USING (network, account)
+    JOIN post_metrics_latest m USING (network, account, post_id)
+    WHERE p.kind <> 'repost' AND p.created_at >= $start AND p.created_at < $end
+    GROUP BY ALL"""
+
+
+def test_ratio_by_scope_adds_parts_per_scope(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "s.duckdb")
+    try:
+        _seed(store)
+        ctx = _ctx(store)
+        values = {
+            f"{v.scope}:{v.scope_id}": v
+            for v in ratio_by_scope(
+                ctx, "saves", _sql(ratio_of_sums_sql("m.saves", "m.views")), scale=100
+            )  # fmt: skip
+        }
+        assert values["channel:example:forno"].value == 4.0  # 8 / 200
+        assert values["channel:example:forno"].previous == 1.0
+        assert values["channel:other:forno"].value is None  # only an unknown count
+        assert values["client:Forno"].value == 4.0
+        assert values["network:example"].value == 4.0
+        assert values["competitor:Rival"].value == 10.0
+        assert values["competitor:Rival"].previous is None  # no posts: unknown
+        assert values["client:Forno"].detail == {"numerator": 8.0, "denominator": 200.0}
+
+        means = {
+            f"{v.scope}:{v.scope_id}": v.value
+            for v in ratio_by_scope(ctx, "m", _sql(mean_of_ratios_sql("m.saves", "m.views")))
+        }
+        # mean of 2/100 and 6/100 for Forno; Rival's own 1/10
+        assert abs(means["client:Forno"] - 0.04) < 1e-12
+        assert abs(means["competitor:Rival"] - 0.1) < 1e-12
+    finally:
+        store.close()
