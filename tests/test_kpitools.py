@@ -32,7 +32,8 @@ def test_period_bounds_follow_the_client_time_zone_across_dst() -> None:
     start, end = period_bounds(Period(date(2026, 3, 29), date(2026, 3, 29)), "Europe/Rome")
     assert start.isoformat() == "2026-03-29T00:00:00+01:00"
     assert end.isoformat() == "2026-03-30T00:00:00+02:00"
-    assert (end.astimezone(UTC) - start.astimezone(UTC)).total_seconds() == 23 * 3600  # the day clocks go forward
+    # the day clocks go forward lasts 23 hours
+    assert (end.astimezone(UTC) - start.astimezone(UTC)).total_seconds() == 23 * 3600
 
 
 def test_aggregations_keep_unknowns_unknown() -> None:
@@ -57,7 +58,11 @@ def test_scopes_are_in_report_order() -> None:
 
 
 def test_kpi_value_carries_the_change() -> None:
-    ctx = KPIContext(None, Period(date(2026, 3, 1), date(2026, 3, 31)), Period(date(2026, 2, 1), date(2026, 2, 28)), "UTC", REFS)  # fmt: skip
+    march, february = (
+        Period(date(2026, 3, 1), date(2026, 3, 31)),
+        Period(date(2026, 2, 1), date(2026, 2, 28)),
+    )
+    ctx = KPIContext(None, march, february, "UTC", REFS)
     value = kpi_value("k", ctx, ScopeKey("client", "Forno"), 12.0, 8.0, {"n": 1})
     assert (value.change, value.change_pct, value.detail) == (4.0, 50.0, {"n": 1})
     assert kpi_value("k", ctx, ScopeKey("client", "Forno"), 1.0, None).change is None
@@ -127,7 +132,7 @@ def test_ratio_by_scope_adds_parts_per_scope(tmp_path: Path) -> None:
             f"{v.scope}:{v.scope_id}": v
             for v in ratio_by_scope(
                 ctx, "saves", _sql(ratio_of_sums_sql("m.saves", "m.views")), scale=100
-            )  # fmt: skip
+            )
         }
         assert values["channel:example:forno"].value == 4.0  # 8 / 200
         assert values["channel:example:forno"].previous == 1.0
