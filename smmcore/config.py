@@ -92,6 +92,17 @@ class ReportConfig(_Strict):
     formats: list[str] = Field(default_factory=lambda: ["terminal", "html"])
 
 
+class SyncConfig(_Strict):
+    """How long ``smm sync`` may wait for rate limits and retries (seconds).
+
+    A unit whose next wait would pass ``max_wait`` (its own waits together) or the run's
+    ``max_wait_run`` is deferred to the next sync instead of stalling the run.
+    """
+
+    max_wait: float = Field(default=20.0, ge=0)
+    max_wait_run: float = Field(default=45.0, ge=0)
+
+
 class CustomKPIConfig(_Strict):
     """A declarative KPI written in ``smm.toml`` (see the smm-kpis plugin for the grammar)."""
 
@@ -114,6 +125,7 @@ class WorkspaceConfig(_Strict):
     keywords: KeywordsConfig = Field(default_factory=KeywordsConfig)
     segments: dict[str, dict[str, Any]] = Field(default_factory=dict)
     report: ReportConfig = Field(default_factory=ReportConfig)
+    sync: SyncConfig = Field(default_factory=SyncConfig)
     kpis: dict[str, CustomKPIConfig] = Field(default_factory=dict)
     plugins: dict[str, dict[str, Any]] = Field(default_factory=dict)
 

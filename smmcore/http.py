@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextvars
 import email.utils
 import hashlib
 import json
@@ -30,10 +31,10 @@ import logging
 import random
 import re
 import time
-from collections.abc import AsyncIterator, Callable, Mapping, MutableMapping
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, MutableMapping
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -51,6 +52,10 @@ __all__ = [
     "PoliteTransport",
     "RateLimitInfo",
     "RateLimitWaitTooLong",
+    "RunWaits",
+    "WaitDeferred",
+    "WaitEvent",
+    "WaitScope",
     "fetch_json",
     "get_json",
     "next_link",
@@ -60,6 +65,7 @@ __all__ = [
     "redact_headers",
     "redact_url",
     "transport_stats",
+    "wait_scope",
 ]
 
 log = logging.getLogger("smmcore.http")
@@ -274,13 +280,18 @@ class _HostBudget:
     next_at: float = 0.0
     inflight: int = 0
     answered: bool = False
+    block_reason: str = "the server asked to wait"
+    reason: str = ""
     stats: dict[str, int] = field(default_factory=lambda: {"requests": 0, "429": 0, "waits": 0})
 
     def delay(self, now: float) -> float:
-        """Seconds to wait before the next request may go out (0: go now, and count it)."""
+        """Seconds to wait before the next request may go out (0: go now, and count it);
+        :attr:`reason` says why."""
         if self.blocked_until > now:
+            self.reason = self.block_reason
             return self.blocked_until - now
         if not self.answered and self.inflight > 0:
+            self.reason = "waiting for the first answer of this host"
             return 0.01  # probing: wait for the first answer and its headers
         if self.reset_at is not None and now >= self.reset_at:
             # The window rolled over: a fresh budget, until an answer says more.
@@ -290,8 +301,10 @@ class _HostBudget:
         if self.remaining is not None:
             if self.remaining <= 0:
                 if self.reset_at is not None:
+                    self.reason = "its rate-limit window is spent until it resets"
                     return self.reset_at - now + 0.005
                 if self.inflight > 0:
+                    self.reason = "waiting for an answer that says when the window resets"
                     return 0.01  # an answer will tell when the window resets
             elif self.limit is None or self.remaining <= self.limit / 2:
                 if self.reset_at is not None:
@@ -301,6 +314,7 @@ class _HostBudget:
         elif self.limit and self.window:
             interval = self.window / self.limit
         if self.next_at > now:
+            self.reason = "spreading requests over its rate-limit window"
             return self.next_at - now
         self.next_at = now + interval
         self.inflight += 1
@@ -308,7 +322,7 @@ class _HostBudget:
             self.remaining -= 1
         return 0.0
 
-    def update(self, info: RateLimitInfo, now: float, *, refused: bool) -> None:
+    def update(self, info: RateLimitInfo, now: float, *, refused: bool, status: int = 200) -> None:
         """Fold one answer's headers into the budget (call after ``inflight`` dropped)."""
         self.answered = True
         if info.limit is not None:
@@ -327,8 +341,12 @@ class _HostBudget:
                 self.remaining = min(current, fresh)
             # else: a late answer from an earlier window; ignore it.
         if info.retry_after is not None:
+            if now + info.retry_after > self.blocked_until:
+                self.block_reason = f"Retry-After of HTTP {status}"
             self.blocked_until = max(self.blocked_until, now + info.retry_after)
         elif refused and self.reset_at is not None and (self.remaining or 0) <= 0:
+            if self.reset_at > self.blocked_until:
+                self.block_reason = f"HTTP {status}: the rate-limit window resets then"
             self.blocked_until = max(self.blocked_until, self.reset_at)
 
 
@@ -353,6 +371,131 @@ class RateLimitWaitTooLong(SourceError):
     """The server's rate limit needs a longer wait than the client is allowed to make."""
 
 
+# --------------------------------------------------------------------------- wait caps
+
+ANNOUNCE_AFTER = 2.0
+"""Waits at least this long (seconds) are announced when they start and count against the
+caps of :class:`WaitScope` and :class:`RunWaits`; shorter ones only pace requests."""
+
+
+class WaitDeferred(RateLimitWaitTooLong):
+    """A wait longer than the unit (or the run) may still wait: the unit is deferred.
+
+    :param host: the host that asked for the wait.
+    :param seconds: how long it asked to wait.
+    :param reason: why (``"Retry-After of HTTP 429"``, ``"retry 2 of 5 after HTTP 503"``).
+    :param retry_at: when the network said it would answer again (UTC).
+    """
+
+    def __init__(
+        self, message: str, *, host: str, seconds: float, reason: str, retry_at: datetime
+    ) -> None:
+        super().__init__(message, kind="deferred", hint=None)
+        self.host = host
+        self.seconds = seconds
+        self.reason = reason
+        self.retry_at = retry_at
+
+
+@dataclass(frozen=True)
+class WaitEvent:
+    """A wait the client starts (``seconds > 0``) or has finished (``seconds == 0``).
+
+    :param label: the unit waiting (empty outside a :func:`wait_scope`).
+    :param host: the host whose limit causes the wait.
+    :param seconds: the length of the wait.
+    :param reason: why the client waits.
+    :param until: the wall-clock time (UTC) the wait ends.
+    """
+
+    label: str
+    host: str
+    seconds: float
+    reason: str
+    until: datetime
+
+    def line(self) -> str:
+        """The line announcing the wait: which host, how long, why."""
+        who = f"{self.label}: " if self.label else ""
+        return (
+            f"{who}waiting {self.seconds:.0f} s for {self.host} ({self.reason}), "
+            f"until {self.until:%H:%M:%S} UTC"
+        )
+
+
+@dataclass
+class RunWaits:
+    """The waiting allowed to a whole run (seconds of wall-clock time during which at least
+    one unit waits; ``None``: no cap)."""
+
+    limit: float | None
+    spent: float = 0.0
+    covered_until: float = 0.0
+
+    def added(self, now: float, seconds: float) -> float:
+        """The seconds a wait from ``now`` would add to the run's waiting time."""
+        return max(0.0, now + seconds - max(now, self.covered_until))
+
+    def allows(self, now: float, seconds: float) -> bool:
+        """Whether a wait of ``seconds`` from ``now`` keeps the run within its cap."""
+        return self.limit is None or self.spent + self.added(now, seconds) <= self.limit + 1e-6
+
+    def spend(self, now: float, seconds: float) -> None:
+        """Count a wait that starts now."""
+        self.spent += self.added(now, seconds)
+        self.covered_until = max(self.covered_until, now + seconds)
+
+
+@dataclass
+class WaitScope:
+    """The waiting allowed to one unit of work (a sync unit) and what it waited.
+
+    :param label: the unit's name, shown in the announcement.
+    :param limit: seconds of waits the unit may make in total (``None``: no cap).
+    :param run: the run's own cap, shared by every unit of the run.
+    :param on_wait: called with each :class:`WaitEvent` of this unit (progress display).
+    :param deferred: set when a wait was refused; the unit is then deferred, even if the
+        source caught the error and went on.
+    """
+
+    label: str = ""
+    limit: float | None = None
+    run: RunWaits | None = None
+    on_wait: Callable[[WaitEvent], None] | None = None
+    waited: float = 0.0
+    deferred: WaitDeferred | None = None
+
+    def allowance(self, now: float) -> tuple[float | None, str]:
+        """The longest wait still allowed and the setting that sets it."""
+        best: float | None = None
+        which = ""
+        if self.limit is not None:
+            best, which = max(0.0, self.limit - self.waited), "per unit"
+        if self.run is not None and self.run.limit is not None:
+            left = max(0.0, self.run.limit - self.run.spent)
+            if self.run.covered_until > now:  # waits already running count once
+                left += self.run.covered_until - now
+            if best is None or left < best:
+                best, which = left, "per run"
+        return best, which
+
+
+_WAIT_SCOPE: contextvars.ContextVar[WaitScope | None] = contextvars.ContextVar(
+    "smm_wait_scope", default=None
+)
+
+
+@contextmanager
+def wait_scope(scope: WaitScope) -> Iterator[WaitScope]:
+    """Make ``scope`` the wait scope of every request sent inside the block (in this task and
+    the tasks it starts)."""
+    token = _WAIT_SCOPE.set(scope)
+    try:
+        yield scope
+    finally:
+        _WAIT_SCOPE.reset(token)
+
+
 # --------------------------------------------------------------------------- the transport
 
 
@@ -375,6 +518,10 @@ class PoliteTransport(httpx.AsyncBaseTransport):
         the default inner transport).
     :param max_connect_retries: retries when the host cannot be reached at all (DNS failure,
         connection refused); other connection errors and 429/5xx get ``max_retries``.
+    :param clock: the monotonic clock (tests inject a fake one with ``sleep``).
+    :param sleep: how to wait (``asyncio.sleep``); every wait, rate limit or retry backoff,
+        goes through it, so a wait of :data:`ANNOUNCE_AFTER` seconds or more is announced
+        through ``on_wait`` when it starts and checked against the :class:`WaitScope` caps.
     """
 
     def __init__(
@@ -391,6 +538,8 @@ class PoliteTransport(httpx.AsyncBaseTransport):
         on_wait: Callable[[str], None] | None = None,
         max_idle_connections: int = 256,
         max_connect_retries: int = 2,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
     ) -> None:
         if inner is None:
             # httpx keeps only 20 idle connections by default: with several hosts at
@@ -414,6 +563,8 @@ class PoliteTransport(httpx.AsyncBaseTransport):
         self.cache: MutableMapping[str, Any] = cache if cache is not None else {}
         self.cache_max_entries = cache_max_entries
         self.on_wait = on_wait
+        self.clock = clock
+        self.sleep = sleep
         self._hosts: dict[str, _HostBudget] = {}
 
     # ------------------------------------------------------------------ statistics
@@ -444,16 +595,23 @@ class PoliteTransport(httpx.AsyncBaseTransport):
         retry_on = RETRY_STATUSES if request.method in _IDEMPOTENT else frozenset({429})
 
         connect_failures = 0
+        backoff: tuple[float, str] | None = None
         try:
+            # stamina decides what is retried and how often; the waits between attempts are
+            # made here (zero wait for stamina), so they are announced and capped like the
+            # rate-limit waits.
             async for attempt in stamina.retry_context(
                 on=self._backoff_hook,
                 attempts=self.max_retries + 1,
                 timeout=None,
-                wait_initial=self.backoff_initial,
-                wait_max=self.backoff_max,
-                wait_jitter=self.backoff_initial,
+                wait_initial=0,
+                wait_max=0,
+                wait_jitter=0,
             ):
                 with attempt:
+                    if backoff is not None:
+                        await self._pause(budget, request, *backoff)
+                        backoff = None
                     try:
                         response = await self._send_once(request, budget)
                     except httpx.ConnectError as exc:
@@ -462,9 +620,16 @@ class PoliteTransport(httpx.AsyncBaseTransport):
                         connect_failures += 1
                         if connect_failures > self.max_connect_retries:
                             raise _GiveUp(exc) from None
+                        backoff = self._backoff(attempt.num, f"{type(exc).__name__}")
+                        raise
+                    except httpx.TransportError as exc:
+                        backoff = self._backoff(attempt.num, f"{type(exc).__name__}")
                         raise
                     if response.status_code in retry_on:
-                        raise _RetryableStatus(response, self._server_wait(budget))
+                        wait = self._server_wait(budget)
+                        if wait is None:  # no server figure: exponential backoff
+                            backoff = self._backoff(attempt.num, f"HTTP {response.status_code}")
+                        raise _RetryableStatus(response, wait)
         except _GiveUp as exc:
             raise exc.cause from None
         except _RetryableStatus as exc:
@@ -494,12 +659,12 @@ class PoliteTransport(httpx.AsyncBaseTransport):
                     await response.aclose()
             finally:
                 budget.inflight -= 1
-            now = time.monotonic()
+            now = self.clock()
             info = parse_rate_limit(response.headers)
             refused = response.status_code == 429
             if refused:
                 budget.stats["429"] += 1
-            budget.update(info, now, refused=refused)
+            budget.update(info, now, refused=refused, status=response.status_code)
             log.debug("%s %s -> %d", request.method, redact_url(request.url), response.status_code)
             return httpx.Response(
                 response.status_code,
@@ -512,43 +677,92 @@ class PoliteTransport(httpx.AsyncBaseTransport):
     async def _wait_turn(self, budget: _HostBudget, request: httpx.Request) -> None:
         waited = False
         while True:
-            now = time.monotonic()
-            delay = budget.delay(now)
+            delay = budget.delay(self.clock())
             if delay <= 0:
                 return
-            if delay > self.max_wait:
-                raise RateLimitWaitTooLong(
-                    f"{budget.host} asks to wait {delay:.0f} s before the next request "
-                    f"({request.method} {redact_url(request.url)})",
-                    kind="rate_limited",
-                    hint="the rate limit of this network is spent; run the sync again later",
-                )
             if not waited:
                 budget.stats["waits"] += 1
                 waited = True
-                if delay >= 1.0:
-                    line = f"waiting {delay:.1f} s for the rate limit of {budget.host}"
-                    log.info(line)
-                    if self.on_wait is not None:
-                        self.on_wait(line)
-            await asyncio.sleep(delay)
+            await self._pause(budget, request, delay, budget.reason)
+
+    def _backoff(self, attempt: int, cause: str) -> tuple[float, str]:
+        """The exponential backoff (with jitter) after failed attempt number ``attempt``."""
+        seconds = min(self.backoff_max, self.backoff_initial * 2 ** (attempt - 1))
+        seconds += random.uniform(0, self.backoff_initial)
+        return seconds, f"retry {attempt} of {self.max_retries} after {cause}"
+
+    async def _pause(
+        self, budget: _HostBudget, request: httpx.Request, seconds: float, reason: str
+    ) -> None:
+        """Wait ``seconds``: announced and capped when it is long, refused when too long."""
+        if seconds + 0.05 < ANNOUNCE_AFTER:  # a server's "2 s" is 1.99 s by the time we wait
+            await self.sleep(seconds)
+            return
+        now = self.clock()
+        scope = _WAIT_SCOPE.get()
+        until = datetime.now(UTC) + timedelta(seconds=seconds)
+        if scope is None:
+            allowed, which = self.max_wait, "max_wait"
+        else:
+            allowed, which = scope.allowance(now)
+            allowed = min(allowed, self.max_wait) if allowed is not None else self.max_wait
+        if seconds > allowed + 1e-6:
+            if scope is None:
+                raise RateLimitWaitTooLong(
+                    f"{budget.host} asks to wait {seconds:.0f} s before the next request "
+                    f"({reason}; {request.method} {redact_url(request.url)})",
+                    kind="rate_limited",
+                    hint="the rate limit of this network is spent; run the sync again later",
+                )
+            limit_text = (
+                f"the {allowed:.0f} s this unit may still wait"
+                if which == "per unit"
+                else f"the {allowed:.0f} s this run may still wait"
+            )
+            exc = WaitDeferred(
+                f"deferred to the next sync: {budget.host} asks to wait {seconds:.0f} s "
+                f"({reason}), more than {limit_text} (setting sync.max_wait"
+                f"{'_run' if which == 'per run' else ''}); the network answers again after "
+                f"{until:%Y-%m-%d %H:%M:%S} UTC",
+                host=budget.host,
+                seconds=seconds,
+                reason=reason,
+                retry_at=until,
+            )
+            scope.deferred = scope.deferred or exc
+            if self.on_wait is not None:
+                self.on_wait(f"{scope.label}: {exc}" if scope.label else str(exc))
+            raise exc
+        event = WaitEvent(scope.label if scope else "", budget.host, seconds, reason, until)
+        log.info(event.line())
+        if self.on_wait is not None:
+            self.on_wait(event.line())
+        if scope is not None:
+            scope.waited += seconds
+            if scope.run is not None:
+                scope.run.spend(now, seconds)
+            if scope.on_wait is not None:
+                scope.on_wait(event)
+        try:
+            await self.sleep(seconds)
+        finally:
+            if scope is not None and scope.on_wait is not None:
+                scope.on_wait(WaitEvent(event.label, event.host, 0.0, reason, datetime.now(UTC)))
 
     def _server_wait(self, budget: _HostBudget) -> float | None:
-        now = time.monotonic()
+        now = self.clock()
         if budget.blocked_until > now:
             return budget.blocked_until - now
         return None
 
     def _backoff_hook(self, exc: Exception) -> bool | float:
+        # 0.0: retry at once; the wait itself is made by _pause / _wait_turn.
         if isinstance(exc, _RetryableStatus):
-            if exc.wait is None:
-                return True
-            if exc.wait > self.max_wait:
-                return False
-            # The budget already blocks the host until then; a little jitter spreads waiters.
-            return exc.wait + random.uniform(0, 0.05)
+            return 0.0
         permanent = httpx.UnsupportedProtocol | httpx.LocalProtocolError | httpx.ProxyError
-        return isinstance(exc, httpx.TransportError) and not isinstance(exc, permanent)
+        if isinstance(exc, httpx.TransportError) and not isinstance(exc, permanent):
+            return 0.0
+        return False
 
     # ------------------------------------------------------------------ conditional cache
 
@@ -644,6 +858,8 @@ def open_client(
     backoff_max: float = 30.0,
     cache: MutableMapping[str, Any] | None = None,
     on_wait: Callable[[str], None] | None = None,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
 ) -> httpx.AsyncClient:
     """Open the shared client of one sync run (close it with ``await client.aclose()`` or
     use it as ``async with``).
@@ -655,7 +871,10 @@ def open_client(
     :param max_retries: retries after the first attempt on 429, 5xx and connection errors.
     :param max_wait: the longest wait for one rate limit before giving up on the request.
     :param cache: an ETag / Last-Modified cache to reuse across runs (a JSON-ready dict).
-    :param on_wait: called with a line of text when a rate limit makes the client wait.
+    :param on_wait: called with a line of text when the client starts a wait of
+        :data:`ANNOUNCE_AFTER` seconds or more (rate limit, ``Retry-After``, retry backoff),
+        or defers a unit whose wait would be longer than its :class:`WaitScope` allows.
+    :param clock: the monotonic clock; :param sleep: how to wait (tests inject both).
 
     The transport is a :class:`PoliteTransport`; ``client._transport.stats()`` (or
     :func:`transport_stats`) reports requests, 429s and waits per host.
@@ -669,6 +888,8 @@ def open_client(
         backoff_max=backoff_max,
         cache=cache,
         on_wait=on_wait,
+        clock=clock,
+        sleep=sleep,
     )
     _install_log_redaction()
     agent = f"{BASE_USER_AGENT} {user_agent_extra}".strip()

@@ -5,6 +5,11 @@ channels into :class:`~smmcore.contracts.SyncUnit` objects), then runs them conc
 asyncio. Each unit's records are written in one transaction together with its cursor; a unit
 that fails is recorded with its cause in ``sync_state.last_error`` and in the report, and never
 stops the others nor leaves half of its data behind.
+
+Waits are bounded: a unit whose next rate-limit or retry wait would pass ``[sync] max_wait``
+(or the run's ``max_wait_run``) is *deferred*: nothing of it is written, its cursor stays, and
+the next sync resumes it. Ctrl-C stops the run at once; :class:`SyncInterrupted` carries what
+was saved and what was not.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ if TYPE_CHECKING:
     import httpx
 
     from smmcore.config import ChannelConfig
+    from smmcore.http import WaitEvent
     from smmcore.plugins import PluginHost
     from smmcore.store import Store
     from smmcore.workspace import Workspace
@@ -41,17 +47,21 @@ class UnitResult:
 
     :param written: rows received and written per store table (empty when it failed).
     :param error: the cause of a failure: a SourceError's message and hint, or the type and
-        message of an unexpected exception.
+        message of an unexpected exception; for a deferred unit, why and until when.
+    :param status: ``ok``; ``failed``; ``deferred`` (a wait longer than the cap: nothing
+        written, the next sync resumes it); ``interrupted`` (Ctrl-C before it was saved).
+    :param retry_at: for a deferred unit, when the network said it answers again (UTC).
     """
 
     key: str
     source: str
     network: str
     account: str | None
-    status: Literal["ok", "failed"]
+    status: Literal["ok", "failed", "deferred", "interrupted"]
     written: dict[str, int] = field(default_factory=dict)
     error: str | None = None
     seconds: float = 0.0
+    retry_at: datetime | None = None
 
     @property
     def records(self) -> int:
@@ -66,21 +76,34 @@ class SyncReport:
     units: list[UnitResult] = field(default_factory=list)
     started_at: datetime | None = None
     seconds: float = 0.0
+    interrupted: bool = False
 
     @property
     def ok(self) -> bool:
-        """Whether every unit succeeded."""
-        return all(u.status == "ok" for u in self.units)
+        """Whether no unit failed and the run was not interrupted (deferred units are not
+        failures: the next sync resumes them)."""
+        return not self.interrupted and not self.failed
 
     @property
     def failed(self) -> list[UnitResult]:
         """The units that failed."""
+        return [u for u in self.units if u.status == "failed"]
+
+    @property
+    def deferred(self) -> list[UnitResult]:
+        """The units deferred to the next sync (a wait longer than the cap)."""
+        return [u for u in self.units if u.status == "deferred"]
+
+    @property
+    def not_saved(self) -> list[UnitResult]:
+        """The units that wrote nothing in this run (failed, deferred or interrupted)."""
         return [u for u in self.units if u.status != "ok"]
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready summary (``smm sync --json``)."""
         return {
             "ok": self.ok,
+            "interrupted": self.interrupted,
             "started_at": self.started_at.isoformat() if self.started_at else None,
             "seconds": round(self.seconds, 3),
             "totals": self.totals(),
@@ -94,6 +117,7 @@ class SyncReport:
                     "written": u.written,
                     "error": u.error,
                     "seconds": round(u.seconds, 3),
+                    "retry_at": u.retry_at.isoformat() if u.retry_at else None,
                 }
                 for u in self.units
             ],
@@ -121,8 +145,12 @@ class SyncProgress:
     def unit_records(self, unit: SyncUnit, records: int) -> None:
         """A unit has received ``records`` rows so far."""
 
+    def unit_waiting(self, unit: SyncUnit, event: WaitEvent) -> None:
+        """A unit started a long wait (``event.seconds > 0``) or finished it (``0``); the
+        announcement line itself comes through :meth:`log`."""
+
     def unit_done(self, result: UnitResult) -> None:
-        """A unit finished (written or failed)."""
+        """A unit finished (written, failed or deferred)."""
 
     def log(self, line: str) -> None:
         """A line of text from the pipeline or a source."""
@@ -134,16 +162,12 @@ class SyncProgress:
 # ------------------------------------------------------------------ helpers
 
 
-def _open_http_client(log: Any = None) -> httpx.AsyncClient:
+def _open_http_client(log: Any = None, **kwargs: Any) -> httpx.AsyncClient:
     """The ONE HTTP client of a sync run: the shared polite client of :mod:`smmcore.http`
-    (per-host limits, rate limits, retries), or a plain httpx client without it."""
-    try:
-        from smmcore.http import open_client
-    except ImportError:
-        import httpx
+    (per-host limits, rate limits, retries, announced and capped waits)."""
+    from smmcore.http import open_client
 
-        return httpx.AsyncClient(timeout=30, follow_redirects=True)
-    return open_client(on_wait=log)
+    return open_client(on_wait=log, **kwargs)
 
 
 def parse_since(value: str | date | datetime | None, timezone: str = "UTC") -> datetime | None:
@@ -223,6 +247,11 @@ class _ScrubbedProgress(SyncProgress):
 
     def unit_records(self, unit: SyncUnit, records: int) -> None:
         self.inner.unit_records(unit, records)
+
+    def unit_waiting(self, unit: SyncUnit, event: WaitEvent) -> None:
+        method = getattr(self.inner, "unit_waiting", None)
+        if method is not None:
+            method(unit, event)
 
     def unit_done(self, result: UnitResult) -> None:
         self.inner.unit_done(result)
@@ -319,6 +348,8 @@ class _Committer:
         self.store = store
         self.pending: list[tuple[Any, asyncio.Future[None]]] = []
         self.task: asyncio.Task[None] | None = None
+        self.committed: set[str] = set()
+        """Keys of the units whose commit succeeded (read after an interruption)."""
 
     async def commit(self, writer: Any) -> None:
         """Commit ``writer``; raises what its commit raised."""
@@ -327,6 +358,11 @@ class _Committer:
         if self.task is None or self.task.done():
             self.task = asyncio.create_task(self._run())
         await asyncio.shield(future)
+
+    async def drain(self) -> None:
+        """Wait for the commit in progress (after a cancellation, before closing the store)."""
+        while self.task is not None and not self.task.done():
+            await asyncio.wait({self.task})
 
     async def _run(self) -> None:
         while self.pending:
@@ -337,7 +373,9 @@ class _Committer:
                 )
             except Exception as exc:  # the store itself broke: every unit of it fails
                 errors = [exc] * len(batch)
-            for (_, future), error in zip(batch, errors, strict=True):
+            for (writer, future), error in zip(batch, errors, strict=True):
+                if error is None and getattr(writer, "unit_key", None):
+                    self.committed.add(writer.unit_key)
                 if future.done():
                     continue
                 if error is None:
@@ -353,9 +391,16 @@ async def _run_unit(
     semaphore: asyncio.Semaphore,
     base: dict[str, Any],
     progress: _ScrubbedProgress,
+    run_waits: Any = None,
+    max_wait: float | None = None,
+    results: dict[str, UnitResult] | None = None,
 ) -> UnitResult:
+    from smmcore.http import WaitDeferred, WaitScope, wait_scope
+
     unit = planned.unit
     result = UnitResult(unit.key, unit.source, unit.network, unit.account, "failed")
+    if results is not None:
+        results[unit.key] = result
     if planned.error is not None:
         result.error = planned.error
         if unit.source:
@@ -372,6 +417,14 @@ async def _run_unit(
             cursor=cursor, log=lambda line: progress.log(f"{unit.key}: {line}"), **base
         )
         writer = store.unit_writer(unit.key, unit.source, auto_stage=False)
+        scope = WaitScope(
+            label=unit.key,
+            limit=max_wait,
+            run=run_waits,
+            on_wait=lambda event: progress.unit_waiting(unit, event),
+        )
+        scope_cm = wait_scope(scope)
+        scope_cm.__enter__()
         try:
             items = planned.source.fetch(unit, ctx)
             if inspect.isawaitable(items):
@@ -388,11 +441,18 @@ async def _run_unit(
                     progress.unit_records(unit, sum(writer.counts.values()))
                     if writer.needs_staging:
                         await asyncio.to_thread(writer.stage)
+            if scope.deferred is not None:  # the source caught the refusal and went on
+                raise scope.deferred
             await committer.commit(writer)
             result.status = "ok"
             result.written = dict(writer.counts)
         except Exception as exc:
             writer.discard()
+            deferred = scope.deferred or (exc if isinstance(exc, WaitDeferred) else None)
+            if deferred is not None:
+                result.status = "deferred"
+                result.retry_at = deferred.retry_at
+                exc = deferred
             result.error = progress.scrub(describe_error(exc))
             try:
                 await asyncio.to_thread(store.record_error, unit.key, unit.source, result.error)
@@ -400,7 +460,12 @@ async def _run_unit(
                 result.error += f" (and recording the error failed: {again})"
         except BaseException:
             writer.discard()
+            result.status = "interrupted"
+            result.error = "interrupted before it was saved"
+            result.seconds = time.perf_counter() - start
             raise
+        finally:
+            scope_cm.__exit__(None, None, None)
         result.seconds = time.perf_counter() - start
     progress.unit_done(result)
     return result
@@ -416,11 +481,27 @@ async def sync_async(
     progress: SyncProgress | None = None,
     store: Store | None = None,
     concurrency: int = CONCURRENCY,
+    report: SyncReport | None = None,
+    max_wait: float | None = None,
+    max_wait_run: float | None = None,
+    http_options: Mapping[str, Any] | None = None,
 ) -> SyncReport:
-    """The asynchronous form of :func:`run_sync` (for callers already in an event loop)."""
+    """The asynchronous form of :func:`run_sync` (for callers already in an event loop).
+
+    :param report: an empty report to fill (the caller keeps it to read what was saved when
+        the run is cancelled).
+    :param http_options: extra arguments for :func:`smmcore.http.open_client` (tests inject
+        ``clock`` and ``sleep``).
+    """
+    from smmcore.http import RunWaits
+
     progress = _ScrubbedProgress(progress or SyncProgress(), _scrubber(workspace))
-    report = SyncReport(started_at=datetime.now(UTC))
+    report = report if report is not None else SyncReport()
+    report.started_at = datetime.now(UTC)
     start = time.perf_counter()
+    settings = workspace.config.sync
+    unit_cap = settings.max_wait if max_wait is None else max_wait
+    run_waits = RunWaits(settings.max_wait_run if max_wait_run is None else max_wait_run)
     since_at = parse_since(since, workspace.config.client.timezone)
     planned = plan_units(workspace, host, channels)
     own_store = store is None
@@ -428,7 +509,9 @@ async def sync_async(
         store = workspace.open_store()
     try:
         progress.start([p.unit for p in planned])
-        http = _open_http_client(progress.log)
+        http = _open_http_client(progress.log, **dict(http_options or {}))
+        committer = _Committer(store)
+        results: dict[str, UnitResult] = {}
         try:
             base = {
                 "since": since_at,
@@ -439,12 +522,32 @@ async def sync_async(
                 "options": dict(options or {}),
             }
             semaphore = asyncio.Semaphore(max(1, concurrency))
-            committer = _Committer(store)
-            report.units = list(
-                await asyncio.gather(
-                    *(_run_unit(p, store, committer, semaphore, base, progress) for p in planned)
+            try:
+                report.units = list(
+                    await asyncio.gather(
+                        *(
+                            _run_unit(
+                                p,
+                                store,
+                                committer,
+                                semaphore,
+                                base,
+                                progress,
+                                run_waits,
+                                unit_cap,
+                                results,
+                            )
+                            for p in planned
+                        )
+                    )
                 )
-            )
+            except BaseException:
+                # Ctrl-C (or a cancelled caller): let a commit in progress finish, then say
+                # which units were saved; the others resume from their cursors next time.
+                await asyncio.shield(committer.drain())
+                report.interrupted = True
+                report.units = [_settled(p.unit, results, committer) for p in planned]
+                raise
             if channels is None and (options or {}).get("keywords", True):
                 # a full sync also refreshes the tracked keywords; failures are only logged
                 from smmcore.keywords import refresh_workspace_keywords_async
@@ -455,9 +558,31 @@ async def sync_async(
     finally:
         if own_store:
             store.close()
-    report.seconds = time.perf_counter() - start
+        report.seconds = time.perf_counter() - start
     progress.finish(report)
     return report
+
+
+def _settled(unit: SyncUnit, results: dict[str, UnitResult], committer: _Committer) -> UnitResult:
+    """A unit's result after an interruption: its own if it finished, else ``interrupted``
+    (or ``ok`` when its commit went through while the run was being stopped)."""
+    result = results.get(unit.key)
+    if result is None:
+        result = UnitResult(unit.key, unit.source, unit.network, unit.account, "interrupted")
+        result.error = "not started"
+    if result.status == "interrupted" and unit.key in committer.committed:
+        result.status, result.error = "ok", None
+    elif result.status == "failed" and result.error is None:
+        result.status, result.error = "interrupted", "interrupted before it was saved"
+    return result
+
+
+class SyncInterrupted(KeyboardInterrupt):
+    """Ctrl-C stopped :func:`run_sync`; ``report`` says which units were saved."""
+
+    def __init__(self, report: SyncReport) -> None:
+        super().__init__("sync interrupted")
+        self.report = report
 
 
 def run_sync(
@@ -470,6 +595,9 @@ def run_sync(
     progress: SyncProgress | None = None,
     store: Store | None = None,
     concurrency: int = CONCURRENCY,
+    max_wait: float | None = None,
+    max_wait_run: float | None = None,
+    http_options: Mapping[str, Any] | None = None,
 ) -> SyncReport:
     """Sync the workspace's channels (or only ``channels``, as ``NETWORK:HANDLE``) into its
     store and return the :class:`SyncReport`.
@@ -479,20 +607,33 @@ def run_sync(
     :param options: run-level options handed to every source (``{"skip_bad": True}``).
     :param store: an already open store to write to (default: open and close the
         workspace's own).
+    :param max_wait: seconds of waits one unit may make (default ``[sync] max_wait``).
+    :param max_wait_run: seconds of waiting for the whole run (default ``[sync] max_wait_run``).
 
     Raises :class:`~smmcore.errors.SmmError` only for problems of the whole run (an unknown
-    ``--channel``, a locked store); a failing unit is reported, never raised.
+    ``--channel``, a locked store); a failing unit is reported, never raised. Ctrl-C raises
+    :class:`SyncInterrupted` with the report of what was saved.
     """
-    return asyncio.run(
-        sync_async(
-            workspace,
-            host,
-            channels=channels,
-            since=since,
-            full=full,
-            options=options,
-            progress=progress,
-            store=store,
-            concurrency=concurrency,
+    report = SyncReport()
+    try:
+        return asyncio.run(
+            sync_async(
+                workspace,
+                host,
+                channels=channels,
+                since=since,
+                full=full,
+                options=options,
+                progress=progress,
+                store=store,
+                concurrency=concurrency,
+                report=report,
+                max_wait=max_wait,
+                max_wait_run=max_wait_run,
+                http_options=http_options,
+            )
         )
-    )
+    except KeyboardInterrupt as exc:
+        if not report.interrupted:  # stopped before any unit ran
+            raise
+        raise SyncInterrupted(report) from exc

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import re
 import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
@@ -422,3 +423,108 @@ def test_unreachable_host_gets_fewer_retries_than_a_failing_server() -> None:
         run(main)
     assert calls["n"] == 3  # 1 + max_connect_retries (2), not 1 + 5
     assert info.value.kind == "network" and "ConnectError" in str(info.value)
+
+
+# --------------------------------------------------------------------------- waits and caps
+
+
+class FakeTime:
+    """An injected clock and sleep: waits take no real time, and are recorded."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.sleeps: list[float] = []
+
+    def clock(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+        await asyncio.sleep(0)
+
+
+def test_retry_backoff_is_announced_through_the_injected_sleep() -> None:
+    from smmcore.http import WaitScope, wait_scope
+
+    answers = [(503, {}, b"{}"), (503, {}, b"{}"), (503, {}, b"{}"), ok({"n": 4})]
+    server = LocalServer(lambda m, t, h: answers.pop(0))
+    fake, lines, events = FakeTime(), [], []
+
+    async def main() -> Any:
+        async with (
+            server as base,
+            open_client(
+                backoff_initial=1.0, on_wait=lines.append, clock=fake.clock, sleep=fake.sleep
+            ) as http,
+        ):
+            with wait_scope(WaitScope(label="unit-a", limit=60, on_wait=events.append)):
+                return await get_json(http, f"{base}/x")
+
+    t0 = time.monotonic()
+    assert run(main) == {"n": 4}
+    assert time.monotonic() - t0 < 2  # the 1 + 2 + 4 s of backoff took no real time
+    assert [int(s) for s in fake.sleeps] == [1, 2, 4]  # 1, 2, 4 s plus jitter under 1 s
+    # the 1 s wait is not announced; the 2 s and 4 s ones are, with host, length and why
+    assert len(lines) == 2, lines
+    assert re.match(r"unit-a: waiting [23] s for 127\.0\.0\.1:\d+ \(", lines[0]), lines
+    assert "retry 2 of 5 after HTTP 503" in lines[0]
+    assert "retry 3 of 5 after HTTP 503" in lines[1]
+    assert [e.seconds > 0 for e in events] == [True, False, True, False]  # start, end
+
+
+def test_a_wait_past_the_unit_cap_defers_at_once() -> None:
+    from smmcore.http import WaitDeferred, WaitScope, wait_scope
+
+    server = LocalServer(lambda m, t, h: (429, {"Retry-After": "100"}, b"{}"))
+    fake, lines = FakeTime(), []
+    scope = WaitScope(label="bsky", limit=20)
+
+    async def main() -> Any:
+        async with (
+            server as base,
+            open_client(on_wait=lines.append, clock=fake.clock, sleep=fake.sleep) as http,
+        ):
+            with wait_scope(scope):
+                return await get_json(http, f"{base}/x?access_token=SECRET")
+
+    with pytest.raises(WaitDeferred) as info:
+        run(main)
+    assert fake.sleeps == [] and len(server.hits) == 1
+    assert scope.deferred is info.value and info.value.kind == "deferred"
+    assert 99 <= info.value.seconds <= 100 and info.value.retry_at > datetime.now(UTC)
+    assert "asks to wait 100 s (Retry-After of HTTP 429)" in str(info.value)
+    assert "20 s this unit may still wait" in str(info.value)
+    assert lines and "deferred to the next sync" in lines[0] and "SECRET" not in lines[0]
+
+
+def test_the_run_cap_is_shared_by_the_units() -> None:
+    from smmcore.http import RunWaits, WaitDeferred, WaitScope, wait_scope
+
+    calls: dict[str, int] = {}
+
+    def handler(method: str, target: str, headers: dict[str, str]) -> Reply:
+        calls[target] = calls.get(target, 0) + 1
+        return (429, {"Retry-After": "10"}, b"{}") if calls[target] == 1 else ok()
+
+    server = LocalServer(handler)
+    fake = FakeTime()
+    run_waits = RunWaits(limit=15)
+
+    async def main() -> list[Any]:
+        async with (
+            server as base,
+            open_client(clock=fake.clock, sleep=fake.sleep, per_host_limit=1) as http,
+        ):
+            results = []
+            for name in ("a", "b"):  # one after the other: 10 s each, 20 s > 15 s
+                with wait_scope(WaitScope(label=name, limit=30, run=run_waits)):
+                    try:
+                        results.append(await get_json(http, f"{base}/{name}"))
+                    except WaitDeferred as exc:
+                        results.append(str(exc))
+            return results
+
+    first, second = run(main)
+    assert first == {"ok": True}
+    assert "this run may still wait" in second and "sync.max_wait_run" in second

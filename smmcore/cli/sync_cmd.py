@@ -11,6 +11,7 @@ from smmcore.cli.app import App, pass_app
 
 if TYPE_CHECKING:
     from smmcore.contracts import SyncUnit
+    from smmcore.http import WaitEvent
     from smmcore.sync import SyncReport, UnitResult
 
 
@@ -36,8 +37,15 @@ class PlainProgress:
     def unit_done(self, result: UnitResult) -> None:
         if result.status == "ok":
             self.echo(f"{result.key}: ok, {_written(result)} ({result.seconds:.1f} s)")
+        elif result.status == "deferred":
+            self.echo(f"{result.key}: DEFERRED: {result.error}")
+        elif result.status == "interrupted":
+            self.echo(f"{result.key}: interrupted, nothing saved")
         else:
             self.echo(f"{result.key}: FAILED: {result.error}")
+
+    def unit_waiting(self, unit: SyncUnit, event: WaitEvent) -> None:
+        pass  # the announcement line arrives through log()
 
     def log(self, line: str) -> None:
         self.echo(line)
@@ -83,14 +91,31 @@ class RichProgress(PlainProgress):
         if task is not None:
             self.progress.update(task, completed=records)
 
+    def unit_waiting(self, unit: SyncUnit, event: WaitEvent) -> None:
+        from rich.markup import escape
+
+        task = self.tasks.get(unit.key)
+        if task is None:
+            return
+        label = escape(unit.key)
+        if event.seconds > 0:
+            label += f" [yellow]waiting {event.seconds:.0f} s for {escape(event.host)}[/]"
+        self.progress.update(task, description=label)
+
     def unit_done(self, result: UnitResult) -> None:
+        from rich.markup import escape
+
         task = self.tasks.get(result.key)
         if task is None:
             return
-        mark = "[green]ok[/]" if result.status == "ok" else "[red]failed[/]"
+        mark = {
+            "ok": "[green]ok[/]",
+            "deferred": "[yellow]deferred[/]",
+            "interrupted": "[yellow]interrupted[/]",
+        }.get(result.status, "[red]failed[/]")
         self.progress.update(
             task,
-            description=f"{result.key} {mark}",
+            description=f"{escape(result.key)} {mark}",
             completed=result.records,
             total=max(result.records, 1),
         )
@@ -118,18 +143,45 @@ def print_summary(report: SyncReport, *, terminal: bool) -> None:
     table.add_column("records written", overflow="fold")
     table.add_column("status")
     table.add_column("error", overflow="fold")
+    styles = {
+        "ok": "ok",
+        "failed": "[red]failed[/]",
+        "deferred": "[yellow]deferred[/]",
+        "interrupted": "[yellow]not saved[/]",
+    }
     for result in report.units:
-        status = "ok" if result.status == "ok" else "[red]failed[/]"
+        status = styles.get(result.status, escape(result.status))
         table.add_row(escape(result.key), _written(result), status, escape(result.error or ""))
     console.print(table)
     failed = len(report.failed)
+    deferred = report.deferred
+    synced = sum(1 for u in report.units if u.status == "ok")
     total = sum(report.totals().values())
-    console.print(
-        f"{len(report.units) - failed} of {len(report.units)} unit(s) synced, "
+    line = (
+        f"{synced} of {len(report.units)} unit(s) synced, "
         f"{total:,} records written in {report.seconds:.1f} s"
-        + (f"; {failed} failed" if failed else ""),
-        markup=False,
     )
+    if deferred:
+        when = (
+            max(u.retry_at for u in deferred if u.retry_at)
+            if any(u.retry_at for u in deferred)
+            else None
+        )
+        line += f"; {len(deferred)} deferred to the next sync"
+        if when is not None:
+            line += f" (the network answers again after {when:%H:%M:%S} UTC)"
+    if failed:
+        line += f"; {failed} failed"
+    console.print(line, markup=False)
+    if report.interrupted:
+        lost = [u for u in report.units if u.status == "interrupted"]
+        console.print(
+            f"Interrupted: {synced} unit(s) saved, {len(lost)} not saved"
+            + (f" ({', '.join(u.key for u in lost)})" if lost else "")
+            + ". Nothing of an unsaved unit was written; the next 'smm sync' resumes every "
+            "unit from its last saved point.",
+            markup=False,
+        )
 
 
 @click.command()
@@ -147,6 +199,13 @@ def print_summary(report: SyncReport, *, terminal: bool) -> None:
     is_flag=True,
     help="Import the valid rows of files that have bad rows (the bad ones are reported).",
 )
+@click.option(
+    "--max-wait",
+    type=click.FloatRange(min=0),
+    metavar="SECONDS",
+    help="Longest total wait (rate limits, retries) per unit before it is deferred to the "
+    "next sync [default: [sync] max_wait, else 20].",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the outcome as JSON on stdout.")
 @pass_app
 @click.pass_context
@@ -157,19 +216,24 @@ def sync(
     since: str | None,
     full: bool,
     skip_bad: bool,
+    max_wait: float | None,
     as_json: bool,
 ) -> None:
     """Bring the workspace's channels into its history store.
 
     Every (source, account) unit runs concurrently; by default each continues from where its
     last successful sync stopped. A unit that fails is reported at the end with its cause and
-    does not stop the others. Exits with 1 when any unit failed.
+    does not stop the others. Waits of 2 s or more are announced; a unit that would wait longer
+    than --max-wait is deferred to the next sync. Ctrl-C stops at once and says what was saved.
+
+    Exit codes: 0 every unit synced or deferred; 1 a unit failed; 130 interrupted.
     """
-    from smmcore.sync import run_sync
+    from smmcore.sync import SyncInterrupted, run_sync
 
     ws = app.workspace()
     terminal = sys.stderr.isatty()
     progress = RichProgress() if terminal else PlainProgress()
+    interrupted = False
     try:
         report = run_sync(
             ws,
@@ -179,9 +243,20 @@ def sync(
             full=full,
             options={"skip_bad": skip_bad},
             progress=progress,  # type: ignore[arg-type]
+            max_wait=max_wait,
         )
+    except SyncInterrupted as exc:
+        report, interrupted = exc.report, True
     finally:
         progress.close()
+    if interrupted:
+        if as_json:
+            import json
+
+            click.echo(json.dumps(report.to_json(), indent=2))
+        else:
+            print_summary(report, terminal=sys.stdout.isatty())
+        ctx.exit(130)
     if as_json:
         import json
 

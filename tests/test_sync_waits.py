@@ -1,0 +1,229 @@
+"""Waits the user sees and stalls that end: ``smm sync`` against feed servers on 127.0.0.1.
+
+One server answers ``429 Retry-After: 100`` (the Bluesky case of issue 10), another serves
+feeds; the run announces the wait at once, defers that unit, finishes the others and ends
+well inside the cap. A second test sends SIGINT to a running ``smm sync`` and checks what it
+says it saved against the store.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import duckdb
+import pytest
+
+# A minimal RSS 2.0 document (constructed; element names from the RSS 2.0 specification).
+RSS = """<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>{name}</title><link>http://example.org/</link>
+<description>Feed {name}</description>
+<item><title>{name} one</title><link>http://example.org/{name}/1</link>
+<guid>{name}-1</guid><pubDate>Mon, 02 Mar 2026 08:00:00 +0000</pubDate></item>
+<item><title>{name} two</title><link>http://example.org/{name}/2</link>
+<guid>{name}-2</guid><pubDate>Tue, 03 Mar 2026 08:00:00 +0000</pubDate></item>
+</channel></rss>
+"""
+
+Answer = tuple[int, dict[str, str], bytes]
+
+
+class Server:
+    """A threaded HTTP server on 127.0.0.1 answering through ``handler(path)``."""
+
+    def __init__(self, handler: Callable[[str], Answer]) -> None:
+        outer = self
+        self.hits: list[tuple[float, str]] = []
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                outer.hits.append((time.monotonic(), self.path))
+                status, headers, body = handler(self.path)
+                self.send_response(status)
+                for key, value in headers.items():
+                    self.send_header(key, value)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                with contextlib.suppress(OSError):
+                    self.wfile.write(body)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.httpd.server_address[1]}"
+
+    def __enter__(self) -> Server:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def feed(name: str) -> Answer:
+    return 200, {"Content-Type": "application/rss+xml"}, RSS.format(name=name).encode()
+
+
+def write_workspace(path: Path, urls: dict[str, str], extra: str = "") -> Path:
+    channels = "".join(
+        f'\n[[channels]]\nnetwork = "rss"\nhandle = "{handle}"\nurl = "{url}"\n'
+        for handle, url in urls.items()
+    )
+    (path / "smm.toml").write_text(
+        f'[client]\nname = "Forno"\n{channels}\n{extra}\n[keywords]\nterms = []\n',
+        encoding="utf-8",
+    )
+    return path
+
+
+def start_smm(ws: Path, *args: str) -> subprocess.Popen[str]:
+    env = {**os.environ, "COLUMNS": "200", "SMM_WORKSPACE": str(ws)}
+    env.pop("SMM_DEBUG", None)
+    return subprocess.Popen(
+        [sys.executable, "-m", "smmcore", "sync", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+
+
+def read_lines(proc: subprocess.Popen[str], t0: float) -> list[tuple[float, str]]:
+    """Stderr lines with the time each arrived (seconds since ``t0``), until EOF."""
+    lines: list[tuple[float, str]] = []
+    assert proc.stderr is not None
+    for line in proc.stderr:
+        lines.append((time.monotonic() - t0, line.rstrip("\n")))
+    return lines
+
+
+def test_retry_after_100_is_announced_deferred_and_the_rest_finishes(tmp_path: Path) -> None:
+    refusing = Server(
+        lambda path: (
+            429,
+            {"Retry-After": "100", "Content-Type": "application/json"},
+            b'{"error":"RateLimitExceeded","message":"Rate Limit Exceeded"}',
+        )
+    )
+    short = {"n": 0}
+
+    def briefly_refusing(path: str) -> Answer:
+        short["n"] += 1
+        if short["n"] == 1:
+            return 429, {"Retry-After": "2"}, b""
+        return feed("brief")
+
+    with (
+        refusing,
+        Server(lambda path: feed(path.strip("/"))) as good,
+        Server(briefly_refusing) as brief,
+    ):
+        ws = write_workspace(
+            tmp_path,
+            {
+                "limited": f"{refusing.base}/feed",
+                "alpha": f"{good.base}/alpha",
+                "beta": f"{good.base}/beta",
+                "brief": f"{brief.base}/feed",
+            },
+            "[sync]\nmax_wait = 5\n",
+        )
+        t0 = time.monotonic()
+        proc = start_smm(ws)
+        lines = read_lines(proc, t0)
+        out = proc.stdout.read() if proc.stdout else ""
+        proc.wait(30)
+        elapsed = time.monotonic() - t0
+
+    text = "\n".join(line for _, line in lines)
+    assert proc.returncode == 0, text + out  # deferred is not a failure
+    # the 100 s wait is announced as soon as the 429 arrives: host, how long, why
+    (first_hit, _), *_ = refusing.hits
+    host = refusing.base.removeprefix("http://")
+    (when, deferral), *_ = [(t, li) for t, li in lines if "deferred" in li and host in li]
+    assert "100 s" in deferral and "Retry-After" in deferral and "max_wait" in deferral
+    assert when - (first_hit - t0) < 1.0
+    assert len(refusing.hits) == 1  # no hammering of the refusing host
+    # the 2 s wait fits under the cap: announced when it starts, then the unit finishes
+    (wait_at, waiting), *_ = [(t, li) for t, li in lines if "waiting 2 s" in li]
+    assert "Retry-After of HTTP 429" in waiting and brief.base.removeprefix("http://") in waiting
+    assert brief.hits[1][0] - brief.hits[0][0] >= 1.9
+    assert wait_at - (brief.hits[0][0] - t0) < 1.0
+    # the summary: three units synced, one deferred with the time the network gave
+    assert "3 of 4 unit(s) synced" in out and "1 deferred to the next sync" in out, out
+    assert "deferred" in out and "answers again after" in out
+    # well inside the cap plus the good units' time (nothing waits the 100 s)
+    assert elapsed < 5 + 2 + 8, elapsed
+    con = duckdb.connect(str(tmp_path / ".smm" / "store.duckdb"), read_only=True)
+    try:
+        posts = dict(con.execute("SELECT account, count(*) FROM posts GROUP BY 1").fetchall())
+        state = dict(con.execute("SELECT unit_key, last_error FROM sync_state").fetchall())
+        cursors = dict(con.execute("SELECT unit_key, cursor FROM sync_state").fetchall())
+    finally:
+        con.close()
+    assert posts.get("alpha") == 2 and posts.get("beta") == 2 and posts.get("brief") == 2
+    assert "limited" not in posts
+    limited_key = next(k for k in state if k.endswith(":limited"))
+    assert "deferred to the next sync" in state[limited_key]
+    assert cursors[limited_key] is None  # the next sync starts this unit from scratch
+
+
+def test_ctrl_c_stops_promptly_and_says_what_was_saved(tmp_path: Path) -> None:
+    release = threading.Event()
+
+    def slow(path: str) -> Answer:
+        release.wait(60)  # answers only when the test ends
+        return feed("slow")
+
+    with Server(lambda path: feed("quick")) as quick, Server(slow) as stalled:
+        ws = write_workspace(
+            tmp_path, {"quick": f"{quick.base}/feed", "stalled": f"{stalled.base}/feed"}
+        )
+        t0 = time.monotonic()
+        proc = start_smm(ws)
+        assert proc.stderr is not None
+        seen = []
+        for line in proc.stderr:
+            seen.append(line)
+            if "quick: ok" in line:
+                break
+        else:
+            pytest.fail("".join(seen))
+        deadline = time.monotonic() + 10
+        while not stalled.hits and time.monotonic() < deadline:
+            time.sleep(0.05)
+        sent = time.monotonic()
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=20)
+        stopped = time.monotonic() - sent
+        release.set()
+    assert proc.returncode == 130, out + err
+    assert stopped < 5, stopped
+    assert "Traceback" not in err and "Aborted!" not in err
+    assert "Interrupted: 1 unit(s) saved, 1 not saved" in out, out
+    assert "stalled" in out and "next 'smm sync' resumes" in out
+    con = duckdb.connect(str(tmp_path / ".smm" / "store.duckdb"), read_only=True)
+    try:
+        posts = dict(con.execute("SELECT account, count(*) FROM posts GROUP BY 1").fetchall())
+        cursors = dict(con.execute("SELECT unit_key, cursor FROM sync_state").fetchall())
+    finally:
+        con.close()
+    assert posts == {"quick": 2}
+    assert any(k.endswith(":quick") and v for k, v in cursors.items())
+    assert not any(k.endswith(":stalled") and v for k, v in cursors.items())
+    assert time.monotonic() - t0 < 30
