@@ -228,6 +228,42 @@ def test_rewriting_with_unknown_values_keeps_what_is_known(store: Store) -> None
     assert rows(store, "SELECT first_seen FROM audience_members") == [(T0 - day,)]
 
 
+def test_rows_of_one_key_in_one_unit_merge_value_by_value(store: Store) -> None:
+    # a later source's unknown value never erases a known one, in one unit as across units
+    with store.unit_writer("u1", "files") as writer:
+        writer.add(post("p1", text="Pane", url="https://x/p1", language="it"))
+        writer.add_batch(
+            "posts",
+            pa.table(
+                {
+                    "network": ["mastodon", "mastodon"],
+                    "account": ["forno", "forno"],
+                    "post_id": ["p1", "p2"],
+                    "created_at": [T0, T0],
+                    "text": [None, "Dolci"],
+                    "url": [None, None],
+                }
+            ),
+        )
+    assert rows(store, "SELECT post_id, text, url, language FROM posts ORDER BY 1") == [
+        ("p1", "Pane", "https://x/p1", "it"),
+        ("p2", "Dolci", None, None),
+    ]
+    # a real update of a known value still wins, in a batch where the key repeats too
+    batch = {
+        "network": ["mastodon"] * 3,
+        "account": ["forno"] * 3,
+        "post_id": ["p1", "p1", "p2"],
+        "created_at": [T0] * 3,
+        "text": ["Pane caldo", None, None],
+    }
+    store.write([RecordBatch("posts", batch)])
+    assert rows(store, "SELECT post_id, text, url FROM posts ORDER BY 1") == [
+        ("p1", "Pane caldo", "https://x/p1"),
+        ("p2", "Dolci", None),
+    ]
+
+
 def test_a_snapshot_is_replaced_as_a_whole(store: Store) -> None:
     store.write([metrics("p1", likes=4, views=100)])
     store.write([metrics("p1", likes=5)])

@@ -403,7 +403,25 @@ class Store:
                 value = new
             updates.append(f'"{c}" = {value}')
         action = f"DO UPDATE SET {', '.join(updates)}" if updates else "DO NOTHING"
-        if distinct:  # the last row of each key wins (a key may be updated once per statement)
+        if distinct and spec.keep_known:
+            # rows of one key in one statement merge as successive writes would: each column
+            # takes its last known value (a NULL never erases one), or spec.update's rule
+            merged = []
+            for c in columns:
+                if c in spec.keys:
+                    merged.append(f'"{c}"')
+                elif c in spec.update:
+                    rule = spec.update[c].split("(")[0].strip().upper()
+                    agg = {"LEAST": "min", "GREATEST": "max"}.get(rule)
+                    if agg is None:
+                        raise StoreError(f"no aggregate for the update rule of {spec.name}.{c}")
+                    merged.append(f'{agg}("{c}") AS "{c}"')
+                else:
+                    merged.append(
+                        f'arg_max("{c}", {SEQ}) FILTER (WHERE "{c}" IS NOT NULL) AS "{c}"'
+                    )
+            select = f"SELECT {', '.join(merged)} FROM ({src_select}) AS filled GROUP BY {keys}"
+        elif distinct:  # the last row of each key wins (a key may be updated once per statement)
             select = (
                 f"SELECT DISTINCT ON ({keys}) {cols} FROM ({src_select}) AS filled "
                 f"ORDER BY {keys}, {SEQ} DESC"

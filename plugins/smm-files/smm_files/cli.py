@@ -37,16 +37,6 @@ def _settings(app: App, timezone: str | None, mapping: tuple[str, ...]) -> Any:
         raise SmmError(f"invalid files settings: {problems}") from None
 
 
-def _read(path: Path, settings: Any, *, skip_bad: bool, log: Any = None) -> Any:
-    from smm_files.reader import read_export
-    from smmcore.contracts import SourceError
-
-    try:
-        return read_export(path, settings, skip_bad=skip_bad, log=log)
-    except SourceError as exc:
-        raise SmmError(str(exc.args[0]), hint=exc.hint) from None
-
-
 _timezone_option = click.option(
     "--timezone",
     metavar="TZ",
@@ -77,15 +67,31 @@ def files() -> None:
 @_map_option
 @pass_app
 def check(app: App, path: Path, timezone: str | None, mapping: tuple[str, ...]) -> None:
-    """Validate the export in PATH and list its bad rows (exit 1 when there are some)."""
+    """Validate the export in PATH: rows per file, bad rows with their numbers, what was
+    ignored, keys given twice with different values. Exits 1 when a row is bad or no file
+    has a data row."""
+    from smm_files.reader import ExportData, StreamSummary, iter_export
+    from smmcore.contracts import SourceError
+
     settings = _settings(app, timezone, mapping)
-    data = _read(path, settings, skip_bad=True)
-    for name, rows in data.rows_read.items():
+    summary = StreamSummary(folder=path)
+    try:
+        for _chunk in iter_export(
+            path, settings, skip_bad=True, summary=summary, require_rows=False
+        ):
+            pass
+    except SourceError as exc:
+        raise SmmError(str(exc.args[0]), hint=exc.hint) from None
+    for name, rows in summary.files.items():
         click.echo(f"{name}: {rows:,} rows")
-    for note in data.notes:
-        click.echo(f"note: {note}")
-    if data.bad_count:
-        click.echo(data.bad_report(header=f"{data.bad_count:,} bad row(s):"))
+    for note in summary.warnings():
+        click.echo(f"warning: {note}")
+    if summary.bad_count:
+        report = ExportData(folder=path, bad_rows=summary.bad_rows, bad_count=summary.bad_count)
+        click.echo(report.bad_report(header=f"{summary.bad_count:,} bad row(s):"))
+        click.get_current_context().exit(1)
+    if not any(summary.files.values()):
+        click.echo("No data rows: the files hold only their headers.")
         click.get_current_context().exit(1)
     click.echo("All rows are valid.")
 

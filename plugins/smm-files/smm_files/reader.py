@@ -15,7 +15,7 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -190,15 +190,40 @@ def _resolve_columns(
             header = by_norm.get(_norm(wanted))
             if header is None:
                 header = by_norm.get(col.name)
-                if header is None and col.name in per_file.mapping:
-                    notes.append(
-                        f"{file_name}: mapped header {wanted!r} for {col.name} not found "
-                        f"(headers: {', '.join(headers)})"
+                where = (
+                    f"[plugins.files.{kind.name}] mapping"
+                    if col.name in per_file.mapping
+                    else "[plugins.files] mapping"
+                )
+                notes.append(
+                    f"{file_name}: {where} reads {col.name} from {wanted!r}, which is not a "
+                    f"header of the file, so "
+                    + (
+                        f"{col.name} is read from its own column {header!r}"
+                        if header is not None
+                        else f"{col.name} is not read (headers: {', '.join(headers)})"
                     )
+                )
         else:
             header = by_norm.get(col.name)
         if header is not None:
             chosen[col.name] = header
+    unread = [h for h in headers if h.strip() and h not in chosen.values()]
+    if unread:
+        absent = [c.name for c in kind.columns if c.name not in chosen]
+        hint = ""
+        if absent:
+            hint = f"; columns of {kind.name} not in the file: {', '.join(absent)}"
+            guess = _guess_mapping(unread, absent)
+            if guess:
+                hint += (
+                    f" (to read them: [plugins.files.{kind.name}] mapping = "
+                    f"{{{', '.join(f'{c} = {h!r}' for c, h in guess)}}})"
+                )
+        notes.append(
+            f"{file_name}: column(s) {', '.join(repr(h) for h in unread)} not read: no "
+            f"column of {kind.name} has that name{hint}"
+        )
     missing = [
         c.name
         for c in kind.columns
@@ -217,6 +242,22 @@ def _resolve_columns(
     return chosen, notes
 
 
+def _guess_mapping(unread: list[str], absent: list[str]) -> list[tuple[str, str]]:
+    """Likely ``(canonical, header)`` pairs: a header that is part of a missing column's
+    name or close to it (``at`` -> ``occurred_at``)."""
+    import difflib
+
+    pairs = []
+    for canonical in absent:
+        for header in unread:
+            h = _norm(header).replace(" ", "_")
+            parts = canonical.split("_")
+            if h in parts or difflib.SequenceMatcher(None, h, canonical).ratio() >= 0.75:
+                pairs.append((canonical, header))
+                break
+    return pairs
+
+
 def _sniff_delimiter(header_line: str) -> str:
     counts = {d: header_line.count(d) for d in (",", ";", "\t", "|")}
     best = max(counts, key=lambda d: counts[d])
@@ -226,112 +267,245 @@ def _sniff_delimiter(header_line: str) -> str:
 CSV_BLOCK_SIZE = 2 << 20
 """Bytes of CSV parsed per batch: the raw text of one batch is all that is held at a time."""
 
+MAX_FIELD_BYTES = 64 << 20
+"""The longest field the careful (row by row) CSV reading accepts: a longer one is almost
+always an opening quote that is never closed."""
+
+_EXACT_BATCH = 65_536
+"""Rows per batch when a CSV file is read row by row."""
+
 
 @dataclass
 class _Raw:
-    """One file as a stream of text batches with canonical column names and ``_row``."""
+    """One file as a stream of text batches with canonical column names and ``_row``.
+
+    :param structural: rows that cannot be read as the header says (wrong number of fields,
+        a field that never ends), with their exact numbers; filled while streaming.
+    :param rows: data rows read so far, bad ones included.
+    :param columns: the file's headers and what each feeds (canonical name or ``None``).
+    """
 
     batches: pa.RecordBatchReader
     notes: list[str]
-    structural: list[Any] = field(default_factory=list)
-    """Rows with the wrong number of fields, seen while streaming (CSV only)."""
+    structural: list[BadRow] = field(default_factory=list)
+    rows: int = 0
+    delimiter: str | None = None
+    fields: int = 0
+    error: Exception | None = None
 
 
 def _csv_header(path: Path, settings: FilesSettings) -> tuple[str, list[str]]:
     with path.open("r", encoding="utf-8-sig", newline="") as fh:
         first_line = fh.readline()
     if not first_line.strip():
-        raise SourceError(f"{path.name} is empty (no header row)", kind="invalid_data")
+        raise SourceError(
+            f"{path.name} is empty (no header row)",
+            kind="invalid_data",
+            hint="export the file again with its header row, or remove it from the folder",
+        )
     delimiter = settings.delimiter or _sniff_delimiter(first_line)
     return delimiter, next(csv.reader([first_line], delimiter=delimiter))
 
 
+def _trailing_fields(path: Path, delimiter: str, width: int) -> int:
+    """How many empty fields the first data row has beyond the header (a spreadsheet that
+    ends every row with a delimiter), 0 when it has none or cannot be read."""
+    try:
+        with path.open("r", encoding="utf-8-sig", newline="") as fh:
+            reader = csv.reader(fh, delimiter=delimiter)
+            next(reader, None)
+            for record in reader:
+                if not any(cell.strip() for cell in record):
+                    continue
+                extra = record[width:]
+                return len(extra) if extra and not any(c.strip() for c in extra) else 0
+    except (csv.Error, UnicodeDecodeError):
+        pass
+    return 0
+
+
+def _field_count_reason(width: int, found: int) -> str:
+    return f"expected {width} fields, found {found}"
+
+
 def _read_csv_text(path: Path, kind: FileKind, settings: FilesSettings) -> _Raw:
     """A CSV file streamed as text columns renamed to canonical names, plus ``_row``
-    (the spreadsheet row number: the header is row 1)."""
+    (the spreadsheet row number: the header is row 1).
+
+    pyarrow parses it in blocks; at the first row it cannot take as it is (a wrong number of
+    fields, a field longer than a block, a quote never closed) the rest of the file is read
+    row by row with the ``csv`` module instead, so every bad row gets its exact number and
+    every good one is still read. Empty fields after the last header on every row (a
+    trailing delimiter) are read as nothing; a value there makes the row bad.
+    """
     import numpy as np
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
     delimiter, headers = _csv_header(path, settings)
     chosen, notes = _resolve_columns(kind, headers, settings, path.name)
-    raw = _Raw(batches=None, notes=notes)  # type: ignore[arg-type]
+    width = len(headers)
+    extra = _trailing_fields(path, delimiter, width)
+    extra_names = [f"\x00extra{i}" for i in range(extra)]
+    raw = _Raw(batches=None, notes=notes, delimiter=delimiter, fields=width)  # type: ignore[arg-type]
+    invalid: list[Any] = []
+    failed: list[bool] = []
 
     def on_invalid(row: Any) -> str:
-        raw.structural.append(row)
+        invalid.append(row)
         return "skip"
 
-    reader = pacsv.open_csv(
-        path,
-        read_options=pacsv.ReadOptions(block_size=CSV_BLOCK_SIZE),
-        parse_options=pacsv.ParseOptions(
-            delimiter=delimiter, newlines_in_values=True, invalid_row_handler=on_invalid
-        ),
-        convert_options=pacsv.ConvertOptions(
-            column_types={h: pa.string() for h in headers},
-            include_columns=sorted(set(chosen.values())),
-            strings_can_be_null=True,
-            quoted_strings_can_be_null=True,
-        ),
-    )
     names = [*chosen, "_row"]
     schema = pa.schema([(n, pa.int64() if n == "_row" else pa.string()) for n in names])
-
-    def renamed() -> Any:
-        start = 2
-        for batch in reader:
-            rows = pa.array(np.arange(start, start + batch.num_rows, dtype=np.int64))
-            start += batch.num_rows
-            arrays = [batch.column(header) for header in chosen.values()]
-            yield pa.RecordBatch.from_arrays([*arrays, rows], schema=schema)
-
-    raw.batches = pa.RecordBatchReader.from_batches(schema, renamed())
-    return raw
-
-
-def _read_csv_exact(
-    path: Path, kind: FileKind, settings: FilesSettings
-) -> tuple[_Raw, list[BadRow]]:
-    """The slow path for a CSV with rows of the wrong length: every row read with the csv
-    module, so the bad ones get their exact row numbers."""
-    delimiter, headers = _csv_header(path, settings)
-    chosen, notes = _resolve_columns(kind, headers, settings, path.name)
-    table, bad = _read_csv_python(path, delimiter, headers, sorted(set(chosen.values())))
-    table = table.select([*chosen.values(), "_row"]).rename_columns([*chosen, "_row"])
-    return _Raw(batches=table.to_reader(), notes=notes), bad
-
-
-def _read_csv_python(
-    path: Path, delimiter: str, headers: list[str], include: list[str]
-) -> tuple[pa.Table, list[BadRow]]:
-    import pyarrow as pa
-
+    wanted = sorted(set(chosen.values()))
     index = {h: i for i, h in enumerate(headers)}
-    cols: dict[str, list[str | None]] = {h: [] for h in include}
-    rows: list[int] = []
-    bad: list[BadRow] = []
-    with path.open("r", encoding="utf-8-sig", newline="") as fh:
-        reader = csv.reader(fh, delimiter=delimiter)
-        next(reader)
-        for number, record in enumerate(reader, start=2):
-            if len(record) != len(headers):
-                if not any(cell.strip() for cell in record):
-                    continue
-                bad.append(
-                    BadRow(
-                        path.name,
-                        number,
-                        f"expected {len(headers)} fields, found {len(record)}",
-                    )
-                )
-                continue
-            rows.append(number)
-            for h in include:
-                value = record[index[h]]
-                cols[h].append(value if value != "" else None)
-    data = {h: pa.array(v, type=pa.string()) for h, v in cols.items()}
-    data["_row"] = pa.array(rows, type=pa.int64())
-    return pa.table(data), bad
+
+    def fast() -> Any:
+        """pyarrow's batches until the first row it cannot take; returns rows read."""
+        try:
+            reader = open_reader()
+        except pa.ArrowInvalid:
+            failed.append(True)
+            return 0
+        start = 2
+        try:
+            while True:
+                try:
+                    batch = reader.read_next_batch()
+                except StopIteration:
+                    return start - 2
+                except pa.ArrowInvalid:
+                    failed.append(True)  # a field longer than a block, a quote never closed
+                    return start - 2
+                if invalid:
+                    # this batch or one before it parsed around a bad row: its numbers are
+                    # no longer exact, so the rest is read row by row
+                    return start - 2
+                n = batch.num_rows
+                rows = pa.array(np.arange(start, start + n, dtype=np.int64))
+                arrays = [batch.column(header) for header in chosen.values()]
+                if extra:
+                    rows, arrays = drop_filled_extras(batch, rows, arrays)
+                start += n
+                raw.rows += n
+                yield pa.RecordBatch.from_arrays([*arrays, rows], schema=schema)
+        finally:
+            reader.close()
+
+    def drop_filled_extras(batch: Any, rows: Any, arrays: list[Any]) -> tuple[Any, list[Any]]:
+        """Rows with a value after the last header become bad rows."""
+        import pyarrow.compute as pc
+
+        filled = pc.is_valid(batch.column(extra_names[0]))
+        for name in extra_names[1:]:
+            filled = pc.or_(filled, pc.is_valid(batch.column(name)))
+        if not pc.any(filled).as_py():
+            return rows, arrays
+        for number in pc.filter(rows, filled).to_pylist():
+            raw.structural.append(
+                BadRow(path.name, number, _field_count_reason(width, width + extra))
+            )
+        keep = pc.invert(filled)
+        return pc.filter(rows, keep), [pc.filter(a, keep) for a in arrays]
+
+    def open_reader() -> Any:
+        return pacsv.open_csv(
+            path,
+            read_options=pacsv.ReadOptions(
+                block_size=CSV_BLOCK_SIZE,
+                column_names=[*headers, *extra_names] if extra else None,
+                skip_rows=1 if extra else 0,
+            ),
+            parse_options=pacsv.ParseOptions(
+                delimiter=delimiter, newlines_in_values=True, invalid_row_handler=on_invalid
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types={h: pa.string() for h in [*headers, *extra_names]},
+                include_columns=[*wanted, *extra_names],
+                strings_can_be_null=True,
+                quoted_strings_can_be_null=True,
+            ),
+        )
+
+    def exact(skip: int) -> Any:
+        """The rows after the first ``skip`` data rows, read one by one."""
+        limit = csv.field_size_limit()
+        csv.field_size_limit(max(limit, MAX_FIELD_BYTES))
+        cols: dict[str, list[str | None]] = {h: [] for h in wanted}
+        numbers: list[int] = []
+
+        def flush() -> Any:
+            data = [pa.array(cols[h], type=pa.string()) for h in chosen.values()]
+            batch = pa.RecordBatch.from_arrays(
+                [*data, pa.array(numbers, type=pa.int64())], schema=schema
+            )
+            for values in cols.values():
+                values.clear()
+            numbers.clear()
+            return batch
+
+        try:
+            with path.open("r", encoding="utf-8-sig", newline="") as fh:
+                reader = csv.reader(fh, delimiter=delimiter)
+                next(reader, None)
+                number = 1
+                seen = 0
+                while True:
+                    try:
+                        record = next(reader)
+                    except StopIteration:
+                        break
+                    except csv.Error as exc:
+                        raw.structural.append(
+                            BadRow(
+                                path.name,
+                                number + 1,
+                                f'cannot be read ({exc}); a quote (") that opens a field '
+                                "is probably never closed, so the rest of the file is not read",
+                            )
+                        )
+                        raw.rows += 1
+                        break
+                    if not record:
+                        continue  # an empty line holds no row (pyarrow skips it too)
+                    number += 1
+                    seen += 1
+                    if seen <= skip or not any(cell.strip() for cell in record):
+                        continue  # read before, or a row of empty cells
+                    raw.rows += 1
+                    if len(record) != width and (
+                        len(record) < width or any(c.strip() for c in record[width:])
+                    ):
+                        reason = _field_count_reason(width, len(record))
+                        if any("\n" in c and c.count(delimiter) for c in record):
+                            reason += (
+                                '; a field runs over several lines: a quote (") is '
+                                "probably not closed"
+                            )
+                        raw.structural.append(BadRow(path.name, number, reason))
+                        continue
+                    numbers.append(number)
+                    for h in wanted:
+                        value = record[index[h]]
+                        cols[h].append(value if value != "" else None)
+                    if len(numbers) >= _EXACT_BATCH:
+                        yield flush()
+        finally:
+            csv.field_size_limit(limit)
+        if numbers:
+            yield flush()
+
+    def stream() -> Any:
+        try:
+            done = yield from fast()
+            if invalid or failed:
+                yield from exact(done)
+        except Exception as exc:  # DuckDB reads this stream: keep the cause for the message
+            raw.error = exc
+            raise
+
+    raw.batches = pa.RecordBatchReader.from_batches(schema, stream())
+    return raw
 
 
 def _read_jsonl_text(
@@ -369,7 +543,7 @@ def _read_jsonl_text(
     if len(lines) != table.num_rows:  # should not happen; never report wrong numbers
         lines = np.arange(1, table.num_rows + 1, dtype=np.int64)
     table = table.append_column("_row", pa.array(lines))
-    return _Raw(batches=table.to_reader(), notes=notes)
+    return _Raw(batches=table.to_reader(), notes=notes, rows=table.num_rows)
 
 
 def _jsonl_line_numbers(path: Path) -> Any:
@@ -482,14 +656,33 @@ def _typed(col: Column, raw: str, tz: str | None, fmt: str | None = None) -> tup
     raise AssertionError(col.type)
 
 
+EARLIEST = datetime(2004, 1, 1, tzinfo=UTC)
+"""No social network export holds a time before this (Facebook opened in 2004)."""
+LATEST_SLACK = timedelta(days=1)
+"""How far past the capture time (the import) a timestamp may be: time zones, clocks."""
+
+
 def _validation_sql(
     kind: FileKind,
     present: set[str],
     values: dict[str, str],
     tz: str | None,
     fmt: str | None = None,
+    *,
+    delimiter: str | None = None,
+    fields: int = 0,
+    now: datetime | None = None,
 ) -> str:
-    """One query: raw text -> typed columns (``<name>``), ``_row`` and ``_err`` (reasons)."""
+    """One query: raw text -> typed columns (``<name>``), ``_row`` and ``_err`` (reasons).
+
+    A timestamp before :data:`EARLIEST` or later than ``now`` plus :data:`LATEST_SLACK` is
+    a bad row. With ``delimiter`` and ``fields`` (CSV), a text cell holding line breaks
+    followed by what looks like a whole row of the file is a bad row: a quote that opens
+    a field and is closed only rows later swallows those rows.
+    """
+    now = now or datetime.now(UTC)
+    latest = now + LATEST_SLACK
+    lo, hi = _sql_str(EARLIEST.isoformat()), _sql_str(latest.isoformat())
     raw_exprs, typed_exprs, errs = [], [], []
     for col in kind.columns:
         raw = _ident(col.name) if col.name in present else "NULL::VARCHAR"
@@ -500,11 +693,31 @@ def _validation_sql(
         typed_exprs.append(f"{value} AS {col.name}_")
         if err:
             errs.append(err)
+        if col.type == "timestamp":
+            errs.append(
+                f"CASE WHEN {col.name}_ < TIMESTAMPTZ {lo} OR {col.name}_ > TIMESTAMPTZ {hi} "
+                f"THEN '{col.name} ' || strftime({col.name}_, '%Y-%m-%d %H:%M') || "
+                f"' UTC is not plausible: before 2004 or later than the import time plus "
+                f"a day ({latest:%Y-%m-%d %H:%M} UTC)' END"
+            )
+        if delimiter and fields > 2 and col.name in present and col.type in ("text", "key"):
+            pattern = _sql_str("\n([^\n]*" + _re_escape(delimiter) + "){" + str(fields - 1) + "}")
+            errs.append(
+                f"CASE WHEN contains(r_{col.name}, chr(10)) AND "
+                f"regexp_matches(r_{col.name}, {pattern}) THEN '{col.name} runs over several "
+                f'lines that look like rows of the file: a quote (") opens the field and is '
+                f"closed only rows later, so those rows were read into it' END"
+            )
     if kind.name == "posts":
         any_metric = " OR ".join(f"{m}_ IS NOT NULL" for m in METRICS)
         errs.append(
             f"CASE WHEN captured_at_ IS NULL AND r_captured_at IS NULL AND ({any_metric}) "
             f"THEN 'captured_at is empty but the row has metrics' END"
+        )
+        errs.append(
+            "CASE WHEN created_at_ > captured_at_ + INTERVAL 1 DAY THEN "
+            "'created_at is later than captured_at (the post cannot be measured before it "
+            "exists)' END"
         )
     outputs = ", ".join(f"{c.name}_ AS {c.name}" for c in kind.columns)
     return (
@@ -514,22 +727,8 @@ def _validation_sql(
     )
 
 
-def _validate_file(
-    con: duckdb.DuckDBPyConnection, raw: _Raw, kind: FileKind, settings: FilesSettings
-) -> pa.Table:
-    """Type and check one file in a single streaming pass: typed columns, ``_row``, ``_err``."""
-    import pyarrow as pa
-
-    per_file = settings.for_file(kind.name)
-    tz = per_file.timezone or settings.timezone
-    fmt = per_file.timestamp_format or settings.timestamp_format
-    present = set(raw.batches.schema.names) - {"_row"}
-    sql = _validation_sql(kind, present, per_file.values, tz, fmt)
-    con.register("raw", raw.batches)
-    try:
-        return pa.Table.from_batches(con.sql(sql).to_arrow_reader(256 * 1024))
-    finally:
-        con.unregister("raw")
+def _re_escape(char: str) -> str:
+    return "\\t" if char == "\t" else ("\\" + char if not char.isalnum() else char)
 
 
 # --------------------------------------------------------------------------- store tables
@@ -570,13 +769,21 @@ def _keep(table: pa.Table, mask: pa.ChunkedArray) -> pa.Table:
     return table.filter(mask)
 
 
+_KEEP_KNOWN = {"posts", "audience_members", "interactions"}
+"""Tables whose rows merge value by value (an empty cell keeps the value read before), as the
+store merges them; the others (snapshots) are replaced whole by the row read last."""
+
+
 def _last_per_key(
     con: duckdb.DuckDBPyConnection,
     table: pa.Table,
     keys: tuple[str, ...],
     order: str = "_row DESC",
+    store_table: str | None = None,
 ) -> pa.Table:
-    """One row per key (the first by ``order``: by default the last row in the file).
+    """One row per key: the first by ``order`` (by default the last row in the file); for a
+    table in :data:`_KEEP_KNOWN`, each column takes the first value by ``order`` that is not
+    empty.
 
     Only sorts when a key repeats; a table with unique keys is returned as it is.
     """
@@ -592,6 +799,19 @@ def _last_per_key(
         ).fetchall()[0]
         if not repeated:
             return table
+        if store_table in _KEEP_KNOWN:
+            merged = ", ".join(
+                f"first({_ident(c)} ORDER BY {order}) FILTER (WHERE {_ident(c)} IS NOT NULL) "
+                f"AS {_ident(c)}"
+                if c not in keys
+                else _ident(c)
+                for c in table.column_names
+            )
+            return (
+                con.sql(f"SELECT {merged} FROM _dedupe GROUP BY {cols} ORDER BY _row")
+                .to_arrow_table()
+                .cast(table.schema)
+            )
         return con.sql(
             f"SELECT * FROM _dedupe QUALIFY row_number() OVER (PARTITION BY {cols} "
             f"ORDER BY {order}) = 1 ORDER BY _row"
@@ -634,7 +854,7 @@ def _store_tables(
     if "posts" in good:
         posts = good["posts"]
         latest = "captured_at DESC NULLS LAST, _row DESC"
-        unique = _last_per_key(con, posts, ("network", "account", "post_id"), latest)
+        unique = _last_per_key(con, posts, ("network", "account", "post_id"), latest, "posts")
         out["posts"] = unique.select(list(_POST_COLUMNS))
         has_metric = pc.is_valid(posts.column(METRICS[0]))
         for m in METRICS[1:]:
@@ -646,7 +866,9 @@ def _store_tables(
             metrics = _last_per_key(con, metrics, key)
         out["post_metrics"] = metrics.select(list(_METRIC_COLUMNS))
     if "audience" in good:
-        members = _last_per_key(con, good["audience"], ("network", "account", "member"))
+        members = _last_per_key(
+            con, good["audience"], ("network", "account", "member"), store_table="audience_members"
+        )
         out["audience_members"] = members.select(list(_AUDIENCE_COLUMNS))
     if "interactions" in good:
         t = good["interactions"]
@@ -658,7 +880,9 @@ def _store_tables(
             "interaction_id",
             pc.coalesce(t.column("interaction_id"), default),
         )
-        t = _last_per_key(con, t, ("network", "account", "interaction_id"))
+        t = _last_per_key(
+            con, t, ("network", "account", "interaction_id"), store_table="interactions"
+        )
         out["interactions"] = t.select(list(_INTERACTION_COLUMNS))
     return {name: out[name] for name in STORE_TABLES if name in out}
 
@@ -683,32 +907,15 @@ def _empty(kind: FileKind) -> str:
 def _read_file(
     con: duckdb.DuckDBPyConnection, path: Path, kind: FileKind, settings: FilesSettings
 ) -> tuple[_Raw, pa.Table, list[BadRow], str]:
-    """Read and check one file: its raw stream, the checked table, rows of the wrong length
-    and how its records are counted (``row`` or ``line``)."""
-    import duckdb
+    """Read and check one file: its raw stream, the checked table, rows that could not be
+    read as the header says, and how its records are counted (``row`` or ``line``)."""
     import pyarrow as pa
 
-    try:
-        if path.suffix.lower() != ".csv":
-            raw = _read_jsonl_text(con, path, kind, settings)
-            return raw, _validate_file(con, raw, kind, settings), [], "line"
-        raw = _read_csv_text(path, kind, settings)
-        checked = _validate_file(con, raw, kind, settings)
-        structural: list[BadRow] = []
-        if raw.structural:  # rows of the wrong length: re-read for exact row numbers
-            raw, structural = _read_csv_exact(path, kind, settings)
-            checked = _validate_file(con, raw, kind, settings)
-        return raw, checked, structural, "row"
-    except (UnicodeDecodeError, pa.ArrowInvalid, duckdb.Error, csv.Error) as exc:
-        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        if isinstance(exc, UnicodeDecodeError) or "utf" in reason.lower():
-            reason = "it is not UTF-8 text"
-        raise SourceError(
-            f"{path.name} cannot be read: {reason}",
-            kind="invalid_data",
-            hint="export it again as UTF-8 CSV (comma, semicolon or tab separated) "
-            "or as JSON Lines",
-        ) from exc
+    raw, reader, unit = _open_checked(con, path, kind, settings)
+    schema = reader.schema
+    tables = list(_checked_chunks(con, path, raw, reader))
+    checked = pa.concat_tables(tables) if tables else schema.empty_table()
+    return raw, checked, list(raw.structural), unit
 
 
 def connect() -> duckdb.DuckDBPyConnection:
@@ -820,26 +1027,59 @@ _CHUNK_ORDER = {"posts": "captured_at DESC NULLS LAST, _row DESC"}
 
 @dataclass
 class StreamSummary:
-    """What :func:`iter_export` read, filled while it streams (final when it returns)."""
+    """What :func:`iter_export` read, filled while it streams (final when it returns).
+
+    :param rows: rows yielded per store table.
+    :param files: file name -> data rows read (bad ones included).
+    :param notes: what was ignored or not found (mapped headers, columns nothing reads).
+    :param conflicts: store table -> keys given more than once with different values.
+    :param conflict_examples: a few of them, with their file rows.
+    :param found: the ``(network, account)`` pairs the export holds rows for.
+    """
 
     folder: Path
     rows: dict[str, int] = field(default_factory=dict)
+    files: dict[str, int] = field(default_factory=dict)
     bad_rows: list[BadRow] = field(default_factory=list)
     bad_count: int = 0
     notes: list[str] = field(default_factory=list)
+    conflicts: dict[str, int] = field(default_factory=dict)
+    conflict_examples: list[str] = field(default_factory=list)
+    found: list[tuple[str, str]] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         """Rows yielded per store table (a post repeated in the file counts each time)."""
         return dict(self.rows)
 
+    def warnings(self) -> list[str]:
+        """The notes, then one line about keys given twice with different values."""
+        lines = list(self.notes)
+        if self.conflicts:
+            what = ", ".join(f"{n:,} {t}" for t, n in sorted(self.conflicts.items()))
+            lines.append(
+                f"the same key is given more than once with different values ({what}); "
+                "the value read last wins, an empty cell never erases a value: "
+                + "; ".join(self.conflict_examples)
+            )
+        return lines
+
+
+_READ_ERRORS: tuple[type[Exception], ...] = (UnicodeDecodeError, csv.Error, OSError)
+
 
 def _open_checked(
-    con: duckdb.DuckDBPyConnection, path: Path, kind: FileKind, settings: FilesSettings
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    kind: FileKind,
+    settings: FilesSettings,
+    *,
+    now: datetime | None = None,
 ) -> tuple[_Raw, pa.RecordBatchReader, str]:
     """A file's checked rows as a stream of batches (typed columns, ``_row``, ``_err``)."""
     import duckdb
     import pyarrow as pa
 
+    raw: _Raw | None = None
     try:
         if path.suffix.lower() != ".csv":
             raw = _read_jsonl_text(con, path, kind, settings)
@@ -852,13 +1092,16 @@ def _open_checked(
         fmt = per_file.timestamp_format or settings.timestamp_format
         present = set(raw.batches.schema.names) - {"_row"}
         con.register("raw", raw.batches)
-        sql = _validation_sql(kind, present, per_file.values, tz, fmt)
+        sql = _validation_sql(
+            kind, present, per_file.values, tz, fmt,
+            delimiter=raw.delimiter, fields=raw.fields, now=now or datetime.now(UTC),
+        )  # fmt: skip
         return raw, con.sql(sql).to_arrow_reader(STREAM_ROWS), unit
-    except (UnicodeDecodeError, pa.ArrowInvalid, duckdb.Error, csv.Error) as exc:
-        raise _unreadable(path, exc) from exc
+    except (*_READ_ERRORS, pa.ArrowInvalid, duckdb.Error) as exc:
+        raise _unreadable(path, (raw.error if raw else None) or exc) from exc
 
 
-def _unreadable(path: Path, exc: Exception) -> SourceError:
+def _unreadable(path: Path, exc: BaseException) -> SourceError:
     reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
     if isinstance(exc, UnicodeDecodeError) or "utf" in reason.lower():
         reason = "it is not UTF-8 text"
@@ -869,15 +1112,13 @@ def _unreadable(path: Path, exc: Exception) -> SourceError:
     )
 
 
-def _checked_batches(
-    con: duckdb.DuckDBPyConnection, path: Path, kind: FileKind, settings: FilesSettings
+def _checked_chunks(
+    con: duckdb.DuckDBPyConnection, path: Path, raw: _Raw, reader: pa.RecordBatchReader
 ) -> Any:
-    """Yield ``(raw, table, unit)``: the checked rows of one file, about
-    :data:`STREAM_ROWS` at a time."""
+    """Yield the checked rows of one file as tables of about :data:`STREAM_ROWS` rows."""
     import duckdb
     import pyarrow as pa
 
-    raw, reader, unit = _open_checked(con, path, kind, settings)
     pending: list[pa.RecordBatch] = []
     rows = 0
     try:
@@ -886,39 +1127,34 @@ def _checked_batches(
                 batch = reader.read_next_batch()
             except StopIteration:
                 break
-            except (UnicodeDecodeError, pa.ArrowInvalid, duckdb.Error, csv.Error) as exc:
-                raise _unreadable(path, exc) from exc
+            except (*_READ_ERRORS, pa.ArrowInvalid, duckdb.Error) as exc:
+                raise _unreadable(path, raw.error or exc) from exc
             # the reader hands over one CSV block at a time: gather STREAM_ROWS rows, so
             # each chunk costs the store a few statements, not hundreds
             pending.append(batch)
             rows += batch.num_rows
             if rows >= STREAM_ROWS:
-                yield raw, pa.Table.from_batches(pending), unit
+                yield pa.Table.from_batches(pending)
                 pending, rows = [], 0
         if pending:
-            yield raw, pa.Table.from_batches(pending), unit
+            yield pa.Table.from_batches(pending)
     finally:
         reader.close()
         con.unregister("raw")
 
 
-def _exact_bad_rows(
-    con: duckdb.DuckDBPyConnection, path: Path, kind: FileKind, settings: FilesSettings
-) -> tuple[int, list[BadRow]]:
-    """Bad rows of a CSV that has rows of the wrong length, with exact row numbers."""
-    import pyarrow.compute as pc
-
-    raw, structural = _read_csv_exact(path, kind, settings)
-    checked = _validate_file(con, raw, kind, settings)
-    err = checked.column("_err")
-    sample = checked.filter(pc.is_valid(err)).select(["_row", "_err"]).slice(0, MAX_REPORTED)
-    bad = structural + [
-        BadRow(path.name, r, e)
-        for r, e in zip(
-            sample.column("_row").to_pylist(), sample.column("_err").to_pylist(), strict=True
-        )
-    ]
-    return len(structural) + checked.num_rows - err.null_count, bad
+def _checked_batches(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    kind: FileKind,
+    settings: FilesSettings,
+    now: datetime | None = None,
+) -> Any:
+    """Yield ``(raw, table, unit)``: the checked rows of one file, about
+    :data:`STREAM_ROWS` at a time."""
+    raw, reader, unit = _open_checked(con, path, kind, settings, now=now)
+    for table in _checked_chunks(con, path, raw, reader):
+        yield raw, table, unit
 
 
 def iter_export(
@@ -929,18 +1165,22 @@ def iter_export(
     since: datetime | None = None,
     log: Callable[[str], None] | None = None,
     summary: StreamSummary | None = None,
+    require_rows: bool = True,
 ) -> Any:
     """Stream the export in ``folder`` as ``(store table, Arrow table)`` chunks of at most
     :data:`STREAM_ROWS` rows, checked as :func:`read_export` checks them, in bounded memory.
 
-    A key may repeat across chunks: the store keeps the last row written for a key, which
-    is the last row of the file; for ``posts`` the row with the latest ``captured_at`` wins,
-    so when a later row of a post holds an older snapshot, the winning rows are yielded again
-    at the end. ``accounts`` comes last (it needs every row).
+    A key may repeat across chunks: the store keeps, column by column, the last value
+    written that is not unknown (for ``posts``, the row with the latest ``captured_at`` is
+    written last: when a later row of a post holds an older snapshot, the winning rows are
+    yielded again at the end). ``accounts`` comes last (it needs every row). Keys that
+    repeat with different values are counted in ``summary.conflicts``.
 
     Bad rows are found while streaming: unless ``skip_bad``, the stream ends by raising
     :class:`~smmcore.contracts.SourceError` listing them (the caller must then discard what
-    it received: the store's unit writer does). ``summary`` is filled as it goes.
+    it received: the store's unit writer does). A file whose rows are all bad, or an export
+    with no data row at all, also ends it with an error (``require_rows``). ``summary`` is
+    filled as it goes.
     """
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -956,13 +1196,19 @@ def iter_export(
         f"bio FROM ({empty['accounts']})"
     )
     side.execute("CREATE TABLE posts (network VARCHAR, account VARCHAR)")
+    side.execute("CREATE TABLE found (network VARCHAR, account VARCHAR)")
     side.execute(
-        "CREATE TABLE seen (f INTEGER, _row BIGINT, network VARCHAR, account VARCHAR, "
-        "post_id VARCHAR, captured_at TIMESTAMPTZ)"
+        "CREATE TABLE seen (f INTEGER, _row BIGINT, kh UBIGINT, post_id VARCHAR, "
+        "captured_at TIMESTAMPTZ, hc UINTEGER, hk UINTEGER, ht UINTEGER, hu UINTEGER, "
+        "hl UINTEGER, hm UINTEGER)"
     )
+    side.execute("CREATE TABLE keyed (tbl VARCHAR, f INTEGER, _row BIGINT, kh UBIGINT, vh UBIGINT)")
     bound = pa.scalar(since, pa.timestamp("us", tz="UTC")) if since is not None else None
     post_files: list[tuple[int, Path]] = []
+    files: dict[int, str] = {}
     bad: list[BadRow] = []
+    empty_files: list[str] = []
+    now = datetime.now(UTC)
 
     def emit(table: str, rows: pa.Table) -> Any:
         summary.rows[table] = summary.rows.get(table, 0) + rows.num_rows
@@ -971,10 +1217,10 @@ def iter_export(
     try:
         for number, (kind_name, path) in enumerate(locate_files(folder, settings)):
             kind = FILE_KINDS[kind_name]
-            n_bad = 0
-            last: _Raw | None = None
-            for raw, t, unit in _checked_batches(con, path, kind, settings):
-                last = raw
+            files[number] = path.name
+            raw, reader, unit = _open_checked(con, path, kind, settings, now=now)
+            n_bad = n_good = n_kept = 0
+            for t in _checked_chunks(con, path, raw, reader):
                 err = t.column("_err")
                 if err.null_count < t.num_rows:
                     mask = pc.is_valid(err)
@@ -990,29 +1236,14 @@ def iter_export(
                             )
                         )
                     t = t.filter(pc.invert(mask))
+                n_good += t.num_rows
                 if bound is not None and kind_name in _SINCE_COLUMN:
                     values = t.column(_SINCE_COLUMN[kind_name])
                     t = _keep(t, pc.or_kleene(pc.is_null(values), pc.greater_equal(values, bound)))
                 if not t.num_rows:
                     continue
-                if kind_name == "accounts":
-                    side.register("_chunk", t)
-                    side.execute(
-                        "INSERT INTO accounts SELECT network, account, captured_at, "
-                        "display_name, url, bio FROM _chunk WHERE display_name IS NOT NULL "
-                        "OR url IS NOT NULL OR bio IS NOT NULL UNION ALL SELECT DISTINCT "
-                        "network, account, NULL, NULL, NULL, NULL FROM _chunk"
-                    )
-                    side.unregister("_chunk")
-                elif kind_name == "posts":
-                    side.register("_chunk", t)
-                    side.execute(
-                        f"INSERT INTO seen SELECT {number}, _row, network, account, post_id, "
-                        "captured_at FROM _chunk"
-                    )
-                    side.execute("INSERT INTO posts SELECT DISTINCT network, account FROM _chunk")
-                    side.unregister("_chunk")
-                elif kind_name == "interactions":
+                n_kept += t.num_rows
+                if kind_name == "interactions":
                     default = pc.binary_join_element_wise(
                         t.column("kind"), pc.fill_null(t.column("post_id"), ""),
                         t.column("member"), ":",
@@ -1022,6 +1253,26 @@ def iter_export(
                         "interaction_id",
                         pc.coalesce(t.column("interaction_id"), default),
                     )
+                side.register("_chunk", t)
+                try:
+                    side.execute("INSERT INTO found SELECT DISTINCT network, account FROM _chunk")
+                    if kind_name == "accounts":
+                        side.execute(
+                            "INSERT INTO accounts SELECT network, account, captured_at, "
+                            "display_name, url, bio FROM _chunk WHERE display_name IS NOT NULL "
+                            "OR url IS NOT NULL OR bio IS NOT NULL UNION ALL SELECT DISTINCT "
+                            "network, account, NULL, NULL, NULL, NULL FROM _chunk"
+                        )
+                    if kind_name == "posts":
+                        side.execute(f"INSERT INTO seen {_SEEN_SQL.format(f=number)}")
+                        side.execute(
+                            "INSERT INTO posts SELECT DISTINCT network, account FROM _chunk"
+                        )
+                    else:
+                        table = _KIND_TABLES[kind_name][0][0]
+                        side.execute(f"INSERT INTO keyed {_keyed_sql(table, kind_name, number)}")
+                finally:
+                    side.unregister("_chunk")
                 for table, columns in _KIND_TABLES[kind_name]:
                     rows = t
                     if table == "post_metrics":
@@ -1030,18 +1281,29 @@ def iter_export(
                             has_metric = pc.or_(has_metric, pc.is_valid(t.column(m)))
                         keep = pc.and_(pc.is_valid(t.column("captured_at")), has_metric)
                         rows = _keep(rows, keep)
-                    # one row per key within a chunk (as read_export); across chunks the
-                    # store keeps the last row written
+                    # one row per key within a chunk (values merged as the store merges
+                    # them); across chunks the store merges them
                     order = _CHUNK_ORDER.get(table, "_row DESC")
-                    rows = _last_per_key(side, rows, _CHUNK_KEYS[table], order)
+                    rows = _last_per_key(side, rows, _CHUNK_KEYS[table], order, table)
                     if rows.num_rows:
                         yield emit(table, rows.select(list(columns)))
-            if last is not None:
-                summary.notes.extend(last.notes)
-                if last.structural:  # rows of the wrong length: exact numbers for the report
-                    n_bad, exact = _exact_bad_rows(con, path, kind, settings)
-                    bad = [b for b in bad if b.file != path.name] + exact
+            summary.notes.extend(raw.notes)
+            n_bad += len(raw.structural)
+            bad.extend(raw.structural[:MAX_REPORTED])
+            summary.files[path.name] = raw.rows
             summary.bad_count += n_bad
+            if not raw.rows:
+                empty_files.append(path.name)
+                summary.notes.append(f"{path.name} has no data rows (only a header): nothing read")
+            elif require_rows and not n_good and skip_bad:
+                raise SourceError(
+                    f"nothing imported: every row of {path.name} is bad "
+                    f"({raw.rows:,} rows, for example "
+                    f"{next((str(b) for b in bad if b.file == path.name), 'see smm files check')})",
+                    kind="invalid_data",
+                    hint=f"run 'smm files check {folder}' to see why, fix the file or its "
+                    "mapping, then import again",
+                )
             if kind_name == "posts":
                 post_files.append((number, path))
         bad.sort(key=lambda b: (b.file, b.row or 0))
@@ -1058,21 +1320,99 @@ def iter_export(
                 hint="fix those rows, or import the good ones with --skip-bad "
                 "(or skip_bad = true in [plugins.files])",
             )
-        if summary.bad_count and log is not None:
-            report = ExportData(
-                folder=folder, bad_rows=summary.bad_rows, bad_count=summary.bad_count
+        if require_rows and not any(summary.files.values()):
+            raise SourceError(
+                f"nothing imported: no file in {folder} has a data row "
+                f"({', '.join(empty_files)}: only a header)",
+                kind="invalid_data",
+                hint="export the data again (the files hold their headers and nothing else)",
             )
-            log(report.bad_report(header=f"skipped {summary.bad_count} bad row(s) in {folder}:"))
-        for note in summary.notes:
-            if log is not None:
-                log(note)
-        yield from _latest_posts_again(con, side, settings, post_files, bound, emit)
+        summary.conflicts, summary.conflict_examples = _conflicts(side, files)
+        summary.found = sorted(side.execute("SELECT DISTINCT * FROM found").fetchall())
+        if log is not None:
+            if summary.bad_count:
+                report = ExportData(
+                    folder=folder, bad_rows=summary.bad_rows, bad_count=summary.bad_count
+                )
+                header = f"skipped {summary.bad_count} bad row(s) in {folder}:"
+                log(report.bad_report(header=header))
+            for note in summary.warnings():
+                log(f"warning: {note}")
+        yield from _latest_posts_again(con, side, settings, post_files, bound, emit, now)
         accounts = side.sql(_ACCOUNTS_SQL).to_arrow_table()
         if accounts.num_rows:
             yield emit("accounts", accounts)
     finally:
         side.close()
         con.close()
+
+
+_SEEN_SQL = (
+    "SELECT {f}, _row, hash(network, account, post_id), post_id, captured_at, "
+    + ", ".join(
+        f"CASE WHEN {c} IS NOT NULL THEN hash({c}) % 4294967296 END"
+        for c in ("created_at", "kind", "text", "url", "language")
+    )
+    + f", hash({', '.join(METRICS)}) % 4294967296 FROM _chunk"
+)
+"""What :func:`iter_export` remembers of each post row: where it is, its key, a hash of each
+value (to find a post given twice with different values, and the latest capture)."""
+
+
+def _keyed_sql(table: str, kind_name: str, number: int) -> str:
+    keys = _CHUNK_KEYS[table]
+    values = [c.name for c in FILE_KINDS[kind_name].columns if c.name not in keys]
+    return (
+        f"SELECT '{table}', {number}, _row, hash({', '.join(keys)}), "
+        f"hash({', '.join(values)}) FROM _chunk"
+    )
+
+
+_CONFLICT_SQL = """
+WITH posts AS (
+    SELECT kh, 'posts' AS tbl, any_value(post_id) AS what, list(f ORDER BY f, _row) AS fs,
+           list(_row ORDER BY f, _row) AS rows_,
+           concat_ws(', ',
+               CASE WHEN count(DISTINCT hc) > 1 THEN 'created_at' END,
+               CASE WHEN count(DISTINCT hk) > 1 THEN 'kind' END,
+               CASE WHEN count(DISTINCT ht) > 1 THEN 'text' END,
+               CASE WHEN count(DISTINCT hu) > 1 THEN 'url' END,
+               CASE WHEN count(DISTINCT hl) > 1 THEN 'language' END) AS cols
+    FROM seen GROUP BY kh HAVING count(*) > 1
+), snaps AS (
+    SELECT kh, 'post_metrics' AS tbl, any_value(post_id) AS what,
+           list(f ORDER BY f, _row) AS fs, list(_row ORDER BY f, _row) AS rows_,
+           'metrics captured at ' || strftime(any_value(captured_at), '%Y-%m-%d %H:%M') AS cols
+    FROM seen WHERE captured_at IS NOT NULL
+    GROUP BY kh, captured_at HAVING count(DISTINCT hm) > 1
+), others AS (
+    SELECT kh, tbl, NULL AS what, list(f ORDER BY f, _row) AS fs,
+           list(_row ORDER BY f, _row) AS rows_, 'values' AS cols
+    FROM keyed GROUP BY tbl, kh HAVING count(DISTINCT vh) > 1
+)
+SELECT tbl, what, fs, rows_, cols FROM posts WHERE cols <> ''
+UNION ALL SELECT tbl, what, fs, rows_, cols FROM snaps
+UNION ALL SELECT tbl, what, fs, rows_, cols FROM others
+"""
+
+
+def _conflicts(
+    side: duckdb.DuckDBPyConnection, files: dict[int, str]
+) -> tuple[dict[str, int], list[str]]:
+    """Keys given more than once with different values: how many per table, and examples."""
+    side.execute(f"CREATE TEMP TABLE conflicts AS {_CONFLICT_SQL}")
+    counts = dict(side.execute("SELECT tbl, count(*) FROM conflicts GROUP BY tbl").fetchall())
+    examples = []
+    for tbl, what, fs, rows, cols in side.execute(
+        "SELECT * FROM conflicts ORDER BY tbl, rows_[1] LIMIT 5"
+    ).fetchall():
+        where = " and ".join(
+            f"{files[f]} row {r:,}" for f, r in list(zip(fs, rows, strict=True))[:3]
+        )
+        label = {"posts": "post", "post_metrics": "post"}.get(tbl, tbl.rstrip("s"))
+        name = f" {what}" if what else ""
+        examples.append(f"{label}{name}: {where} differ in {cols}")
+    return counts, examples
 
 
 def _latest_posts_again(
@@ -1082,22 +1422,21 @@ def _latest_posts_again(
     post_files: list[tuple[int, Path]],
     bound: Any,
     emit: Callable[[str, Any], Any],
+    now: datetime,
 ) -> Any:
     """Yield again the post rows that must win over a later row of the same post (one with
     an older or no ``captured_at``): nothing when no post repeats out of order."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    (repeated,) = side.execute(
-        "SELECT count(*) > count(DISTINCT hash(network, account, post_id)) FROM seen"
-    ).fetchall()[0]
+    (repeated,) = side.execute("SELECT count(*) > count(DISTINCT kh) FROM seen").fetchall()[0]
     if not repeated:
         return
     side.execute(
         "CREATE TABLE winners AS SELECT f, _row FROM (SELECT f, _row, "
-        "row_number() OVER (PARTITION BY network, account, post_id "
+        "row_number() OVER (PARTITION BY kh "
         "ORDER BY captured_at DESC NULLS LAST, f DESC, _row DESC) AS by_time, "
-        "row_number() OVER (PARTITION BY network, account, post_id ORDER BY f DESC, "
+        "row_number() OVER (PARTITION BY kh ORDER BY f DESC, "
         "_row DESC) AS by_order FROM seen) WHERE by_time = 1 AND by_order > 1"
     )
     for number, path in post_files:
@@ -1105,7 +1444,7 @@ def _latest_posts_again(
         if not rows:
             continue
         wanted = pa.array([r[0] for r in rows], pa.int64())
-        for _raw, t, _unit in _checked_batches(con, path, FILE_KINDS["posts"], settings):
+        for _raw, t, _unit in _checked_batches(con, path, FILE_KINDS["posts"], settings, now):
             t = t.filter(pc.and_(pc.is_null(t.column("_err")), pc.is_in(t.column("_row"), wanted)))
             if bound is not None:
                 values = t.column("created_at")
