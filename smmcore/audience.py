@@ -1,7 +1,8 @@
 """Running audience segmenters over a workspace's store.
 
 The CLI (``smm audience``) and the report builder both go through :func:`run_segmenters`, so
-a segmenter plugin shows up in both without further wiring.
+a segmenter plugin shows up in both without further wiring. When an interaction happened and
+what network renewal means are defined once, in :mod:`smmcore.interactions`.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from smmcore.contracts import AudienceContext, Period
+from smmcore.dates import plausible_sql
 from smmcore.errors import SmmError
 
 if TYPE_CHECKING:
@@ -39,10 +41,12 @@ class SegmentationResult:
 
 
 def latest_activity_day(store: Store, timezone: str) -> date | None:
-    """The day (in ``timezone``) of the newest interaction or post in the store."""
+    """The day (in ``timezone``) of the newest interaction or post in the store (times that
+    are not plausible are left out)."""
     row = store.con.execute(
-        "SELECT max(ts) FROM (SELECT max(occurred_at) AS ts FROM interactions "
-        "UNION ALL SELECT max(created_at) FROM posts) t"
+        "SELECT max(ts) FROM (SELECT max(occurred_at) AS ts FROM interactions WHERE "
+        f"{plausible_sql('occurred_at')} UNION ALL SELECT max(created_at) FROM posts WHERE "
+        f"{plausible_sql('created_at')}) t"
     ).fetchone()
     if not row or row[0] is None:
         return None

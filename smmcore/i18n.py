@@ -199,6 +199,28 @@ NOTES: dict[str, dict[str, str]] = {
         "kpi_missing": "KPI '{kpi}' is listed in smm.toml but no plugin provides it.",
         "no_competitors": "No competitors in smm.toml: add some to benchmark the client.",
         "section_failed": "The {section} section could not be built: {error}",
+        "channel_no_data": "{channel} ({owner}) has no data for the period, so its figures "
+        "are unknown (n/a): {why}.",
+        "why_sync_failed": "its last sync failed on {when} ({error})",
+        "why_nothing_in_period": "nothing stored for it falls in the period (its latest data "
+        "is from {latest})",
+        "why_synced_empty": "it was synced on {when} but nothing was stored for it: check its "
+        "network and handle against what the source holds",
+        "why_cannot_sync": "it cannot be synced ({error})",
+        "why_never_synced": "it was never synced: run 'smm sync'",
+        "channel_sync_failed": "The last sync of {channel} ({owner}) failed on {when} "
+        "({error}): its figures may be incomplete.",
+        "sov_unknown": "Share of voice needs at least two owners with data for the period "
+        "(with data: {owners}), so it is unknown (n/a).",
+        "sov_partial": "Share of voice is computed over the owners with data for the period "
+        "({owners}); left out for lack of data: {missing}.",
+        "interactions_dated": "Renewal and audience segments date an interaction without a "
+        "time of its own by its post's publication time: {post_time} of the period's {total} "
+        "interactions were dated that way; {undated} stored interactions have neither and "
+        "are not counted.",
+        "implausible_dates": "The store holds {count} rows dated before 2004 or in the future "
+        "({tables}); they are left out. 'smm store dates' lists them and "
+        "'smm store dates --delete' removes them.",
     },
     "it": {
         "history": "{months} mesi di storico (dal {first} al {last}, {weeks} settimane, "
@@ -224,6 +246,28 @@ NOTES: dict[str, dict[str, str]] = {
         "kpi_missing": "Il KPI '{kpi}' è elencato in smm.toml ma nessun plugin lo fornisce.",
         "no_competitors": "Nessun concorrente in smm.toml: aggiungine per confrontare il cliente.",
         "section_failed": "La sezione {section} non è stata costruita: {error}",
+        "channel_no_data": "{channel} ({owner}) non ha dati per il periodo, quindi i suoi "
+        "valori sono sconosciuti (n.d.): {why}.",
+        "why_sync_failed": "l'ultima sincronizzazione del {when} non è riuscita ({error})",
+        "why_nothing_in_period": "nessuno dei suoi dati archiviati cade nel periodo (i più "
+        "recenti sono del {latest})",
+        "why_synced_empty": "è stato sincronizzato il {when} ma non è stato archiviato nulla: "
+        "controlla rete e handle rispetto a ciò che contiene la sorgente",
+        "why_cannot_sync": "non può essere sincronizzato ({error})",
+        "why_never_synced": "non è mai stato sincronizzato: esegui 'smm sync'",
+        "channel_sync_failed": "L'ultima sincronizzazione di {channel} ({owner}) del {when} "
+        "non è riuscita ({error}): i suoi valori potrebbero essere incompleti.",
+        "sov_unknown": "La share of voice richiede almeno due soggetti con dati nel periodo "
+        "(con dati: {owners}), quindi è sconosciuta (n.d.).",
+        "sov_partial": "La share of voice è calcolata sui soggetti con dati nel periodo "
+        "({owners}); esclusi per mancanza di dati: {missing}.",
+        "interactions_dated": "Il rinnovo della rete e i segmenti di pubblico datano "
+        "un'interazione senza orario proprio con l'orario di pubblicazione del suo post: "
+        "{post_time} delle {total} interazioni del periodo sono state datate così; "
+        "{undated} interazioni archiviate non hanno né l'uno né l'altro e non sono contate.",
+        "implausible_dates": "L'archivio contiene {count} righe con date anteriori al 2004 o "
+        "nel futuro ({tables}); sono escluse. 'smm store dates' le elenca e "
+        "'smm store dates --delete' le rimuove.",
     },
 }
 

@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from smmcore.contracts import ChannelRef, KPIContext, Period
+from smmcore.dates import plausible_sql
 from smmcore.errors import SmmError
 from smmcore.i18n import kpi_label, language_of, note_text, unit_label
 from smmcore.models import KPIValue
@@ -96,14 +97,16 @@ def _full_months(first: date, last: date) -> int:
 
 
 def _history(con: Any, tz: str) -> tuple[HistoryInfo, date | None]:
-    """History of the client's channels, and the first day of their posts."""
+    """History of the client's channels, and the first day of their posts (times that are
+    not plausible are left out: :mod:`smmcore.dates`)."""
     row = con.execute(
-        """
+        f"""
         WITH wc AS (SELECT network, account FROM workspace_channels WHERE is_client),
         s AS (SELECT min(captured_at) AS lo, max(captured_at) AS hi FROM account_snapshots
-              JOIN wc USING (network, account)),
+              JOIN wc USING (network, account) WHERE {plausible_sql("captured_at")}),
         p AS (SELECT min(created_at) AS lo, max(created_at) AS hi, count(*) AS n FROM posts
-              JOIN wc USING (network, account) WHERE kind <> 'repost')
+              JOIN wc USING (network, account)
+              WHERE kind <> 'repost' AND {plausible_sql("created_at")})
         SELECT CAST(timezone($tz, least(s.lo, p.lo)) AS DATE),
                CAST(timezone($tz, greatest(s.hi, p.hi)) AS DATE),
                CAST(timezone($tz, p.lo) AS DATE), p.n
@@ -132,11 +135,12 @@ def _history(con: Any, tz: str) -> tuple[HistoryInfo, date | None]:
 def _latest_day(con: Any, tz: str) -> date | None:
     """The day of the latest data of any workspace channel (the anchor of ``30d``)."""
     row = con.execute(
-        """
+        f"""
         SELECT CAST(timezone($tz, greatest(
             (SELECT max(captured_at) FROM account_snapshots JOIN workspace_channels
-                USING (network, account)),
-            (SELECT max(created_at) FROM posts JOIN workspace_channels USING (network, account))
+                USING (network, account) WHERE {plausible_sql("captured_at")}),
+            (SELECT max(created_at) FROM posts JOIN workspace_channels USING (network, account)
+                WHERE {plausible_sql("created_at")})
         )) AS DATE)
         """,
         {"tz": tz},
@@ -527,6 +531,65 @@ def _benchmark(rows: Sequence[KPIRow], refs: Sequence[ChannelRef], client: str) 
     return Benchmark(kpis=names, owners=[table[o] for o in owners])
 
 
+# --------------------------------------------------------------------------- missing data
+
+
+def _coverage(
+    workspace: Any,
+    host: Any,
+    store: Any,
+    refs: Sequence[ChannelRef],
+    rows: Sequence[KPIRow],
+    period: Period,
+    comparison: Period,
+    tz: str,
+    lang: str,
+    note: Callable[..., None],
+) -> None:
+    """Unknown for scopes without data (:mod:`smmcore.coverage`), and the notes on missing
+    data, on how interactions without a time were dated and on implausible stored times."""
+    from smmcore import coverage as cov
+    from smmcore.dates import find_implausible
+    from smmcore.interactions import interaction_dating
+
+    con = store.con
+    current, previous = (
+        _bounds(period.start, period.end, tz),
+        _bounds(comparison.start, comparison.end, tz),
+    )
+    channels = cov.channel_coverage(con, refs, current, previous)
+    data = cov.scope_data(refs, channels)
+    cov.apply_coverage(rows, data)
+    cov.coverage_notes(
+        workspace,
+        host,
+        store,
+        refs,
+        channels,
+        data,
+        note,
+        lambda d: _day_text(d, lang),
+        lambda code, **params: note_text(code, lang, **params),
+        share_of_voice=any(r.name == cov.SHARE_OF_VOICE for r in rows),
+    )
+    dating = interaction_dating(con, *current)
+    if dating.post_time or dating.undated:
+        note(
+            "interactions_dated",
+            post_time=dating.post_time,
+            total=dating.own_time + dating.post_time,
+            undated=dating.undated,
+        )
+    bad = find_implausible(con, examples=0)
+    if bad.total:
+        note(
+            "implausible_dates",
+            "warning",
+            count=bad.total,
+            tables=", ".join(f"{table} {n}" for table, n in bad.counts.items()),
+        )
+
+
 # --------------------------------------------------------------------------- builder
 
 
@@ -631,6 +694,11 @@ def build_report(
                 note("kpi_failed", "error", kpi=name, error=error)
             timings[f"kpi:{name}"] = time.perf_counter() - clock
             rows.append(row)
+
+        # scopes without data for a period are unknown, not 0; notes say which and why
+        clock = time.perf_counter()
+        _coverage(workspace, host, store, refs, rows, period, comparison, tz, lang, note)
+        timings["coverage"] = time.perf_counter() - clock
 
         # charts
         clock = time.perf_counter()

@@ -29,6 +29,7 @@ CORE_COMMANDS: dict[str, tuple[str, str]] = {
     "kpis": ("smmcore.cli.kpis_cmd:kpis", "List the KPIs and show their formulas."),
     "plugins": ("smmcore.cli.plugins_cmd:plugins", "List, inspect, install and create plugins."),
     "report": ("smmcore.cli.report_cmd:report", "Compute KPIs for a period and render a report."),
+    "store": ("smmcore.cli.store_cmd:store", "Look after the workspace's history store."),
     "sync": ("smmcore.cli.sync_cmd:sync", "Bring the workspace's channels into its history store."),
 }
 """Core subcommand name -> (lazy reference to the click command, short help)."""

@@ -21,6 +21,7 @@ from smm_kpis.definitions import (
 )
 from smm_kpis.sqlbase import ScopeKey
 from smmcore.contracts import KPI, KPIContext, Period
+from smmcore.interactions import DATED_INTERACTIONS, RENEWAL_ENGAGED_SQL, renewal_baseline
 from smmcore.models import KPIValue
 
 Values = dict[ScopeKey, tuple[float | None, dict[str, Any]]]
@@ -51,7 +52,8 @@ class FollowerGrowth(KPI):
                 f"arg_max(followers, captured_at) FILTER (WHERE {inside}) AS {tag}_end, "
                 f"arg_max(followers, captured_at) FILTER (WHERE captured_at < ${lo}) "
                 f"AS {tag}_before, "
-                f"arg_min(followers, captured_at) FILTER (WHERE {inside}) AS {tag}_first"
+                f"arg_min(followers, captured_at) FILTER (WHERE {inside}) AS {tag}_first, "
+                f"count(*) FILTER (WHERE {inside}) AS {tag}_n"
             )
         both = "f_end IS NOT NULL AND f_start IS NOT NULL"
         return f"""WITH wc AS ({wc}),
@@ -61,11 +63,12 @@ ch AS (
     WHERE s.followers IS NOT NULL AND s.captured_at < greatest($ce, $pe)
     GROUP BY ALL),
 g AS (
+    -- one snapshot in the period and none before it: a start, not a growth
     SELECT network, account, owner, is_client, 0 AS per, c_end AS f_end,
-           coalesce(c_before, c_first) AS f_start FROM ch
+           coalesce(c_before, CASE WHEN c_n > 1 THEN c_first END) AS f_start FROM ch
     UNION ALL
     SELECT network, account, owner, is_client, 1 AS per, p_end AS f_end,
-           coalesce(p_before, p_first) AS f_start FROM ch)
+           coalesce(p_before, CASE WHEN p_n > 1 THEN p_first END) AS f_start FROM ch)
 SELECT {sqlbase.SCOPE_COLUMNS},
        sum(f_end - f_start) FILTER (WHERE {both}) AS growth,
        sum(f_start) FILTER (WHERE {both}) AS start_sum,
@@ -344,7 +347,8 @@ FROM t LEFT JOIN (SELECT network, account, post_id, kind, text, url FROM posts
 
 
 class NetworkRenewal(KPI):
-    """Share of the accounts that interacted in a period and not in the one just before."""
+    """Share of the accounts that engaged in a period and not in the one before it: the one
+    definition of :mod:`smmcore.interactions` (also the renewal segmenter's)."""
 
     name = "network_renewal_rate"
 
@@ -352,9 +356,9 @@ class NetworkRenewal(KPI):
         """Distinct (network, member) per scope, flagged by the four periods involved."""
         periods = {
             "p": ctx.period,
-            "pp": ctx.period.previous(),
+            "pp": renewal_baseline(ctx.period),
             "q": ctx.previous,
-            "qp": ctx.previous.previous(),
+            "qp": renewal_baseline(ctx.previous),
         }
         for tag, period in periods.items():
             params[f"{tag}_s"], params[f"{tag}_e"] = sqlbase.bounds(
@@ -363,13 +367,12 @@ class NetworkRenewal(KPI):
         params["ilo"] = min(params[f"{t}_s"] for t in periods)
         params["ihi"] = max(params[f"{t}_e"] for t in periods)
         wc = sqlbase.channels_cte(ctx, params)
-        flags = ", ".join(
-            f"bool_or(occurred_at >= ${t}_s AND occurred_at < ${t}_e) AS in_{t}" for t in periods
-        )
+        flags = ", ".join(f"bool_or(ts >= ${t}_s AND ts < ${t}_e) AS in_{t}" for t in periods)
         return f"""WITH wc AS ({wc}),
-i AS (SELECT i.network, i.account, wc.owner, wc.is_client, i.member, i.occurred_at
-      FROM interactions i JOIN wc ON i.network = wc.network AND i.account = wc.account
-      WHERE i.occurred_at >= $ilo AND i.occurred_at < $ihi),
+i AS (SELECT x.network, x.account, wc.owner, wc.is_client, x.member, x.ts
+      FROM ({DATED_INTERACTIONS}) x
+      JOIN wc ON x.network = wc.network AND x.account = wc.account
+      WHERE x.ts >= $ilo AND x.ts < $ihi AND {RENEWAL_ENGAGED_SQL}),
 m AS (SELECT owner, is_client, network, account, member,
              GROUPING(account) AS g_account, GROUPING(owner) AS g_owner, {flags}
       FROM i

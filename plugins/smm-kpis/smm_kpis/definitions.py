@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from smmcore.interactions import RENEWAL_FORMULA
+
 ENGAGEMENTS = (
     "engagements = likes + reposts + replies + quotes (saves and clicks excluded; an unknown "
     "counter counts as 0, a post with all four unknown is left out)"
@@ -30,8 +32,9 @@ BUILTINS: list[dict[str, Any]] = [
         "description": "Followers gained (or lost) in the period.",
         "label": "Follower growth",
         "formula": "followers at the last snapshot in the period - followers at the last "
-        "snapshot before the period (or, without one, the first snapshot in the period); "
-        "summed over the scope's channels where both are known",
+        "snapshot before the period (or, without one, the first snapshot in the period; "
+        "unknown with a single snapshot); summed over the scope's channels where both are "
+        "known",
         "unit": "followers",
         "higher_is_better": True,
         "aggregation": "sum of per-channel differences",
@@ -177,12 +180,10 @@ BUILTINS: list[dict[str, Any]] = [
     },
     {
         "name": "network_renewal_rate",
-        "description": "Share of the accounts that interacted in the period and not in the one "
+        "description": "Share of the accounts that engaged in the period and not in the one "
         "before, in %.",
         "label": "Network renewal rate",
-        "formula": "accounts that interacted with the scope's channels in the period but not in "
-        "the period of the same length just before it / accounts that interacted in the "
-        "period x 100 (interactions with a known time; an account is network + handle)",
+        "formula": RENEWAL_FORMULA,
         "unit": "%",
         "higher_is_better": True,
         "aggregation": "ratio of distinct accounts",

@@ -2,7 +2,8 @@
 
 Interactions count for the client's own channels only (``workspace_channels.is_client``).
 An interaction without a timestamp (a Mastodon favourite) is dated by its post's
-``created_at``: the best available estimate of when it happened.
+``created_at``: the best available estimate of when it happened; times that are not plausible
+count as unknown (:mod:`smmcore.interactions` holds that rule for every reader).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from smmcore.contracts import AudienceContext
+from smmcore.interactions import CLIENT_INTERACTIONS as CORE_CLIENT_INTERACTIONS
 
 VALUE_WEIGHTS: dict[str, float] = {
     "like": 1.0,
@@ -52,16 +54,9 @@ def weight_sql(weights: Mapping[str, float], column: str = "i.kind") -> str:
     return f"(CASE {column} {cases} ELSE 1.0 END)"
 
 
-CLIENT_INTERACTIONS = """
-    SELECT i.network, i.member, i.kind, i.post_id,
-           COALESCE(i.occurred_at, p.created_at) AS ts
-    FROM interactions i
-    JOIN workspace_channels c
-      ON c.network = i.network AND c.account = i.account AND c.is_client
-    LEFT JOIN posts p
-      ON p.network = i.network AND p.account = i.account AND p.post_id = i.post_id
-"""
-"""Every interaction with the client's channels, dated (see the module docstring)."""
+CLIENT_INTERACTIONS = CORE_CLIENT_INTERACTIONS
+"""Every interaction with the client's channels that can be placed in time, with ``ts`` (the
+core's one definition: :data:`smmcore.interactions.CLIENT_INTERACTIONS`)."""
 
 CLIENT_AUDIENCE = """
     SELECT am.network, am.member,

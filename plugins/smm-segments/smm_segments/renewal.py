@@ -1,14 +1,16 @@
 """Network renewal: who joined the conversation this period, who stayed, who left.
 
-Compared with the previous period of the same length (an SMM renews the vertical network at
-least monthly):
+Compared with the period before (:func:`smmcore.interactions.renewal_baseline`: the previous
+calendar month for a month; an SMM renews the vertical network at least monthly):
 
 - **new contacts**: engaged with the client's channels in the period and not in the previous
   one (``first_time`` = 1 when they had never engaged before);
 - **retained**: engaged in both periods;
 - **lapsed**: engaged in the previous period and not in this one: the people to win back.
 
-The network renewal rate of the period is ``new contacts / engaged in the period x 100``.
+The network renewal rate of the period is ``new contacts / engaged in the period x 100``, the
+one definition in :data:`smmcore.interactions.RENEWAL_FORMULA` that the ``network_renewal_rate``
+KPI and ``smm audience renewal`` share (interactions without a time are dated by their post).
 """
 
 from __future__ import annotations
@@ -18,12 +20,13 @@ from typing import Any
 
 from smm_segments.data import CLIENT_INTERACTIONS, bounds, day_start
 from smmcore.contracts import AudienceContext, Period, Segmenter
+from smmcore.interactions import RENEWAL_ENGAGED_SQL, renewal_baseline
 from smmcore.models import Segment, SegmentMember
 
 _ENGAGED = f"""
     SELECT network, member, count(*) AS n, min(ts) AS first_ts
     FROM ({CLIENT_INTERACTIONS}) x
-    WHERE ts >= ? AND ts < ? AND kind <> 'follow'
+    WHERE ts >= ? AND ts < ? AND {RENEWAL_ENGAGED_SQL}
     GROUP BY network, member
 """
 
@@ -42,7 +45,7 @@ def monthly_renewal(con: Any, timezone: str, last_month: date, months: int = 12)
         (r[0], r[1]): r[2]
         for r in con.execute(
             f"SELECT network, member, min(ts) FROM ({CLIENT_INTERACTIONS}) x "
-            "WHERE kind <> 'follow' GROUP BY 1, 2"
+            f"WHERE {RENEWAL_ENGAGED_SQL} GROUP BY 1, 2"
         ).fetchall()
     }
     starts = []
@@ -80,19 +83,19 @@ class RenewalSegmenter(Segmenter):
 
     def segment(self, ctx: AudienceContext) -> list[Segment]:
         """Three segments: ``renewal:new-contacts``, ``renewal:retained``, ``renewal:lapsed``."""
+        prev = renewal_baseline(ctx.period)
         now = _engaged(ctx.con, ctx.period, ctx.timezone)
-        before = _engaged(ctx.con, ctx.period.previous(), ctx.timezone)
+        before = _engaged(ctx.con, prev, ctx.timezone)
         start, _ = bounds(ctx)
         ever_before = {
             (r[0], r[1])
             for r in ctx.con.execute(
                 f"SELECT DISTINCT network, member FROM ({CLIENT_INTERACTIONS}) x "
-                "WHERE ts < ? AND kind <> 'follow'",
+                f"WHERE ts < ? AND {RENEWAL_ENGAGED_SQL}",
                 [start],
             ).fetchall()
         }
         rate = f"{len([k for k in now if k not in before]) / len(now) * 100:.1f}%" if now else "n/a"
-        prev = ctx.period.previous()
 
         def member(key: tuple[str, str], n_now: int, n_before: int, reason: str) -> SegmentMember:
             return SegmentMember(
