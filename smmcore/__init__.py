@@ -11,6 +11,7 @@ import pluggy
 
 from smmcore.registry import (
     CommandSpec,
+    ExportFormatSpec,
     KeywordToolSpec,
     KPISpec,
     ReporterSpec,
@@ -32,6 +33,7 @@ hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
 __all__ = [
     "PROJECT_NAME",
     "CommandSpec",
+    "ExportFormatSpec",
     "KPISpec",
     "KeywordToolSpec",
     "ReporterSpec",

@@ -22,6 +22,7 @@ from smmcore import hookspec
 if TYPE_CHECKING:
     from smmcore.registry import (
         CommandSpec,
+        ExportFormatSpec,
         KeywordToolSpec,
         KPISpec,
         ReporterSpec,
@@ -117,4 +118,25 @@ def smm_register_commands(register: Callable[[CommandSpec], None]) -> None:
         whose plugin failed still appears, marked broken, and running it says why.
 
     .. versionadded:: 0.1.0
+    """
+
+
+@hookspec
+def smm_register_export_formats(register: Callable[[ExportFormatSpec], None]) -> None:
+    """Register native export formats: files a network's own analytics tool writes.
+
+    Called the first time the core needs export formats (``smm files formats``, and when an
+    export folder is read by a source that recognises native files).
+
+    :param register: call ``register(ExportFormatSpec(...))`` once per format. The record's
+        ``impl`` references an :class:`smmcore.exports.ExportFormat`: a declaration, in data
+        only, of how to recognise the file (header names per language, sheets, title rows,
+        encoding), which network it belongs to, which canonical columns it fills and how its
+        numbers and dates are written. ``network`` repeats the format's network so listing
+        formats imports nothing.
+
+    A source that reads export folders (``smm-files``) recognises each file by its headers
+    and reads it with the matching format, so the user needs no column mapping.
+
+    .. versionadded:: 0.2.0
     """

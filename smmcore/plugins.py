@@ -35,6 +35,7 @@ from smmcore.errors import PluginError, SmmError
 from smmcore.registry import (
     REGISTRATION_TYPES,
     CommandSpec,
+    ExportFormatSpec,
     KeywordToolSpec,
     KPISpec,
     Registration,
@@ -379,6 +380,10 @@ class PluginHost:
     def commands(self) -> dict[str, CommandSpec]:
         """Every registered extra command, by name."""
         return self._collect("commands")  # type: ignore[return-value]
+
+    def export_formats(self) -> dict[str, ExportFormatSpec]:
+        """Every registered native export format, by name."""
+        return self._collect("export_formats")  # type: ignore[return-value]
 
     def get(self, point: str, name: str) -> Registration:
         """One registration of an extension point, or a clear :class:`SmmError`."""

@@ -210,6 +210,45 @@ class CommandSpec(Registration):
     kind: ClassVar[str] = "command"
 
 
+@dataclass(frozen=True, kw_only=True)
+class ExportFormatSpec(Registration):
+    """A native export format: a file a network's own analytics tool writes.
+
+    ``impl`` names an :class:`smmcore.exports.ExportFormat` instance (a declaration, data
+    only: how the file is recognised, its columns, numbers and dates).
+
+    :param network: the network the format's rows belong to (``"instagram"``).
+    :param fills: the canonical files it is read as (``"posts"``: posts and post metrics,
+        ``"accounts"``: account snapshots); empty when the store keeps none of its columns.
+    :param languages: the languages whose headers it recognises (``"en"``, ``"it"``).
+    """
+
+    kind: ClassVar[str] = "export_format"
+    network: str = ""
+    fills: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+
+    def problems(self) -> list[str]:
+        found = super().problems()
+        if not isinstance(self.network, str) or not _NAME_RE.match(self.network or ""):
+            found.append(f"export format {self.name!r} needs a network (lowercase name)")
+        unknown = [f for f in self.fills if f not in ("posts", "accounts")]
+        if unknown:
+            found.append(
+                f"export format {self.name!r}: fills {', '.join(map(repr, unknown))}; "
+                "use 'posts' or 'accounts'"
+            )
+        return found
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            **super().summary(),
+            "network": self.network,
+            "fills": list(self.fills),
+            "languages": list(self.languages),
+        }
+
+
 REGISTRATION_TYPES: dict[str, type[Registration]] = {
     "sources": SourceSpec,
     "keyword_tools": KeywordToolSpec,
@@ -217,5 +256,6 @@ REGISTRATION_TYPES: dict[str, type[Registration]] = {
     "kpis": KPISpec,
     "reporters": ReporterSpec,
     "commands": CommandSpec,
+    "export_formats": ExportFormatSpec,
 }
 """Extension point name -> the registration type its ``register`` callback accepts."""

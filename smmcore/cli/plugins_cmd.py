@@ -25,6 +25,7 @@ _POINT_LABELS = {
     "kpis": "KPIs",
     "reporters": "reporters",
     "commands": "commands",
+    "export_formats": "export formats",
 }
 
 
@@ -106,9 +107,11 @@ def plugin_info(app: App, name: str, as_json: bool) -> None:
         for reg in regs:
             click.echo(f"    {reg['name']}: {reg['description']}")
             click.echo(f"      implementation: {reg['impl']}")
-            for key in ("networks", "capabilities"):
+            for key in ("networks", "capabilities", "fills", "languages"):
                 if reg.get(key):
                     click.echo(f"      {key}: {', '.join(reg[key])}")
+            if reg.get("network"):
+                click.echo(f"      network: {reg['network']}")
             if reg.get("formula"):
                 click.echo(f"      formula: {reg['formula']} ({reg['unit']}, {reg['aggregation']})")
             schema = reg.get("settings_schema")

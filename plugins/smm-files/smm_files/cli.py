@@ -31,10 +31,41 @@ def _settings(app: App, timezone: str | None, mapping: tuple[str, ...]) -> Any:
             raise click.BadParameter(f"expected CANONICAL=Header, got {item!r}", param_hint="--map")
         data["mapping"][canonical.strip()] = header
     try:
-        return FilesSettings.model_validate(data)
+        settings = FilesSettings.model_validate(data)
     except ValidationError as exc:
         problems = "; ".join(e["msg"] for e in exc.errors())
         raise SmmError(f"invalid files settings: {problems}") from None
+    return settings.with_channels(_file_channels(app))
+
+
+def _file_channels(app: App) -> list[dict[str, Any]]:
+    """The workspace's channels read through the files source (native files without an
+    account column take theirs)."""
+    from smm_files.source import channel_binding
+
+    if not (app.workspace_dir / "smm.toml").is_file():
+        return []
+    config = app.workspace().config
+    return [channel_binding(ch) for _, _, ch in config.all_channels() if ch.source == "files"]
+
+
+def _format_lines(path: Path, settings: Any) -> list[str]:
+    """Per native file: the format recognised, the columns used, ignored and missing."""
+    from smm_files.native import scan
+    from smm_files.reader import locate_files
+    from smmcore.contracts import SourceError
+
+    try:
+        canonical = {p for _, p in locate_files(path, settings) if isinstance(p, Path)}
+        found, unknown = scan(path, settings, canonical)
+    except SourceError as exc:
+        raise SmmError(str(exc.args[0]), hint=exc.hint) from None
+    lines = [line for nf in found for line in nf.describe()]
+    lines += [
+        f"{name}: not recognised (no export format matches its headers; see 'smm files formats')"
+        for name in unknown
+    ]
+    return lines
 
 
 _timezone_option = click.option(
@@ -82,6 +113,8 @@ def check(app: App, path: Path, timezone: str | None, mapping: tuple[str, ...]) 
             pass
     except SourceError as exc:
         raise SmmError(str(exc.args[0]), hint=exc.hint) from None
+    for line in _format_lines(path, settings):
+        click.echo(line)
     for name, rows in summary.files.items():
         click.echo(f"{name}: {rows:,} rows")
     for note in summary.warnings():
@@ -138,6 +171,48 @@ def import_(
     for table, count in summary.counts().items():
         click.echo(f"{table}: {count:,} rows")
     click.echo(f"Imported {path} into {ws.store_path}.")
+
+
+@files.command(name="formats")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@pass_app
+def formats_(app: App, as_json: bool) -> None:
+    """List the native export formats recognised without a mapping (from every plugin)."""
+    import json
+
+    from smmcore.exports import load_format
+
+    rows = []
+    for name, spec in sorted(app.host.export_formats().items()):
+        try:
+            recognised = load_format(spec).recognised_by()
+        except Exception as exc:  # a broken third-party format is listed, not fatal
+            recognised = [f"cannot load: {exc}"]
+        rows.append(
+            {
+                "name": name,
+                "network": spec.network,
+                "fills": list(spec.fills),
+                "languages": list(spec.languages),
+                "recognised_by": recognised,
+                "plugin": spec.plugin,
+                "description": spec.description,
+            }
+        )
+    if as_json:
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    if not rows:
+        click.echo("No export formats registered.")
+        return
+    for row in rows:
+        fills = " + ".join(row["fills"]) or "nothing stored (recognised and skipped)"
+        click.echo(f"{row['name']}  [{row['network']}]  {row['description']}")
+        click.echo(f"    fills: {fills}")
+        click.echo(f"    languages: {', '.join(row['languages']) or '-'}")
+        click.echo(f"    recognised by: {'; '.join(row['recognised_by'])}")
+        if row["plugin"] and row["plugin"] != "files":
+            click.echo(f"    plugin: {row['plugin']}")
 
 
 @files.command(name="demo-data")

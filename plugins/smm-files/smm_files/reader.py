@@ -130,6 +130,9 @@ def locate_files(folder: Path, settings: FilesSettings) -> list[tuple[str, Path]
             paths = [folder / f"{kind}{ext}" for ext in EXTENSIONS]
             paths = [p for p in paths if p.is_file()]
         found.extend((kind, p) for p in paths)
+    from smm_files.native import locate  # native exports (Meta, LinkedIn, ...) by their headers
+
+    found.extend(locate(folder, settings, {p for _, p in found}))
     if not found:
         raise SourceError(
             f"no export files in {folder}",
@@ -151,7 +154,10 @@ def fingerprint(folder: Path, settings: FilesSettings) -> dict[str, Any]:
         with path.open("rb") as fh:
             digest = hashlib.file_digest(fh, "sha256").hexdigest()
         files[path.name] = {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "sha256": digest}
-    settings_json = json.dumps(settings.model_dump(mode="json"), sort_keys=True)
+    dumped = settings.model_dump(mode="json")
+    if settings.native_channels():  # channels that own native files: a change re-reads them
+        dumped["native_channels"] = settings.native_channels()
+    settings_json = json.dumps(dumped, sort_keys=True)
     return {
         "format": 1,
         "files": files,
@@ -1081,7 +1087,12 @@ def _open_checked(
 
     raw: _Raw | None = None
     try:
-        if path.suffix.lower() != ".csv":
+        if path.suffix == ".native":  # a recognised native export: canonical text already
+            from smm_files.native import read_raw
+
+            table = read_raw(path, settings)
+            raw, unit = _Raw(batches=table.to_reader(), notes=[], rows=table.num_rows), "row"
+        elif path.suffix.lower() != ".csv":
             raw = _read_jsonl_text(con, path, kind, settings)
             unit = "line"
         else:

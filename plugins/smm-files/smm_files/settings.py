@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 from smm_files.schema import FILE_KINDS
 
@@ -86,10 +87,23 @@ class FilesSettings(BaseModel):
     audience: FileSettings = Field(default_factory=FileSettings)
     interactions: FileSettings = Field(default_factory=FileSettings)
 
+    _channels: list[dict[str, Any]] = PrivateAttr(default_factory=list)
+
     @field_validator("timezone")
     @classmethod
     def _known_timezone(cls, value: str | None) -> str | None:
         return _check_timezone(value)
+
+    def with_channels(self, channels: list[dict[str, Any]]) -> FilesSettings:
+        """A copy that knows the channels reading this folder (``network``, ``account``,
+        ``export_name``, ``export_files``): native files that name no account take theirs."""
+        copy = self.model_copy()
+        copy._channels = [dict(c) for c in channels]
+        return copy
+
+    def native_channels(self) -> list[dict[str, Any]]:
+        """The channels given to :meth:`with_channels`."""
+        return list(self._channels)
 
     @model_validator(mode="after")
     def _known_columns(self) -> FilesSettings:

@@ -44,16 +44,18 @@ class FilesSource(Source):
     def plan(self, channels: Sequence[ChannelConfig]) -> list[SyncUnit]:
         """One unit per distinct export folder named by these channels."""
         folders: dict[str, list[str]] = {}
+        bindings: dict[str, list[dict[str, Any]]] = {}
         for ch in channels:
             path = str(ch.options.get("path") or self.settings.path)
             folders.setdefault(path, []).append(f"{ch.network}:{ch.account}")
+            bindings.setdefault(path, []).append(channel_binding(ch))
         return [
             SyncUnit(
                 source=self.name,
                 key=unit_key(path),
                 network="*",
                 account=None,
-                options={"path": path, "channels": names},
+                options={"path": path, "channels": names, "bindings": bindings[path]},
             )
             for path, names in folders.items()
         ]
@@ -69,7 +71,8 @@ class FilesSource(Source):
         if not folder.is_absolute():
             folder = ctx.workspace_dir / folder
         skip_bad = bool(ctx.options.get("skip_bad") or self.settings.skip_bad)
-        current = await asyncio.to_thread(fingerprint, folder, self.settings)
+        settings = self.settings.with_channels(list(unit.options.get("bindings") or []))
+        current = await asyncio.to_thread(fingerprint, folder, settings)
         # a run limited by --since imports less: a later run without it must not skip
         current["since"] = ctx.since.isoformat() if ctx.since else None
         if not ctx.full and ctx.cursor is not None and _same(ctx.cursor, current):
@@ -78,7 +81,7 @@ class FilesSource(Source):
             return
         summary = StreamSummary(folder=folder)
         chunks = iter_export(
-            folder, self.settings, skip_bad=skip_bad, since=ctx.since, log=ctx.log,
+            folder, settings, skip_bad=skip_bad, since=ctx.since, log=ctx.log,
             summary=summary,
         )  # fmt: skip
         # parse and check the next chunk in a worker thread while the store stages this one:
@@ -99,6 +102,17 @@ class FilesSource(Source):
         counts = ", ".join(f"{n} {t}" for t, n in summary.counts().items())
         ctx.log(f"{folder}: read {counts or 'nothing'}")
         yield SyncCursor(current)
+
+
+def channel_binding(ch: ChannelConfig) -> dict[str, Any]:
+    """What native export files need to know of a channel: its network and account, and the
+    ``export_name`` / ``export_files`` options that say which rows and files are its own."""
+    return {
+        "network": ch.network.lower(),
+        "account": ch.account,
+        "export_name": ch.options.get("export_name"),
+        "export_files": ch.options.get("export_files"),
+    }
 
 
 def _same(saved: Any, current: dict[str, Any]) -> bool:

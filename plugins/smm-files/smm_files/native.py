@@ -1,0 +1,486 @@
+"""Native export files: recognise them by their headers and hand them over as canonical text.
+
+The seam with the reader is small on purpose. :func:`locate` finds, next to the canonical
+files, every CSV or workbook sheet that a registered :class:`~smmcore.exports.ExportFormat`
+recognises, and returns it as a :class:`NativeFile` (it behaves like the file's path for the
+reader's bookkeeping). :func:`read_raw` turns one into a stream of the canonical text columns
+(``network``, ``account``, ``post_id``, ``created_at`` as ISO 8601 with an offset, counts as
+plain whole numbers, ...) plus ``_row``, which the reader's vectorised validation then checks
+like any canonical file: a cell that could not be read is passed on as it was written, so it
+becomes a bad row with its row number and the reason.
+
+Spreadsheets are read with python-calamine (imported only when a workbook is read).
+"""
+
+from __future__ import annotations
+
+import csv
+import fnmatch
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from smmcore.contracts import SourceError
+from smmcore.exports import ExportFormat, HeaderMatch, best_match, load_format
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+    from smm_files.settings import FilesSettings
+
+SPREADSHEETS = (".xlsx", ".xls", ".xlsm")
+TEXT_FILES = (".csv", ".tsv", ".txt")
+SCAN_DEPTH = 3
+"""Folder levels searched for native files (a YouTube ZIP unpacks into a sub-folder)."""
+
+_formats_cache: list[tuple[str, ExportFormat]] | None = None
+
+
+def registered_formats() -> list[tuple[str, ExportFormat]]:
+    """Every export format the installed plugins register, as ``(name, format)``."""
+    global _formats_cache
+    if _formats_cache is None:
+        from smmcore.plugins import PluginHost
+
+        host = PluginHost()
+        _formats_cache = [(name, load_format(spec)) for name, spec in host.export_formats().items()]
+    return _formats_cache
+
+
+def set_formats(formats: list[tuple[str, ExportFormat]] | None) -> None:
+    """Use these formats instead of the registered ones (``None``: the registered ones)."""
+    global _formats_cache
+    _formats_cache = formats
+
+
+# --------------------------------------------------------------------------- the file
+
+
+@dataclass(eq=False)
+class NativeFile:
+    """One recognised native file (or workbook sheet) of an export folder.
+
+    It answers ``name``, ``suffix``, ``stat()`` and ``open()`` like the file's path, so the
+    reader's fingerprint and bad-row reports treat it as a file.
+    """
+
+    path: Path
+    rel: str
+    sheet: str | None
+    format_name: str
+    match: HeaderMatch
+    header_index: int
+    encoding: str | None = None
+    delimiter: str | None = None
+    account: str | None = None
+    """The account of every row when a channel claims the file or the file names none."""
+    account_names: dict[str, str] = field(default_factory=dict)
+    """Name in the file (casefolded) -> the channel's account (``export_name``)."""
+
+    @property
+    def format(self) -> ExportFormat:
+        return self.match.format
+
+    @property
+    def kind(self) -> str | None:
+        """The canonical file it is read as (``posts``, ``accounts``) or ``None``."""
+        return self.format.fills
+
+    @property
+    def name(self) -> str:
+        return f"{self.rel} [{self.sheet}]" if self.sheet else self.rel
+
+    @property
+    def suffix(self) -> str:
+        return ".native"
+
+    def stat(self) -> Any:
+        return self.path.stat()
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        return self.path.open(*args, **kwargs)
+
+    def __str__(self) -> str:
+        return self.name
+
+    def describe(self) -> list[str]:
+        """Lines for ``smm files check``: the format, columns used, ignored and missing."""
+        m = self.match
+        lang = f", {m.language}" if m.language else ""
+        fills = f"read as {self.kind}" if self.kind else "recognised, nothing stored"
+        lines = [f"{self.name}: {self.format_name} ({self.format.network}{lang}), {fills}"]
+        lines.append("  columns used: " + (", ".join(m.used) or "none"))
+        if m.ignored:
+            lines.append("  columns ignored: " + ", ".join(m.ignored))
+        if m.missing:
+            lines.append("  expected, not found (unknown): " + ", ".join(m.missing))
+        if self.account:
+            lines.append(f"  account: {self.account} (from the channel configured for it)")
+        if not self.kind and self.format.notes:
+            lines.append(f"  why: {self.format.notes[0]}")
+        return lines
+
+
+# --------------------------------------------------------------------------- raw rows
+
+
+def _encoding(path: Path) -> str:
+    with path.open("rb") as fh:
+        head = fh.read(1 << 20)
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    if head.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(head) - 4:  # not just a character cut at the 1 MB boundary
+            return "cp1252"
+    return "utf-8-sig"
+
+
+def _sniff(lines: list[str]) -> tuple[str, int]:
+    """The delimiter, and 1 when the first line is an Excel ``sep=X`` hint."""
+    if lines and lines[0].strip().lower().startswith("sep=") and len(lines[0].strip()) == 5:
+        return lines[0].strip()[4], 1
+    counts = {d: sum(line.count(d) for line in lines[:5]) for d in (",", ";", "\t")}
+    best = max(counts, key=lambda d: counts[d])
+    return (best if counts[best] else ","), 0
+
+
+def _csv_rows(path: Path, encoding: str, delimiter: str | None = None) -> Iterator[list[Any]]:
+    with path.open("r", encoding=encoding, newline="") as fh:
+        head = [fh.readline() for _ in range(6)]
+        fh.seek(0)
+        sniffed, sep_line = _sniff(head)
+        if sep_line:
+            fh.readline()
+            yield [head[0].strip()]
+        yield from csv.reader(fh, delimiter=delimiter or sniffed)
+
+
+def _sheet_rows(path: Path, sheet: str) -> list[list[Any]]:
+    import python_calamine
+
+    wb = python_calamine.CalamineWorkbook.from_path(str(path))
+    try:
+        return wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+    finally:
+        wb.close()
+
+
+def _sheet_names(path: Path) -> list[str]:
+    import python_calamine
+
+    wb = python_calamine.CalamineWorkbook.from_path(str(path))
+    try:
+        return list(wb.sheet_names)
+    finally:
+        wb.close()
+
+
+def _find_header(
+    rows: Sequence[list[Any]], formats: list[tuple[str, ExportFormat]], sheet: str | None
+) -> tuple[int, str, HeaderMatch] | None:
+    best: tuple[int, str, HeaderMatch] | None = None
+    for index, row in enumerate(rows):
+        usable = [(n, f) for n, f in formats if index < f.header_within]
+        if not usable:
+            break
+        found = best_match(usable, row, sheet)
+        if found is not None and (best is None or found[1].score > best[2].score):
+            best = (index, *found)
+    return best
+
+
+# --------------------------------------------------------------------------- locating
+
+
+def _claims(pattern: Any, rel: str) -> bool:
+    patterns = [pattern] if isinstance(pattern, str) else list(pattern or [])
+    return any(fnmatch.fnmatchcase(rel, p.strip().lstrip("./")) for p in patterns)
+
+
+def _names(value: Any) -> list[str]:
+    return [value] if isinstance(value, str) else [str(v) for v in value or []]
+
+
+def _bind(nf: NativeFile, channels: list[dict[str, Any]]) -> None:
+    """Set whose rows the file holds, from the channels configured for the folder."""
+    network = nf.format.network
+    mine = [c for c in channels if str(c.get("network", "")).lower() == network]
+    for c in mine:
+        for name in _names(c.get("export_name")):
+            nf.account_names[name.strip().casefold()] = c["account"]
+    claimed = [c for c in mine if _claims(c.get("export_files"), nf.rel)]
+    if len(claimed) > 1:
+        raise SourceError(
+            f"{nf.name} is claimed by several {network} channels "
+            f"({', '.join(c['account'] for c in claimed)})",
+            kind="invalid_data",
+            hint="make the channels' options.export_files patterns match different files",
+        )
+    if claimed:
+        nf.account = claimed[0]["account"]
+        return
+    has_account = any(col.to == "account" for col, _ in nf.match.columns)
+    if has_account or not nf.format.fills:
+        return
+    if len(mine) == 1:
+        nf.account = mine[0]["account"]
+        return
+    which = (
+        f"the {network} channels {', '.join(c['account'] for c in mine)} all could be its owner"
+        if mine
+        else f'no {network} channel with source = "files" is configured'
+    )
+    raise SourceError(
+        f"{nf.name} ({nf.format_name}) does not say which account its rows belong to, and {which}",
+        kind="invalid_data",
+        hint=f'add a {network} channel with source = "files" to smm.toml; with several, '
+        f'give the right one options = {{ export_files = ["{nf.rel}"] }}',
+    )
+
+
+def scan(
+    folder: Path, settings: FilesSettings, taken: set[Path] | None = None
+) -> tuple[list[NativeFile], list[str]]:
+    """Every recognised native file in ``folder`` and the names of the unrecognised
+    CSV/spreadsheet files. ``taken``: files already read as canonical files."""
+    taken = {p.resolve() for p in taken or ()}
+    formats = registered_formats()
+    found: list[NativeFile] = []
+    unknown: list[str] = []
+    if not formats:
+        return found, unknown
+    depth_max = max(f.header_within for _, f in formats)
+    candidates = sorted(
+        p
+        for p in folder.rglob("*")
+        if p.is_file()
+        and p.suffix.lower() in SPREADSHEETS + TEXT_FILES
+        and len(p.relative_to(folder).parts) <= SCAN_DEPTH
+        and not any(part.startswith((".", "__MACOSX")) for part in p.relative_to(folder).parts)
+        and p.resolve() not in taken
+    )
+    channels = settings.native_channels()
+    for path in candidates:
+        rel = path.relative_to(folder).as_posix()
+        recognised = False
+        try:
+            if path.suffix.lower() in SPREADSHEETS:
+                sheet_formats = [(n, f) for n, f in formats if set(f.file_types) & {"xls", "xlsx"}]
+                for sheet in _sheet_names(path):
+                    rows = _sheet_rows(path, sheet)[:depth_max]
+                    hit = _find_header(rows, sheet_formats, sheet)
+                    if hit is not None:
+                        nf = NativeFile(path, rel, sheet, hit[1], hit[2], hit[0])
+                        _bind(nf, channels)
+                        found.append(nf)
+                        recognised = True
+            else:
+                encoding = _encoding(path)
+                rows = []
+                for row in _csv_rows(path, encoding):
+                    rows.append(row)
+                    if len(rows) >= depth_max:
+                        break
+                csv_formats = [(n, f) for n, f in formats if "csv" in f.file_types]
+                hit = _find_header(rows, csv_formats, None)
+                if hit is not None:
+                    nf = NativeFile(path, rel, None, hit[1], hit[2], hit[0], encoding=encoding)
+                    _bind(nf, channels)
+                    found.append(nf)
+                    recognised = True
+        except SourceError:
+            raise
+        except Exception as exc:  # an unreadable file is named, the others go on
+            unknown.append(f"{rel} (cannot be read: {type(exc).__name__}: {exc})")
+            continue
+        if not recognised:
+            unknown.append(rel)
+    return found, unknown
+
+
+def locate(
+    folder: Path, settings: FilesSettings, taken: set[Path] | None = None
+) -> list[tuple[str, NativeFile]]:
+    """The recognised native files whose rows the store keeps, as ``(kind, file)``."""
+    found, _unknown = scan(folder, settings, taken)
+    return [(nf.kind, nf) for nf in found if nf.kind]
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _count(value: Any, style: Any) -> str | None:
+    number = style.parse(value)
+    if number is None or isinstance(number, str):
+        return number
+    if number >= 0 and float(number).is_integer():
+        return str(int(number))
+    return str(value).strip()
+
+
+_SCI_RE = re.compile(r"^\d(\.\d+)?[eE]\+?\d+$")
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).strip()
+    return text or None
+
+
+def read_table(nf: NativeFile, settings: FilesSettings) -> pa.Table:
+    """The file's rows as canonical text columns plus ``_row`` (spreadsheet row numbers)."""
+    import pyarrow as pa
+
+    fmt = nf.format
+    if nf.sheet is not None:
+        rows: Any = _sheet_rows(nf.path, nf.sheet)
+    else:
+        rows = _csv_rows(nf.path, nf.encoding or "utf-8-sig")
+    style = fmt.number_style(nf.match.language)
+    zone = settings.timezone
+    captured = datetime.fromtimestamp(int(nf.path.stat().st_mtime), UTC)
+    targets: dict[str, list[str | None]] = {}
+    order: list[str] = []
+    for col, _index in nf.match.columns:
+        if not col.to.startswith("_") and col.to not in targets:
+            targets[col.to] = []
+            order.append(col.to)
+    extra = ["network", *(k for k in fmt.constants if k not in targets)]
+    if "account" not in targets:
+        extra.append("account")
+    if fmt.fills == "posts" and fmt.captured_at == "file" and "captured_at" not in targets:
+        extra.append("captured_at")
+    for name in extra:
+        if name not in targets:
+            targets[name] = []
+            order.append(name)
+    numbers: list[int] = []
+    skip = {k: {v.casefold() for v in vals} for k, vals in fmt.skip_values.items()}
+    patterns = {id(col): re.compile(col.pattern) for col, _ in nf.match.columns if col.pattern}
+    kinds = {k.casefold(): v for k, v in fmt.kinds.items()}
+    captured_text = captured.isoformat()
+    for number, row in enumerate(rows, start=1):
+        if number <= nf.header_index + 1:
+            continue
+        if not any(_text(cell) for cell in row):
+            continue
+        values: dict[str, str | None] = {}
+        for col, index in nf.match.columns:
+            if col.to in values and values[col.to] is not None:
+                continue
+            cell = row[index] if index < len(row) else None
+            if col.pattern and cell is not None:
+                found = patterns[id(col)].search(str(cell))
+                cell = found.group(1) if found else None
+            values[col.to] = _convert(col.parse, cell, col.to, fmt, style, zone, captured,
+                                      kinds, nf, number)  # fmt: skip
+        if any((values.get(k) or "").casefold() in v for k, v in skip.items()):
+            continue
+        if nf.match.lifetime_index is not None:
+            _check_lifetime(nf, row, number, zone)
+        values["network"] = fmt.network
+        for key, constant in fmt.constants.items():
+            if values.get(key) is None:
+                values[key] = constant
+        account = values.get("account")
+        if nf.account is not None:
+            values["account"] = nf.account
+        elif account is not None:
+            values["account"] = nf.account_names.get(account.strip().casefold(), account)
+        if "captured_at" in extra:
+            values["captured_at"] = captured_text
+        numbers.append(number)
+        for name in order:
+            targets[name].append(values.get(name))
+    data = {name: pa.array(targets[name], type=pa.string()) for name in order}
+    data = {k: v for k, v in data.items() if not k.startswith("_")}
+    data["_row"] = pa.array(numbers, type=pa.int64())
+    return pa.table(data)
+
+
+def _convert(
+    parse: str,
+    cell: Any,
+    to: str,
+    fmt: ExportFormat,
+    style: Any,
+    zone: str | None,
+    captured: datetime,
+    kinds: dict[str, str],
+    nf: NativeFile,
+    number: int,
+) -> str | None:
+    if parse == "count":
+        return _count(cell, style)
+    if parse in ("timestamp", "date"):
+        value = fmt.dates.parse(cell, date_only=parse == "date", zone=zone, captured=captured)
+        return value.isoformat() if isinstance(value, datetime) else value
+    if parse == "kind":
+        text = _text(cell)
+        return kinds.get(text.casefold(), "post") if text else None
+    text = _text(cell)
+    if parse == "id" and text is not None and _SCI_RE.match(text):
+        raise SourceError(
+            f"{nf.name} row {number}: {to} {text!r} lost its digits (a spreadsheet re-saved "
+            "the file and wrote the id as a rounded number)",
+            kind="invalid_data",
+            hint="download the export again and put it in the folder unchanged",
+        )
+    return text
+
+
+def _check_lifetime(nf: NativeFile, row: list[Any], number: int, zone: str | None) -> None:
+    index = nf.match.lifetime_index
+    cell = row[index] if index is not None and index < len(row) else None
+    text = _text(cell)
+    if text is None:
+        return
+    parsed = nf.format.dates.parse(cell, zone=zone)
+    if isinstance(parsed, datetime):
+        raise SourceError(
+            f"{nf.name} is a per-day breakdown (row {number} says {text!r} where a per-post "
+            "export says 'Lifetime'): each post would be counted once per day",
+            kind="invalid_data",
+            hint="export the content again with per-post totals (Lifetime), not by day",
+        )
+
+
+def read_raw(nf: NativeFile, settings: FilesSettings) -> pa.Table:
+    """:func:`read_table`, with a read failure turned into one clear message."""
+    try:
+        return read_table(nf, settings)
+    except SourceError:
+        raise
+    except (UnicodeDecodeError, csv.Error, OSError, ValueError) as exc:
+        raise SourceError(
+            f"{nf.name} cannot be read: {type(exc).__name__}: {str(exc).splitlines()[0]}",
+            kind="invalid_data",
+            hint="download the export again; if it keeps failing, report the file's headers",
+        ) from exc
+
+
+def settings_key(settings: FilesSettings) -> list[Any]:
+    """What of the settings the native reading depends on beyond the model's fields (the
+    channels bound to the folder), for the sync cursor."""
+    return settings.native_channels()
+
+
+__all__ = [
+    "NativeFile",
+    "locate",
+    "read_raw",
+    "read_table",
+    "registered_formats",
+    "scan",
+    "set_formats",
+]
