@@ -58,6 +58,7 @@ __all__ = [
     "WaitScope",
     "fetch_json",
     "get_json",
+    "graph_error",
     "next_link",
     "open_client",
     "parse_rate_limit",
@@ -136,6 +137,9 @@ class RateLimitInfo:
     :param reset_in: seconds until the window resets (from now).
     :param window: the window length in seconds, when the server states it.
     :param retry_after: seconds the server asks to wait before the next request.
+    :param reason: which header set ``retry_after`` when it was not ``Retry-After``.
+    :param usage: the highest share (percent) of a usage budget spent, for networks that
+        report usage instead of remaining requests (Meta's ``X-App-Usage``).
     """
 
     limit: int | None = None
@@ -143,6 +147,8 @@ class RateLimitInfo:
     reset_in: float | None = None
     window: float | None = None
     retry_after: float | None = None
+    reason: str | None = None
+    usage: float | None = None
 
     @property
     def empty(self) -> bool:
@@ -253,7 +259,93 @@ def parse_rate_limit(headers: httpx.Headers, now_epoch: float | None = None) -> 
             elif key == "t":
                 reset_in = _reset_seconds(val, now_epoch)
     retry_after = _reset_seconds(get("retry-after"), now_epoch)
-    return RateLimitInfo(limit, remaining, reset_in, window, retry_after)
+    reason = None
+    usage, regain, usage_header = _graph_usage(headers)
+    if retry_after is None and regain:
+        retry_after, reason = regain, f"{usage_header}: access regained in {regain / 60:.0f} min"
+    elif retry_after is None and usage is not None and usage >= 100:
+        retry_after = GRAPH_UNKNOWN_WAIT
+        reason = (
+            f"{usage_header} at {usage:.0f}%, no time given (assumed {GRAPH_UNKNOWN_WAIT:.0f} s)"
+        )
+    return RateLimitInfo(limit, remaining, reset_in, window, retry_after, reason, usage)
+
+
+GRAPH_USAGE_HEADERS = (
+    "x-app-usage",
+    "x-business-use-case-usage",
+    "x-page-usage",
+    "x-ad-account-usage",
+)
+"""Meta Graph API usage headers: JSON with ``call_count``, ``total_time``, ``total_cputime``
+(percent of the budget) and, per business, ``estimated_time_to_regain_access`` (minutes)."""
+
+GRAPH_UNKNOWN_WAIT = 60.0
+"""Seconds assumed when a Graph usage header reaches 100% without a time to regain access."""
+
+GRAPH_THROTTLE_CODES = frozenset({4, 17, 32, 613, *range(80001, 80015)})
+"""Graph API error codes that mean "too many calls" (application, user, page, custom and the
+business-use-case limits), answered with HTTP 400/403 rather than 429."""
+
+
+def _graph_usage(headers: httpx.Headers) -> tuple[float | None, float | None, str]:
+    """``(highest percent used, seconds until access returns, header name)`` from Meta's
+    usage headers; ``None`` where they say nothing."""
+    highest: float | None = None
+    regain: float | None = None
+    which = ""
+    for name in GRAPH_USAGE_HEADERS:
+        raw = headers.get(name)
+        if not raw:
+            continue
+        try:
+            data = json.loads(raw)
+        except ValueError:
+            continue
+        entries: list[Any] = []
+        if isinstance(data, Mapping):
+            if any(isinstance(v, list) for v in data.values()):  # BUC: {"<id>": [{...}]}
+                for value in data.values():
+                    if isinstance(value, list):
+                        entries.extend(v for v in value if isinstance(v, Mapping))
+            else:
+                entries.append(data)
+        for entry in entries:
+            for key in ("call_count", "total_time", "total_cputime", "acc_id_util_pct"):
+                value = entry.get(key)
+                if isinstance(value, int | float) and (highest is None or value > highest):
+                    highest, which = float(value), _HEADER_TITLES[name]
+            minutes = entry.get("estimated_time_to_regain_access")
+            if isinstance(minutes, int | float) and minutes > 0:
+                seconds = float(minutes) * 60
+                if regain is None or seconds > regain:
+                    regain, which = seconds, _HEADER_TITLES[name]
+    return highest, regain, which
+
+
+_HEADER_TITLES = {
+    "x-app-usage": "X-App-Usage",
+    "x-business-use-case-usage": "X-Business-Use-Case-Usage",
+    "x-page-usage": "X-Page-Usage",
+    "x-ad-account-usage": "X-Ad-Account-Usage",
+}
+
+
+def graph_error(body: Any) -> tuple[int | None, int | None, str | None]:
+    """``(code, error_subcode, message)`` of a Graph API error body
+    (``{"error": {"message", "type", "code", "error_subcode", "fbtrace_id"}}``)."""
+    if not isinstance(body, Mapping):
+        return None, None, None
+    err = body.get("error")
+    if not isinstance(err, Mapping):
+        return None, None, None
+    code, sub = err.get("code"), err.get("error_subcode")
+    message = err.get("error_user_msg") or err.get("message")
+    return (
+        code if isinstance(code, int) else None,
+        sub if isinstance(sub, int) else None,
+        str(message) if message else None,
+    )
 
 
 # --------------------------------------------------------------------------- per-host budget
@@ -342,7 +434,7 @@ class _HostBudget:
             # else: a late answer from an earlier window; ignore it.
         if info.retry_after is not None:
             if now + info.retry_after > self.blocked_until:
-                self.block_reason = f"Retry-After of HTTP {status}"
+                self.block_reason = info.reason or f"Retry-After of HTTP {status}"
             self.blocked_until = max(self.blocked_until, now + info.retry_after)
         elif refused and self.reset_at is not None and (self.remaining or 0) <= 0:
             if self.reset_at > self.blocked_until:
@@ -625,7 +717,7 @@ class PoliteTransport(httpx.AsyncBaseTransport):
                     except httpx.TransportError as exc:
                         backoff = self._backoff(attempt.num, f"{type(exc).__name__}")
                         raise
-                    if response.status_code in retry_on:
+                    if response.status_code in retry_on or "smm_throttled" in response.extensions:
                         wait = self._server_wait(budget)
                         if wait is None:  # no server figure: exponential backoff
                             backoff = self._backoff(attempt.num, f"HTTP {response.status_code}")
@@ -662,16 +754,33 @@ class PoliteTransport(httpx.AsyncBaseTransport):
             now = self.clock()
             info = parse_rate_limit(response.headers)
             refused = response.status_code == 429
+            throttle = self._graph_throttle(response.status_code, response.headers, content)
+            if throttle is not None:
+                refused = True
+                if info.retry_after is None:  # Meta gave no time: assume one, say so
+                    info = RateLimitInfo(
+                        info.limit,
+                        info.remaining,
+                        info.reset_in,
+                        info.window,
+                        GRAPH_UNKNOWN_WAIT,
+                        f"Graph API error code {throttle}, too many calls; no time given "
+                        f"(assumed {GRAPH_UNKNOWN_WAIT:.0f} s)",
+                        info.usage,
+                    )
             if refused:
                 budget.stats["429"] += 1
             budget.update(info, now, refused=refused, status=response.status_code)
             log.debug("%s %s -> %d", request.method, redact_url(request.url), response.status_code)
+            extensions = dict(response.extensions)
+            if throttle is not None:
+                extensions["smm_throttled"] = throttle
             return httpx.Response(
                 response.status_code,
                 headers=response.headers,
                 content=content,
                 request=request,
-                extensions=response.extensions,
+                extensions=extensions,
             )
 
     async def _wait_turn(self, budget: _HostBudget, request: httpx.Request) -> None:
@@ -748,6 +857,18 @@ class PoliteTransport(httpx.AsyncBaseTransport):
         finally:
             if scope is not None and scope.on_wait is not None:
                 scope.on_wait(WaitEvent(event.label, event.host, 0.0, reason, datetime.now(UTC)))
+
+    @staticmethod
+    def _graph_throttle(status: int, headers: httpx.Headers, content: bytes) -> int | None:
+        """The Graph API throttling code of an HTTP 400/403/429 answer, else ``None``."""
+        if status not in (400, 403, 429) or len(content) > 65536 or b'"code"' not in content:
+            return None
+        try:
+            body = json.loads(content)
+        except ValueError:
+            return None
+        code, _, _ = graph_error(body)
+        return code if code in GRAPH_THROTTLE_CODES else None
 
     def _server_wait(self, budget: _HostBudget) -> float | None:
         now = self.clock()
@@ -1010,7 +1131,9 @@ def raise_for_response(response: httpx.Response, *, network: str = "") -> None:
         kind, hint = "network", "the server failed even after retries; try again later"
     else:
         kind, hint = _STATUS_KINDS.get(status, ("error", None))  # type: ignore[assignment]
-    if status == 429:
+    if response.extensions.get("smm_throttled"):
+        kind, hint = _STATUS_KINDS[429]
+    if status == 429 or response.extensions.get("smm_throttled"):
         wait = response.extensions.get("smm_retry_after")
         if wait:
             hint = f"the network asks to wait {wait:.0f} s; run the sync again later"

@@ -54,7 +54,9 @@ class AccountSnapshot(BaseModel):
     posts_count: Count = None
 
 
-PostKind = Literal["post", "reply", "repost", "quote", "video", "story", "article"]
+PostKind = Literal[
+    "post", "reply", "repost", "quote", "video", "reel", "story", "carousel", "article"
+]
 
 
 class Post(BaseModel):

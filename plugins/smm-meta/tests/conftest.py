@@ -1,0 +1,8 @@
+"""The Graph API payloads module sits next to the tests (pytest runs in importlib mode)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
