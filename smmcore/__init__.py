@@ -15,6 +15,7 @@ from smmcore.registry import (
     KeywordToolSpec,
     KPISpec,
     ReporterSpec,
+    ReportSectionSpec,
     SegmenterSpec,
     SourceSpec,
 )
@@ -36,6 +37,7 @@ __all__ = [
     "ExportFormatSpec",
     "KPISpec",
     "KeywordToolSpec",
+    "ReportSectionSpec",
     "ReporterSpec",
     "SegmenterSpec",
     "SourceSpec",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import string
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 from importlib.resources.abc import Traversable
@@ -19,6 +20,22 @@ from smmcore import __version__
 from smmcore.errors import SmmError
 
 TEMPLATE_SUFFIX = ".tmpl"
+KINDS = ("source", "kpi", "reporter")
+"""What ``smm plugins new --kind`` can generate (several at once)."""
+DEFAULT_KINDS = ("source", "kpi")
+
+_FILE_KINDS: dict[str, str] = {
+    "__package__/source.py.tmpl": "source",
+    "tests/test_source.py.tmpl": "source",
+    "tests/cassettes/api.json.tmpl": "source",
+    "__package__/kpis.py.tmpl": "kpi",
+    "tests/test_kpis.py.tmpl": "kpi",
+    "__package__/reporter.py.tmpl": "reporter",
+    "tests/test_reporter.py.tmpl": "reporter",
+}
+"""Template files generated only for one kind; the others are always generated."""
+
+_SPEC_CLASSES = {"source": "SourceSpec", "kpi": "KPISpec", "reporter": "ReporterSpec"}
 _NAME_RE = re.compile(r"^[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*$")
 _DIST_RE = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 
@@ -39,6 +56,8 @@ class PluginNames:
     """The name of its example KPI: ``tiktok_replies_per_post``."""
     env_prefix: str
     """The prefix of its environment variables: ``TIKTOK``."""
+    reporter_name: str = ""
+    """The name of its example report format: ``tiktok-summary``."""
 
 
 def plugin_names(name: str, distribution: str | None = None) -> PluginNames:
@@ -65,6 +84,7 @@ def plugin_names(name: str, distribution: str | None = None) -> PluginNames:
         class_prefix="".join(part.capitalize() for part in snake.split("_")),
         kpi_name=f"{snake}_replies_per_post",
         env_prefix=snake.upper(),
+        reporter_name=f"{plain}-summary",
     )
 
 
@@ -76,7 +96,7 @@ def template_root() -> Traversable:
 def _walk(folder: Traversable, prefix: str = "") -> list[tuple[str, Traversable]]:
     found: list[tuple[str, Traversable]] = []
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
-        if entry.name == "__pycache__":
+        if entry.name == "__pycache__" or entry.name.startswith("_hooks"):
             continue
         relative = f"{prefix}{entry.name}"
         if entry.is_dir():
@@ -96,12 +116,73 @@ def _target_path(relative: str, names: PluginNames) -> str:
     return "/".join(parts)
 
 
+def check_kinds(kinds: Sequence[str] | None) -> tuple[str, ...]:
+    """The kinds to generate, in template order (default: a source and a KPI)."""
+    wanted = tuple(dict.fromkeys(k.strip().lower() for k in (kinds or DEFAULT_KINDS)))
+    unknown = [k for k in wanted if k not in KINDS]
+    if unknown:
+        raise SmmError(
+            f"unknown plugin kind {unknown[0]!r}",
+            hint=f"choose among {', '.join(KINDS)} (repeat --kind for several)",
+        )
+    return tuple(k for k in KINDS if k in wanted)
+
+
+_README_ROWS = {
+    "source": "| source | `{n.name}` | accounts, follower counts, posts and post metrics from the "
+    "{n.name} API |",
+    "kpi": "| KPI | `{n.kpi_name}` | replies per own post in the period (ratio of sums) |",
+    "reporter": "| report format | `{n.reporter_name}` | a plain-text summary of the KPIs "
+    "(`smm report --format {n.reporter_name}`) |",
+}
+
+_README_CONFIGURE = {
+    "source": """
+In the workspace's `smm.toml`:
+
+```toml
+[[channels]]
+network = "{n.name}"
+handle = "your-account"
+
+[plugins.{n.name}]
+base_url = "https://api.{n.name}.example"
+token = "${{{n.env_prefix}_TOKEN}}"   # read from the environment, never written here
+```
+
+Then `smm sync` and `smm report`.
+""",
+    "kpi": """
+`[plugins.{n.kpi_name}] min_posts = 3` makes a scope with fewer than 3 posts unknown.
+""",
+    "reporter": """
+`smm report --format {n.reporter_name}` writes `report.txt`;
+`[plugins.{n.reporter_name}] title = "..."` sets its first line.
+""",
+}
+
+
 def render_plugin(
-    names: PluginNames, *, description: str | None = None, author: str | None = None
+    names: PluginNames,
+    *,
+    description: str | None = None,
+    author: str | None = None,
+    kinds: Sequence[str] | None = None,
 ) -> dict[str, str]:
-    """Render every template file: relative path in the new package -> text."""
+    """Render the template files of ``kinds``: relative path in the new package -> text."""
+    chosen = check_kinds(kinds)
     major, minor, *_ = [*__version__.split("."), "0", "0"][:3]
+    hooks = "".join(
+        template_root().joinpath("_hooks", f"{kind}.tmpl").read_text(encoding="utf-8")
+        for kind in chosen
+    )
+    configure = "".join(_README_CONFIGURE[k].format(n=names) for k in chosen)
     variables = {
+        "reporter_name": names.reporter_name,
+        "spec_imports": ", ".join(sorted(_SPEC_CLASSES[k] for k in chosen)),
+        "readme_rows": "\n".join(_README_ROWS[k].format(n=names) for k in chosen),
+        "readme_configure": ("\n## Configure\n" + configure) if configure else "",
+        "extra_dependencies": '    "httpx>=0.27",\n' if "source" in chosen else "",
         "name": names.name,
         "distribution": names.distribution,
         "package": names.package,
@@ -118,7 +199,12 @@ def render_plugin(
             raise SmmError(f"the {key} must be one line without double quotes")
     rendered: dict[str, str] = {}
     for relative, entry in _walk(template_root()):
+        if _FILE_KINDS.get(relative, chosen[0]) not in chosen:
+            continue
         text = entry.read_text(encoding="utf-8")
+        if relative == "__package__/plugin.py.tmpl":
+            # the hooks are templates too: substitute them inside the module
+            text = text.replace("${hooks}", hooks)
         try:
             rendered[_target_path(relative, names)] = string.Template(text).substitute(variables)
         except (KeyError, ValueError) as exc:  # a broken template is a bug in smmcore
@@ -133,6 +219,7 @@ def create_plugin(
     description: str | None = None,
     author: str | None = None,
     distribution: str | None = None,
+    kinds: Sequence[str] | None = None,
 ) -> Path:
     """Create ``<directory>/<distribution>/`` with a ready-to-test plugin package.
 
@@ -145,7 +232,7 @@ def create_plugin(
             f"{target} already exists and is not empty",
             hint="choose another --dir or name, or remove the folder",
         )
-    files = render_plugin(names, description=description, author=author)
+    files = render_plugin(names, description=description, author=author, kinds=kinds)
     for relative, text in files.items():
         path = target / relative
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
     from smmcore.config import ChannelConfig
     from smmcore.models import KeywordSignal, KPIValue, Segment
-    from smmcore.report_model import Report
+    from smmcore.report_model import Report, ReportSection
 
 
 # --------------------------------------------------------------------------- sources
@@ -368,3 +368,40 @@ class Reporter(ABC):
     @abstractmethod
     def render(self, report: Report, out: TextIO) -> None:
         """Write the rendered report to ``out`` (a text stream; the terminal or a file)."""
+
+
+# --------------------------------------------------------------------------- report sections
+
+
+@dataclass
+class SectionContext:
+    """What a report section builder receives.
+
+    :param con: a DuckDB connection to the workspace store (read it; do not write).
+    :param period: the period reported on; ``previous`` the comparison period.
+    :param timezone: the client's IANA time zone.
+    :param language: the report's language (``"en"``, ``"it"``): write titles and texts in it.
+    :param channels: the workspace channels (also the ``workspace_channels`` table).
+    :param report: the report built so far (KPIs, series, notes): read it, do not change it.
+    """
+
+    con: Any
+    period: Period
+    previous: Period
+    timezone: str
+    language: str
+    channels: Sequence[ChannelRef]
+    report: Report | None = None
+
+
+class ReportSectionBuilder(ABC):
+    """Builds one section of the report from the store."""
+
+    def __init__(self, settings: BaseModel | None = None, *, name: str = "") -> None:
+        self.settings = settings
+        self.name = name
+
+    @abstractmethod
+    def build(self, ctx: SectionContext) -> ReportSection | None:
+        """Return the section (its ``name`` is filled in for you), or ``None`` when there is
+        nothing to show."""

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
         KeywordToolSpec,
         KPISpec,
         ReporterSpec,
+        ReportSectionSpec,
         SegmenterSpec,
         SourceSpec,
     )
@@ -137,6 +138,23 @@ def smm_register_export_formats(register: Callable[[ExportFormatSpec], None]) ->
 
     A source that reads export folders (``smm-files``) recognises each file by its headers
     and reads it with the matching format, so the user needs no column mapping.
+
+    .. versionadded:: 0.2.0
+    """
+
+
+@hookspec
+def smm_register_report_sections(register: Callable[[ReportSectionSpec], None]) -> None:
+    """Register report sections: titled blocks (text, a table, series) added to every report.
+
+    Called the first time the core builds a report (``smm report``, ``smm demo``).
+
+    :param register: call ``register(ReportSectionSpec(...))`` once per section. The record's
+        ``impl`` references a class implementing :class:`smmcore.contracts.ReportSectionBuilder`,
+        instantiated with its settings (``[plugins.<name>]``); its ``build(ctx)`` returns a
+        :class:`smmcore.report_model.ReportSection` (or ``None`` when it has nothing to say).
+        Every reporter renders the sections after the KPIs; a section that fails becomes a
+        note (an error in strict mode).
 
     .. versionadded:: 0.2.0
     """

@@ -250,11 +250,18 @@ def scope_of_row(row: Mapping[str, Any]) -> ScopeKey | None:
 
 
 def ratio_of_sums(
-    numerator: float | None, denominator: float | None, scale: float = 1.0
+    numerator: float | None,
+    denominator: float | None,
+    scale: float = 1.0,
+    *,
+    min_denominator: float = 0.0,
 ) -> float | None:
     """``numerator / denominator x scale``; unknown (``None``) when either side is unknown
-    or the denominator is 0: nothing to measure is not 0."""
+    or the denominator is 0 (nothing to measure is not 0) or below ``min_denominator`` (too
+    few posts to say)."""
     if numerator is None or denominator is None or denominator == 0:
+        return None
+    if denominator < min_denominator:
         return None
     return float(numerator) / float(denominator) * scale
 
@@ -354,6 +361,7 @@ def ratio_by_scope(
     scale: float = 1.0,
     detail: Mapping[str, Any] | None = None,
     kinds: Iterable[str] | None = None,
+    min_denominator: float = 0.0,
 ) -> list[KPIValue]:
     """A ratio KPI for every scope (channels, the client's networks, client, competitors)
     and both periods, from one query run once per period.
@@ -362,8 +370,8 @@ def ratio_by_scope(
     is_client, numerator, denominator``, all additive, for the posts created in
     ``[$start, $end)`` (or two positional ``?``). Numerators and denominators add up per
     scope; the value is ``Σ numerator / Σ denominator x scale``, unknown where the scope has
-    no known numerator or a zero denominator. ``detail`` gets ``numerator`` and
-    ``denominator`` besides what is passed.
+    no known numerator, a zero denominator or one below ``min_denominator``. ``detail`` gets
+    ``numerator`` and ``denominator`` besides what is passed.
     """
     refs = channels(ctx)
     now = _parts_by_scope(ctx, sql, ctx.period, refs)
@@ -377,8 +385,8 @@ def ratio_by_scope(
                 kpi,
                 ctx,
                 scope,
-                ratio_of_sums(num, den, scale),
-                ratio_of_sums(prev_num, prev_den, scale),
+                ratio_of_sums(num, den, scale, min_denominator=min_denominator),
+                ratio_of_sums(prev_num, prev_den, scale, min_denominator=min_denominator),
                 {"numerator": num, "denominator": den, **(detail or {})},
             )
         )

@@ -40,6 +40,7 @@ from smmcore.registry import (
     KPISpec,
     Registration,
     ReporterSpec,
+    ReportSectionSpec,
     SegmenterSpec,
     SourceSpec,
 )
@@ -384,6 +385,10 @@ class PluginHost:
     def export_formats(self) -> dict[str, ExportFormatSpec]:
         """Every registered native export format, by name."""
         return self._collect("export_formats")  # type: ignore[return-value]
+
+    def report_sections(self) -> dict[str, ReportSectionSpec]:
+        """Every registered report section, by name."""
+        return self._collect("report_sections")  # type: ignore[return-value]
 
     def get(self, point: str, name: str) -> Registration:
         """One registration of an extension point, or a clear :class:`SmmError`."""

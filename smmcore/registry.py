@@ -249,6 +249,17 @@ class ExportFormatSpec(Registration):
         }
 
 
+@dataclass(frozen=True, kw_only=True)
+class ReportSectionSpec(Registration):
+    """A report section: a titled block (text, a table, series) a plugin adds to every report.
+
+    ``impl`` names a class implementing :class:`smmcore.contracts.ReportSectionBuilder`; the
+    report builder calls it after the KPIs, and every reporter renders what it returns.
+    """
+
+    kind: ClassVar[str] = "report_section"
+
+
 REGISTRATION_TYPES: dict[str, type[Registration]] = {
     "sources": SourceSpec,
     "keyword_tools": KeywordToolSpec,
@@ -257,5 +268,6 @@ REGISTRATION_TYPES: dict[str, type[Registration]] = {
     "reporters": ReporterSpec,
     "commands": CommandSpec,
     "export_formats": ExportFormatSpec,
+    "report_sections": ReportSectionSpec,
 }
 """Extension point name -> the registration type its ``register`` callback accepts."""

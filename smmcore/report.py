@@ -590,6 +590,66 @@ def _coverage(
         )
 
 
+# --------------------------------------------------------------------------- sections
+
+
+def _add_sections(
+    report: Report,
+    workspace: Any,
+    host: Any,
+    con: Any,
+    period: Period,
+    comparison: Period,
+    refs: Sequence[ChannelRef],
+) -> None:
+    """Append every registered report section to ``report``; one that fails becomes an error
+    note (strict mode: an error)."""
+    sections = host.report_sections() if hasattr(host, "report_sections") else {}
+    if not sections:
+        return
+    from smmcore.contracts import SectionContext
+    from smmcore.report_model import ReportSection
+
+    ctx = SectionContext(
+        con=con,
+        period=period,
+        previous=comparison,
+        timezone=report.timezone,
+        language=report.language,
+        channels=refs,
+        report=report,
+    )
+    for name, spec in sections.items():
+        try:
+            section = host.implementation(spec, workspace).build(ctx)
+            if section is None:
+                continue
+            if not isinstance(section, ReportSection):
+                raise TypeError(f"build() returned {type(section).__name__}, not ReportSection")
+            report.sections.append(section.model_copy(update={"name": name, "plugin": spec.plugin}))
+        except Exception as exc:
+            error = (
+                exc.format_message()
+                if isinstance(exc, SmmError)
+                else f"{type(exc).__name__}: {exc}"
+            )
+            if getattr(host, "strict", False):
+                from smmcore.errors import PluginError
+
+                raise PluginError(
+                    f"report section {name!r} of plugin {spec.plugin!r} failed: {error}",
+                    hint="strict plugin mode is on (--strict-plugins or SMM_STRICT_PLUGINS=1)",
+                ) from exc
+            report.notes.append(
+                Note(
+                    level="error",
+                    code="section_failed",
+                    text=note_text("section_failed", report.language, section=name, error=error),
+                    params={"section": name, "error": error},
+                )
+            )
+
+
 # --------------------------------------------------------------------------- builder
 
 
@@ -795,7 +855,7 @@ def build_report(
         if not any(not r.is_client for r in refs):
             note("no_competitors")
 
-        return Report(
+        report = Report(
             client=ClientInfo(name=cfg.client.name, segment=cfg.client.segment),
             generated_at=generated,
             language=lang,
@@ -813,6 +873,10 @@ def build_report(
             keywords=keywords,
             notes=notes,
         )
+        clock = time.perf_counter()
+        _add_sections(report, workspace, host, con, period, comparison, refs)
+        timings["sections"] = time.perf_counter() - clock
+        return report
     finally:
         if own_store:
             store.close()

@@ -228,6 +228,31 @@ class KeywordSection(_Model):
     suggestions: list[str] = Field(default_factory=list)
 
 
+class SectionTable(_Model):
+    """A table of a report section: column headers and rows of plain values (texts are
+    unescaped; numbers are numbers, ``null`` for unknown)."""
+
+    columns: list[str]
+    rows: list[list[str | float | int | bool | None]] = Field(default_factory=list)
+
+
+class ReportSection(_Model):
+    """A section a plugin adds to the report (``smm_register_report_sections``): a title and
+    any of a text, a table and time series. Reporters render them after the KPIs, in
+    registration order."""
+
+    name: str
+    """The registration name of the section."""
+    title: str
+    plugin: str = ""
+    """The plugin that contributed it."""
+    text: str = ""
+    table: SectionTable | None = None
+    series: list[Series] = Field(default_factory=list)
+    unit: str = ""
+    """Unit of the series values."""
+
+
 class HistoryInfo(_Model):
     """How much history the store holds for the client's channels."""
 
@@ -274,6 +299,8 @@ class Report(_Model):
     benchmark: Benchmark = Field(default_factory=Benchmark)
     segments: list[SegmentSummary] = Field(default_factory=list)
     keywords: list[KeywordSection] = Field(default_factory=list)
+    sections: list[ReportSection] = Field(default_factory=list)
+    """Sections contributed by plugins, in registration order."""
     notes: list[Note] = Field(default_factory=list)
 
     def kpi(self, name: str) -> KPIRow | None:

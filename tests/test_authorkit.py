@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import shlex
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -56,7 +58,8 @@ def test_rendered_files_are_complete_and_substituted() -> None:
         "smm_tiktok/plugin.py",
         "smm_tiktok/source.py",
         "tests/cassettes/api.json",
-        "tests/test_plugin.py",
+        "tests/test_kpis.py",
+        "tests/test_source.py",
     ]
     project = tomllib.loads(files["pyproject.toml"])["project"]
     assert project["name"] == "smm-tiktok"
@@ -120,3 +123,71 @@ def test_new_with_an_invalid_name_is_one_error_line(tmp_path: Path) -> None:
     assert done.stderr.startswith("Error: invalid plugin name 'Bad Name'")
     assert "Traceback" not in done.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_kinds_choose_the_files_and_registrations() -> None:
+    names = plugin_names("tiktok")
+    files = render_plugin(names, kinds=["reporter"])
+    assert sorted(files) == [
+        ".gitignore",
+        "README.md",
+        "pyproject.toml",
+        "smm_tiktok/__init__.py",
+        "smm_tiktok/plugin.py",
+        "smm_tiktok/reporter.py",
+        "tests/test_reporter.py",
+    ]
+    assert "from smmcore import ReporterSpec, hookimpl" in files["smm_tiktok/plugin.py"]
+    assert "smm_register_sources" not in files["smm_tiktok/plugin.py"]
+    assert "httpx" not in files["pyproject.toml"]  # only a source needs it
+    every = render_plugin(names, kinds=["kpi", "source", "reporter", "kpi"])
+    plugin = every["smm_tiktok/plugin.py"]
+    assert plugin.index("smm_register_sources") < plugin.index("smm_register_kpis")
+    assert plugin.index("smm_register_kpis") < plugin.index("smm_register_reporters")
+    with pytest.raises(SmmError, match="unknown plugin kind 'widget'"):
+        render_plugin(names, kinds=["widget"])
+
+
+UV = shutil.which("uv")
+
+
+@pytest.mark.skipif(UV is None, reason="uv is not installed")
+def test_demo_net_with_every_kind_passes_ruff_and_its_tests_in_a_fresh_environment(
+    tmp_path: Path,
+) -> None:
+    """The issue's check: `smm plugins new demo-net --kind source --kind kpi --kind reporter`
+    in an empty folder, then the local-development commands of the generated README (a fresh
+    virtual environment holding this checkout of smmcore, editable)."""
+    repo = Path(__file__).resolve().parents[1]
+    done = _smm(
+        "plugins", "new", "demo-net", "--kind", "source", "--kind", "kpi", "--kind", "reporter",
+        cwd=tmp_path,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    package = tmp_path / "smm-demo-net"
+    readme = (package / "README.md").read_text()
+    develop = readme.split("## Develop", 1)[1]
+    block = develop.split("```console\n", 1)[1].split("```", 1)[0]
+    commands = [
+        shlex.split(part.replace("../smmcore", str(repo)))
+        for line in block.splitlines()
+        for part in line.split("#", 1)[0].split("&&")
+        if part.strip()
+    ]
+    assert [c[:3] for c in commands] == [
+        ["uv", "venv"],
+        ["uv", "pip", "install"],
+        ["uv", "run", "--no-sync"],
+        ["uv", "run", "--no-sync"],
+        ["uv", "run", "--no-sync"],
+    ]
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "UV_PROJECT_ENVIRONMENT")
+    }
+    for command in commands:
+        run = subprocess.run(
+            command, cwd=package, capture_output=True, text=True, env=env, timeout=600
+        )
+        assert run.returncode == 0, f"{' '.join(command)}:\n{run.stdout}\n{run.stderr}"
+        if command[3:4] == ["pytest"]:
+            assert " passed" in run.stdout and "failed" not in run.stdout, run.stdout

@@ -234,22 +234,36 @@ def uninstall(packages: tuple[str, ...], yes: bool) -> None:
 @click.option("--description", help="One-line description of the plugin.")
 @click.option("--author", help="Author name for pyproject.toml.")
 @click.option("--distribution", help="Distribution name [default: smm-NAME].")
+@click.option(
+    "--kind",
+    "kinds",
+    multiple=True,
+    type=click.Choice(["source", "kpi", "reporter"]),
+    help="What the plugin provides; repeat for several [default: source and kpi].",
+)
 def new_plugin(
     name: str,
     directory: Path,
     description: str | None,
     author: str | None,
     distribution: str | None,
+    kinds: tuple[str, ...],
 ) -> None:
     """Create a ready-to-test plugin package smm-NAME from the template."""
     from smmcore.authorkit import create_plugin
 
     target = create_plugin(
-        name, directory, description=description, author=author, distribution=distribution
+        name,
+        directory,
+        description=description,
+        author=author,
+        distribution=distribution,
+        kinds=kinds or None,
     )
     click.echo(f"Created {target}")
-    click.echo("Next steps:")
+    click.echo("Next steps (see its README; smmcore from a local checkout until it is on PyPI):")
     click.echo(f"  cd {target}")
-    click.echo("  uv run --extra test pytest    # run its tests")
+    click.echo("  uv venv && uv pip install -e PATH/TO/smmcore -e '.[test]'")
+    click.echo("  uv run --no-sync pytest && uv run --no-sync ruff check .")
     click.echo("  smm plugins install -e .      # use it from smm while you develop it")
     click.echo("  uv build && uv publish        # publish it on PyPI")

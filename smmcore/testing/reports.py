@@ -26,14 +26,18 @@ def minimal_report() -> Any:
 
 def sample_report() -> Any:
     """A small but complete report: one channel, one KPI with values and change (one of them
-    unknown), one top post whose text needs escaping, a segment, a keyword and a note."""
+    unknown), one top post whose text needs escaping, a segment, a keyword, a plugin section
+    (text, table and series, hostile text included) and a note."""
     from smmcore.report_model import (
         ChannelInfo,
         KeywordSection,
         KPIRow,
         Note,
+        ReportSection,
         ScopeValue,
+        SectionTable,
         SegmentSummary,
+        Series,
         SeriesPoint,
         TopPost,
     )
@@ -102,6 +106,31 @@ def sample_report() -> Any:
                     tool="trends",
                     unit="relative",
                     points=[SeriesPoint(date=date(2026, 3, 1), value=80.0)],
+                )
+            ],
+            "sections": [
+                ReportSection(
+                    name="watch-time",
+                    title="Average watch time",
+                    plugin="test",
+                    text=HOSTILE_TEXT,
+                    unit="s",
+                    table=SectionTable(
+                        columns=["video", "seconds"],
+                        rows=[[HOSTILE_TEXT, 12.5], ["Focaccia", None]],
+                    ),
+                    series=[
+                        Series(
+                            key="mastodon:forno@example.social",
+                            label="Forno",
+                            owner="Test Client",
+                            is_client=True,
+                            points=[
+                                SeriesPoint(date=date(2026, 3, 1), value=10.0),
+                                SeriesPoint(date=date(2026, 3, 8), value=12.5),
+                            ],
+                        )
+                    ],
                 )
             ],
             "notes": [Note(code="history_short", text="Only one month of history so far.")],

@@ -1,4 +1,6 @@
-"""The ``csv`` format: the KPI table, one row per KPI and scope."""
+"""The ``csv`` format: the KPI table, one row per KPI and scope; then one row per row of each
+plugin section's table (``kpi`` = ``section:<name>``, the cells joined by `` | `` in
+``scope_label``)."""
 
 from __future__ import annotations
 
@@ -72,5 +74,27 @@ class CSVReporter(Reporter):
                         _cell(sv.change) if sv else "",
                         _cell(sv.change_pct) if sv else "",
                         row.status,
+                    ]
+                )
+        for section in report.sections:
+            rows = section.table.rows if section.table is not None else []
+            for i, cells in enumerate(rows):
+                text = " | ".join("" if c is None else str(c) for c in cells)
+                empty = [""] * 5
+                writer.writerow(
+                    [
+                        f"section:{section.name}",
+                        section.title,
+                        section.unit,
+                        "",
+                        "",
+                        "",
+                        "row",
+                        str(i),
+                        text,
+                        report.period.start.isoformat(),
+                        report.period.end.isoformat(),
+                        *empty[:4],
+                        "ok",
                     ]
                 )

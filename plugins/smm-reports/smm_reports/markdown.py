@@ -157,6 +157,24 @@ class MarkdownReporter(Reporter):
                 lines.append("- " + "; ".join(parts))
             lines.append("")
 
+        for section in report.sections:  # contributed by plugins
+            lines += [f"## {md_escape(section.title)}", ""]
+            if section.text:
+                lines += [md_escape(section.text), ""]
+            if section.table is not None:
+                cells = [
+                    [md_escape(c) if isinstance(c, str) else fmt.number(c, lang) for c in row]
+                    for row in section.table.rows
+                ]
+                lines += _table([md_escape(c) for c in section.table.columns], cells)
+            for series in section.series:
+                last = series.points[-1].value if series.points else None
+                lines.append(
+                    f"- {md_escape(series.label)}: {fmt.with_unit(last, section.unit, lang)}"
+                )
+            if section.series:
+                lines.append("")
+
         if report.kpis:
             lines += [f"## {t('formula', lang)}", ""]
             lines += [

@@ -173,6 +173,31 @@ class TerminalReporter(Reporter):
                 )
             console.print(line)
 
+        for section in report.sections:  # contributed by plugins
+            console.print(_plain(section.title, style="bold"))
+            if section.text:
+                console.print(_plain(section.text))
+            if section.table is not None:
+                table = Table(show_header=True)
+                for column in section.table.columns:
+                    table.add_column(_plain(column))
+                for cells in section.table.rows:
+                    table.add_row(
+                        *(_plain(c) if isinstance(c, str) else fmt.number(c, lang) for c in cells)
+                    )
+                console.print(table)
+            for series in section.series:
+                values = [p.value for p in series.points]
+                console.print(
+                    Text.assemble(
+                        clean_terminal(series.label),
+                        "  ",
+                        fmt.sparkline(values),
+                        " ",
+                        fmt.with_unit(values[-1] if values else None, section.unit, lang),
+                    )
+                )
+
         formulas = Table(title=t("formula", lang), title_justify="left", show_header=True)
         formulas.add_column(t("kpi", lang), no_wrap=True)
         formulas.add_column(t("formula", lang), ratio=3)
