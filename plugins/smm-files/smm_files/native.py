@@ -162,12 +162,12 @@ def _csv_rows(path: Path, encoding: str, delimiter: str | None = None) -> Iterat
         yield from csv.reader(fh, delimiter=delimiter or sniffed)
 
 
-def _sheet_rows(path: Path, sheet: str) -> list[list[Any]]:
+def _sheet_rows(path: Path, sheet: str, nrows: int | None = None) -> list[list[Any]]:
     import python_calamine
 
     wb = python_calamine.CalamineWorkbook.from_path(str(path))
     try:
-        return wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+        return wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False, nrows=nrows)
     finally:
         wb.close()
 
@@ -274,7 +274,7 @@ def scan(
             if path.suffix.lower() in SPREADSHEETS:
                 sheet_formats = [(n, f) for n, f in formats if set(f.file_types) & {"xls", "xlsx"}]
                 for sheet in _sheet_names(path):
-                    rows = _sheet_rows(path, sheet)[:depth_max]
+                    rows = _sheet_rows(path, sheet, depth_max)
                     hit = _find_header(rows, sheet_formats, sheet)
                     if hit is not None:
                         nf = NativeFile(path, rel, sheet, hit[1], hit[2], hit[0])
@@ -369,6 +369,7 @@ def read_table(nf: NativeFile, settings: FilesSettings) -> pa.Table:
     patterns = {id(col): re.compile(col.pattern) for col, _ in nf.match.columns if col.pattern}
     kinds = {k.casefold(): v for k, v in fmt.kinds.items()}
     captured_text = captured.isoformat()
+    memo: dict[tuple[str, str, Any], str | None] = {}  # exports repeat dates and numbers
     for number, row in enumerate(rows, start=1):
         if number <= nf.header_index + 1:
             continue
@@ -382,8 +383,17 @@ def read_table(nf: NativeFile, settings: FilesSettings) -> pa.Table:
             if col.pattern and cell is not None:
                 found = patterns[id(col)].search(str(cell))
                 cell = found.group(1) if found else None
-            values[col.to] = _convert(col.parse, cell, col.to, fmt, style, zone, captured,
-                                      kinds, nf, number)  # fmt: skip
+            key = (col.parse, col.to, cell)
+            try:
+                values[col.to] = memo[key]
+            except KeyError:
+                values[col.to] = memo[key] = _convert(
+                    col.parse, cell, col.to, fmt, style, zone, captured, kinds, nf, number
+                )
+            except TypeError:  # an unhashable cell: convert without the memo
+                values[col.to] = _convert(
+                    col.parse, cell, col.to, fmt, style, zone, captured, kinds, nf, number
+                )
         if any((values.get(k) or "").casefold() in v for k, v in skip.items()):
             continue
         if nf.match.lifetime_index is not None:
