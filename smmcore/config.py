@@ -49,6 +49,9 @@ class ChannelConfig(_Strict):
     source: str | None = None
     label: str | None = None
     options: dict[str, Any] = Field(default_factory=dict)
+    expect_data: bool = True
+    """``false``: a sync that finds no rows for this channel (a new account, an export that
+    does not cover it yet) reports ``no data`` without failing."""
 
     @model_validator(mode="after")
     def _needs_identity(self) -> ChannelConfig:

@@ -64,6 +64,22 @@ class SyncCursor:
     value: Mapping[str, Any]
 
 
+@dataclass(frozen=True)
+class NoData:
+    """A configured channel of the unit for which the source found no rows at all (an
+    export that holds other accounts, a handle spelled differently).
+
+    The pipeline reports the channel as ``no data`` and ``smm sync`` exits 1, unless the
+    channel says ``expect_data = false`` or the run was started with ``--allow-no-data``.
+
+    :param channel: ``NETWORK:HANDLE`` as configured.
+    :param detail: what the source did find, and a did-you-mean when one is close.
+    """
+
+    channel: str
+    detail: str
+
+
 class SourceError(Exception):
     """A per-unit failure with a clear message.
 
@@ -109,7 +125,7 @@ class SourceContext:
 
 SourceItem = Any
 """What :meth:`Source.fetch` yields: a record model from :mod:`smmcore.models`, a
-:class:`RecordBatch` or a :class:`SyncCursor`."""
+:class:`RecordBatch`, a :class:`SyncCursor` or a :class:`NoData`."""
 
 
 class Source(ABC):

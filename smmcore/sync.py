@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
-from smmcore.contracts import SourceContext, SourceError, SyncUnit
+from smmcore.contracts import NoData, SourceContext, SourceError, SyncUnit
 from smmcore.errors import SmmError
 
 if TYPE_CHECKING:
@@ -51,17 +51,25 @@ class UnitResult:
     :param status: ``ok``; ``failed``; ``deferred`` (a wait longer than the cap: nothing
         written, the next sync resumes it); ``interrupted`` (Ctrl-C before it was saved).
     :param retry_at: for a deferred unit, when the network said it answers again (UTC).
+    :param no_data: configured channels the unit found no rows for (status ``no_data``: what
+        it found is saved), each ``{"channel", "detail", "expected"}``.
     """
 
     key: str
     source: str
     network: str
     account: str | None
-    status: Literal["ok", "failed", "deferred", "interrupted"]
+    status: Literal["ok", "failed", "deferred", "interrupted", "no_data"]
     written: dict[str, int] = field(default_factory=dict)
     error: str | None = None
     seconds: float = 0.0
     retry_at: datetime | None = None
+    no_data: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def saved(self) -> bool:
+        """Whether the unit's records and cursor were written (``ok`` or ``no_data``)."""
+        return self.status in ("ok", "no_data")
 
     @property
     def records(self) -> int:
@@ -80,9 +88,14 @@ class SyncReport:
 
     @property
     def ok(self) -> bool:
-        """Whether no unit failed and the run was not interrupted (deferred units are not
-        failures: the next sync resumes them)."""
-        return not self.interrupted and not self.failed
+        """Whether no unit failed, no configured channel got no data unexpectedly, and the run
+        was not interrupted (deferred units are not failures: the next sync resumes them)."""
+        return not self.interrupted and not self.failed and not self.no_data
+
+    @property
+    def no_data(self) -> list[dict[str, Any]]:
+        """The configured channels that got no rows and were expected to have some."""
+        return [c for u in self.units for c in u.no_data if not c["expected"]]
 
     @property
     def failed(self) -> list[UnitResult]:
@@ -97,7 +110,7 @@ class SyncReport:
     @property
     def not_saved(self) -> list[UnitResult]:
         """The units that wrote nothing in this run (failed, deferred or interrupted)."""
-        return [u for u in self.units if u.status != "ok"]
+        return [u for u in self.units if not u.saved]
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready summary (``smm sync --json``)."""
@@ -118,6 +131,7 @@ class SyncReport:
                     "error": u.error,
                     "seconds": round(u.seconds, 3),
                     "retry_at": u.retry_at.isoformat() if u.retry_at else None,
+                    "no_data": u.no_data,
                 }
                 for u in self.units
             ],
@@ -394,6 +408,7 @@ async def _run_unit(
     run_waits: Any = None,
     max_wait: float | None = None,
     results: dict[str, UnitResult] | None = None,
+    expected_empty: frozenset[str] = frozenset(),
 ) -> UnitResult:
     from smmcore.http import WaitDeferred, WaitScope, wait_scope
 
@@ -431,12 +446,18 @@ async def _run_unit(
                 items = await items
             if hasattr(items, "__aiter__"):
                 async for item in items:
+                    if isinstance(item, NoData):
+                        result.no_data.append(_no_data(item, expected_empty))
+                        continue
                     writer.add(item)
                     progress.unit_records(unit, sum(writer.counts.values()))
                     if writer.needs_staging:
                         await asyncio.to_thread(writer.stage)
             else:
                 for item in items:
+                    if isinstance(item, NoData):
+                        result.no_data.append(_no_data(item, expected_empty))
+                        continue
                     writer.add(item)
                     progress.unit_records(unit, sum(writer.counts.values()))
                     if writer.needs_staging:
@@ -444,7 +465,7 @@ async def _run_unit(
             if scope.deferred is not None:  # the source caught the refusal and went on
                 raise scope.deferred
             await committer.commit(writer)
-            result.status = "ok"
+            result.status = "no_data" if result.no_data else "ok"
             result.written = dict(writer.counts)
         except Exception as exc:
             writer.discard()
@@ -536,6 +557,7 @@ async def sync_async(
                                 run_waits,
                                 unit_cap,
                                 results,
+                                _expected_empty(workspace, options),
                             )
                             for p in planned
                         )
@@ -561,6 +583,25 @@ async def sync_async(
         report.seconds = time.perf_counter() - start
     progress.finish(report)
     return report
+
+
+def _expected_empty(workspace: Workspace, options: Mapping[str, Any] | None) -> frozenset[str]:
+    """The channels for which no data is not a failure: ``expect_data = false`` in
+    smm.toml, or every channel with ``--allow-no-data``."""
+    everything = bool((options or {}).get("allow_no_data"))
+    return frozenset(
+        f"{c.network}:{c.account}"
+        for _owner, _client, c in workspace.config.all_channels()
+        if everything or not c.expect_data
+    )
+
+
+def _no_data(item: NoData, expected_empty: frozenset[str]) -> dict[str, Any]:
+    return {
+        "channel": item.channel,
+        "detail": item.detail,
+        "expected": item.channel in expected_empty,
+    }
 
 
 def _settled(unit: SyncUnit, results: dict[str, UnitResult], committer: _Committer) -> UnitResult:

@@ -37,6 +37,8 @@ class PlainProgress:
     def unit_done(self, result: UnitResult) -> None:
         if result.status == "ok":
             self.echo(f"{result.key}: ok, {_written(result)} ({result.seconds:.1f} s)")
+        elif result.status == "no_data":
+            self.echo(f"{result.key}: saved {_written(result)}; {_no_data_text(result)}")
         elif result.status == "deferred":
             self.echo(f"{result.key}: DEFERRED: {result.error}")
         elif result.status == "interrupted":
@@ -110,6 +112,7 @@ class RichProgress(PlainProgress):
             return
         mark = {
             "ok": "[green]ok[/]",
+            "no_data": "[red]no data[/]" if _unexpected(result) else "[yellow]no data[/]",
             "deferred": "[yellow]deferred[/]",
             "interrupted": "[yellow]interrupted[/]",
         }.get(result.status, "[red]failed[/]")
@@ -126,6 +129,20 @@ class RichProgress(PlainProgress):
 
     def close(self) -> None:
         self.progress.stop()
+
+
+def _unexpected(result: UnitResult) -> bool:
+    return any(not c["expected"] for c in result.no_data)
+
+
+def _no_data_text(result: UnitResult) -> str:
+    """``no data for X: <detail>`` for each channel, ``(expected)`` when it is."""
+    return "; ".join(
+        f"no data for {c['channel']}"
+        + (" (expected)" if c["expected"] else "")
+        + f": {c['detail']}"
+        for c in result.no_data
+    )
 
 
 def print_summary(report: SyncReport, *, terminal: bool) -> None:
@@ -151,11 +168,15 @@ def print_summary(report: SyncReport, *, terminal: bool) -> None:
     }
     for result in report.units:
         status = styles.get(result.status, escape(result.status))
-        table.add_row(escape(result.key), _written(result), status, escape(result.error or ""))
+        error = result.error or ""
+        if result.status == "no_data":
+            status = "[red]no data[/]" if _unexpected(result) else "no data (expected)"
+            error = _no_data_text(result)
+        table.add_row(escape(result.key), _written(result), status, escape(error))
     console.print(table)
     failed = len(report.failed)
     deferred = report.deferred
-    synced = sum(1 for u in report.units if u.status == "ok")
+    synced = sum(1 for u in report.units if u.saved)
     total = sum(report.totals().values())
     line = (
         f"{synced} of {len(report.units)} unit(s) synced, "
@@ -172,6 +193,14 @@ def print_summary(report: SyncReport, *, terminal: bool) -> None:
             line += f" (the network answers again after {when:%H:%M:%S} UTC)"
     if failed:
         line += f"; {failed} failed"
+    missing = report.no_data
+    if missing:
+        line += (
+            f"; {len(missing)} channel(s) got no data: "
+            + ", ".join(c["channel"] for c in missing)
+            + " (fix the handle or the export; if that is expected, set expect_data = false "
+            "on the channel in smm.toml or run with --allow-no-data)"
+        )
     console.print(line, markup=False)
     if report.interrupted:
         lost = [u for u in report.units if u.status == "interrupted"]
@@ -206,6 +235,12 @@ def print_summary(report: SyncReport, *, terminal: bool) -> None:
     help="Longest total wait (rate limits, retries) per unit before it is deferred to the "
     "next sync [default: [sync] max_wait, else 20].",
 )
+@click.option(
+    "--allow-no-data",
+    is_flag=True,
+    help="A configured channel that gets no rows is reported as 'no data' but does not make "
+    "the sync fail (per channel: expect_data = false in smm.toml).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the outcome as JSON on stdout.")
 @pass_app
 @click.pass_context
@@ -217,6 +252,7 @@ def sync(
     full: bool,
     skip_bad: bool,
     max_wait: float | None,
+    allow_no_data: bool,
     as_json: bool,
 ) -> None:
     """Bring the workspace's channels into its history store.
@@ -226,7 +262,11 @@ def sync(
     does not stop the others. Waits of 2 s or more are announced; a unit that would wait longer
     than --max-wait is deferred to the next sync. Ctrl-C stops at once and says what was saved.
 
-    Exit codes: 0 every unit synced or deferred; 1 a unit failed; 130 interrupted.
+    A configured channel the export (or the network) gave no rows for is reported as
+    'no data' with the accounts that were found and a did-you-mean.
+
+    Exit codes: 0 every unit synced or deferred; 1 a unit failed or a channel got no data
+    (unless expect_data = false or --allow-no-data); 130 interrupted.
     """
     from smmcore.sync import SyncInterrupted, run_sync
 
@@ -241,7 +281,7 @@ def sync(
             channels=list(channels) or None,
             since=since,
             full=full,
-            options={"skip_bad": skip_bad},
+            options={"skip_bad": skip_bad, "allow_no_data": allow_no_data},
             progress=progress,  # type: ignore[arg-type]
             max_wait=max_wait,
         )

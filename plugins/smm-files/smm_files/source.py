@@ -9,7 +9,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from smm_files.settings import FilesSettings
-from smmcore.contracts import RecordBatch, Source, SourceContext, SourceItem, SyncCursor, SyncUnit
+from smmcore.contracts import (
+    NoData,
+    RecordBatch,
+    Source,
+    SourceContext,
+    SourceItem,
+    SyncCursor,
+    SyncUnit,
+)
 
 if TYPE_CHECKING:
     from smmcore.config import ChannelConfig
@@ -75,8 +83,14 @@ class FilesSource(Source):
         current = await asyncio.to_thread(fingerprint, folder, settings)
         # a run limited by --since imports less: a later run without it must not skip
         current["since"] = ctx.since.isoformat() if ctx.since else None
+        channels = list(unit.options.get("channels") or [])
         if not ctx.full and ctx.cursor is not None and _same(ctx.cursor, current):
             ctx.log(f"{folder}: unchanged since the last import, skipped (--full re-imports)")
+            found = ctx.cursor.get("found")
+            if found is not None:  # still say which channels the export has nothing for
+                current["found"] = found
+                for item in no_data(channels, [tuple(pair) for pair in found], folder):
+                    yield item
             yield SyncCursor(current)
             return
         summary = StreamSummary(folder=folder)
@@ -101,6 +115,9 @@ class FilesSource(Source):
             chunks.close()
         counts = ", ".join(f"{n} {t}" for t, n in summary.counts().items())
         ctx.log(f"{folder}: read {counts or 'nothing'}")
+        for item in no_data(channels, summary.found, folder):
+            yield item
+        current["found"] = [list(pair) for pair in summary.found]
         yield SyncCursor(current)
 
 
@@ -113,6 +130,43 @@ def channel_binding(ch: ChannelConfig) -> dict[str, Any]:
         "export_name": ch.options.get("export_name"),
         "export_files": ch.options.get("export_files"),
     }
+
+
+def no_data(
+    channels: Sequence[str], found: Sequence[tuple[str, str]], folder: Path
+) -> list[NoData]:
+    """A :class:`NoData` for each ``NETWORK:HANDLE`` of ``channels`` that has no row in the
+    export, saying what the export holds and which of it is close (case, ``@``, spelling)."""
+    import difflib
+
+    present = {f"{network}:{account}" for network, account in found}
+    by_norm: dict[str, str] = {}
+    for name in sorted(present):
+        by_norm.setdefault(_loose(name), name)
+    items = []
+    for channel in channels:
+        if channel in present:
+            continue
+        guess = by_norm.get(_loose(channel))
+        if guess is None:
+            close = difflib.get_close_matches(_loose(channel), list(by_norm), n=1, cutoff=0.6)
+            guess = by_norm[close[0]] if close else None
+        holds = sorted(present)
+        listed = ", ".join(holds[:12]) + (f" and {len(holds) - 12} more" if len(holds) > 12 else "")
+        detail = f"the export in {folder} has no rows for it"
+        if guess is not None:
+            detail += f"; did you mean {guess}?"
+            if _loose(guess) == _loose(channel):
+                detail += " (the store keeps names exactly as the export writes them)"
+        detail += f" It holds: {listed or 'no account at all'}"
+        items.append(NoData(channel, detail))
+    return items
+
+
+def _loose(name: str) -> str:
+    """A channel name without case, ``@`` or spaces (for the did-you-mean)."""
+    network, _, account = name.partition(":")
+    return f"{network.strip().lower()}:{account.strip().lstrip('@').lower()}"
 
 
 def _same(saved: Any, current: dict[str, Any]) -> bool:

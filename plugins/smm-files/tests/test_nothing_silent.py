@@ -309,3 +309,66 @@ def test_a_json_lines_row_without_text_keeps_the_csv_text(tmp_path: Path) -> Non
     con.close()
     assert (text, url) == (first["text"], first["url"])
     assert likes == 999
+
+
+# ------------------------------------------------------------------ channels without data
+
+
+def test_a_channel_the_export_does_not_hold_is_no_data_with_a_did_you_mean(
+    tmp_path: Path,
+) -> None:
+    ws = demo(tmp_path)
+    config = ws / "smm.toml"
+    text = config.read_text()
+    text = text.replace('handle = "fornorossi.bologna"', 'handle = "fornorossi"')
+    text = text.replace('network = "facebook"\nhandle = "FornoRossiBologna"', (
+        'network = "Facebook"\nhandle = "FornoRossiBologna"'
+    ))  # fmt: skip
+    config.write_text(text)
+    result = run(ws, "sync", "--json")
+    assert result.exit_code == 1, said(result)
+    outcome = json.loads(result.stdout)
+    assert outcome["ok"] is False
+    (unit,) = outcome["units"]
+    assert unit["status"] == "no_data"
+    missing = {c["channel"]: c for c in unit["no_data"]}
+    assert set(missing) == {"instagram:fornorossi", "Facebook:FornoRossiBologna"}
+    assert "did you mean instagram:fornorossi.bologna?" in missing["instagram:fornorossi"]["detail"]
+    assert (
+        "did you mean facebook:FornoRossiBologna?"
+        in (missing["Facebook:FornoRossiBologna"]["detail"])
+    )
+    assert (
+        "It holds: facebook:FornoRossiBologna, facebook:PanificioBianchi"
+        in (missing["instagram:fornorossi"]["detail"])
+    )
+    # what the export does hold is saved
+    assert store_count(ws, "SELECT count(*) FROM posts") == 1300
+    # the next sync skips the unchanged folder, and still says so
+    again = run(ws, "sync")
+    assert again.exit_code == 1
+    assert "unchanged since the last import" in said(again)
+    assert "2 channel(s) got no data: instagram:fornorossi, Facebook:FornoRossiBologna" in (
+        said(again)
+    )
+    assert "expect_data = false" in said(again)
+    # the user says it is expected: reported, not a failure
+    allowed = run(ws, "sync", "--allow-no-data")
+    assert allowed.exit_code == 0, said(allowed)
+    assert "no data (expected)" in said(allowed)
+
+
+def test_expect_data_false_on_a_channel_makes_no_data_expected(tmp_path: Path) -> None:
+    ws = demo(tmp_path)
+    config = ws / "smm.toml"
+    config.write_text(
+        config.read_text() + '\n[[competitors]]\nname = "Nuovo Forno"\n\n[[competitors.channels]]\n'
+        'network = "instagram"\nhandle = "nuovoforno"\nsource = "files"\nexpect_data = false\n'
+    )
+    result = run(ws, "sync")
+    assert result.exit_code == 0, said(result)
+    assert "no data (expected)" in said(result)
+    config.write_text(config.read_text().replace("expect_data = false\n", ""))
+    result = run(ws, "sync", "--full")
+    assert result.exit_code == 1
+    assert "1 channel(s) got no data: instagram:nuovoforno" in said(result)
