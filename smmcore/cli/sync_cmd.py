@@ -281,7 +281,7 @@ def sync(
             channels=list(channels) or None,
             since=since,
             full=full,
-            options={"skip_bad": skip_bad, "allow_no_data": allow_no_data},
+            options={"skip_bad": skip_bad, **({"allow_no_data": True} if allow_no_data else {})},
             progress=progress,  # type: ignore[arg-type]
             max_wait=max_wait,
         )

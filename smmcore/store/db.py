@@ -35,7 +35,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from smmcore.contracts import RecordBatch, SyncCursor
+from smmcore.contracts import NoData, RecordBatch, SyncCursor
 from smmcore.errors import StoreError
 from smmcore.store.ingest import SEQ, batch_to_arrow, seq_array
 from smmcore.store.migrations import MIGRATIONS, SCHEMA_VERSION
@@ -622,6 +622,7 @@ class UnitWriter:
         self.unit_key = unit_key
         self.source = source
         self.counts: dict[str, int] = {}
+        self.no_data: list[NoData] = []
         self.cursor: Mapping[str, Any] | None = None
         self._models: dict[str, list[Any]] = {}
         self._arrow: dict[str, list[Any]] = {}
@@ -643,8 +644,9 @@ class UnitWriter:
             self.discard()
 
     def add(self, item: Any) -> None:
-        """Add a record model, a :class:`~smmcore.contracts.RecordBatch` or a
-        :class:`~smmcore.contracts.SyncCursor`."""
+        """Add a record model, a :class:`~smmcore.contracts.RecordBatch`, a
+        :class:`~smmcore.contracts.SyncCursor` or a :class:`~smmcore.contracts.NoData` (kept
+        in :attr:`no_data`, nothing stored)."""
         if self._done:
             raise StoreError("this unit writer is already committed or discarded")
         table = self._record_tables.get(type(item))
@@ -654,6 +656,9 @@ class UnitWriter:
                 return
             if isinstance(item, SyncCursor):
                 self.set_cursor(item.value)
+                return
+            if isinstance(item, NoData):  # nothing to store; the sync reports it
+                self.no_data.append(item)
                 return
             raise StoreError(
                 f"cannot store a {type(item).__name__}",

@@ -10,7 +10,7 @@ from smm_files.reader import read_export
 from smm_files.settings import FilesSettings
 from smm_files.source import FilesSource
 
-from smmcore.contracts import RecordBatch, SourceContext, SourceError, SyncCursor
+from smmcore.contracts import NoData, RecordBatch, SourceContext, SourceError, SyncCursor
 from smmcore.store import Store
 
 TABLES = (
@@ -147,7 +147,10 @@ def test_source_yields_batches_then_skips_an_unchanged_folder(store: Store, expo
     saved = store.get_cursor("files:data")
 
     again = run_source(source, SourceContext(workspace_dir=export.parent, cursor=saved))
-    assert [type(i) for i in again] == [SyncCursor]
+    # skipped, and the channel the export has no rows for is still reported
+    assert [type(i) for i in again] == [NoData, SyncCursor]
+    assert again[0].channel == "mastodon:forno@m"
+    assert "did you mean mastodon:forno@m.social?" in again[0].detail
 
     full = run_source(source, SourceContext(workspace_dir=export.parent, cursor=saved, full=True))
     assert len([i for i in full if isinstance(i, RecordBatch)]) == 6
