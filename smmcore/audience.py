@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from smmcore.contracts import AudienceContext, Period
 from smmcore.dates import plausible_sql
 from smmcore.errors import SmmError
+from smmcore.i18n import language_of
 
 if TYPE_CHECKING:
     from smmcore.models import Segment
@@ -72,11 +73,14 @@ def run_segmenters(
     names: Iterable[str] | None = None,
     options: Mapping[str, Any] | None = None,
     strict: bool = False,
+    language: str | None = None,
 ) -> SegmentationResult:
     """Run the named segmenters (default: all registered) on the client's audience.
 
     A segmenter that fails is reported in ``problems`` and the others still run; with
     ``strict`` the first failure raises (the CLI does that when one segmenter is asked for).
+    ``language`` (the report's; default English, the language of the CLI) is passed on to the
+    segmenters for their texts.
     """
     specs = host.segmenters()
     wanted = list(names) if names else list(specs)
@@ -87,6 +91,7 @@ def run_segmenters(
         channels=[c for c in workspace.channel_refs() if c.is_client],
         rules=workspace.config.segments,
         options=dict(options or {}),
+        language=language_of(language),
     )
     result = SegmentationResult(period=period)
     for name in wanted:

@@ -85,6 +85,15 @@ class KeywordsConfig(_Strict):
     freshness_hours: float = Field(default=24.0, ge=0)
 
 
+class BrandConfig(_Strict):
+    """``[report.brand]``: a logo file and two colours for the HTML and PDF reports."""
+
+    logo: str | None = None
+    """A PNG, JPEG or SVG file, relative to the workspace folder (embedded in the report)."""
+    primary: str = Field(default="#2563eb", pattern=r"^#[0-9a-fA-F]{6}$")
+    accent: str = Field(default="#0f766e", pattern=r"^#[0-9a-fA-F]{6}$")
+
+
 class ReportConfig(_Strict):
     """Report defaults."""
 
@@ -93,6 +102,8 @@ class ReportConfig(_Strict):
     kpis: list[str] = Field(default_factory=list)
     language: str | None = Field(default=None, pattern=r"^[a-z]{2}$")
     formats: list[str] = Field(default_factory=lambda: ["terminal", "html"])
+    audience: Literal["client", "analyst"] = "analyst"
+    brand: BrandConfig | None = None
 
 
 class SyncConfig(_Strict):

@@ -346,6 +346,9 @@ class AudienceContext:
     :param period: the period whose interactions count.
     :param channels: the client's channels (segmenters work on the client's audience).
     :param rules: rule segments from ``smm.toml`` (``[segments.<name>]``).
+    :param language: the language of the report the segments go into (``"en"``, ``"it"``):
+        write each segment's ``description`` and ``method`` in it where you can (English
+        otherwise).
     """
 
     con: Any
@@ -354,6 +357,7 @@ class AudienceContext:
     channels: Sequence[ChannelRef]
     rules: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     options: Mapping[str, Any] = field(default_factory=dict)
+    language: str = "en"
 
 
 class Segmenter(ABC):

@@ -1,7 +1,11 @@
-"""Report labels in English and Italian.
+"""The language catalogue of reports: every word a reader sees, in English and Italian, and
+numbers and dates formatted by locale (CLDR data through Babel, imported when first needed).
 
 ``t(key, lang)`` returns the label in ``lang`` and falls back to English, then to the key, so a
 missing translation never breaks a report. Notes are format strings filled with ``str.format``.
+KPIs and segmenters are plugins: they bring their own texts (``KPISpec.translations``, the
+``language`` of :class:`~smmcore.contracts.AudienceContext`); :func:`catalogue` lists the
+core's phrases (a test checks that an Italian report holds none of the English ones).
 """
 
 from __future__ import annotations
@@ -75,7 +79,47 @@ LABELS: dict[str, dict[str, str]] = {
         "incomplete": "incomplete: data ends before the period does",
         "weekdays": "Mon,Tue,Wed,Thu,Fri,Sat,Sun",
         "footer": "Every KPI states its formula. Unknown counts are shown as n/a, never as 0.",
+        "footer_client": "Every KPI's formula is in the appendix. Unknown counts are shown as "
+        "n/a, never as 0.",
         "open_link": "open",
+        "formulas": "How each KPI is computed",
+        "appendix": "Appendix: how each KPI is computed",
+        "summary": "Summary",
+        "summary_intro": "The KPIs that moved most (compared with {comparison}):",
+        "summary_none": "No KPI can be compared with the previous period yet.",
+        "moved_up": "{kpi}: up from {previous} to {value} ({change}).",
+        "moved_down": "{kpi}: down from {previous} to {value} ({change}).",
+        "moved_flat": "{kpi}: unchanged at {value}.",
+        "good_news": "good",
+        "bad_news": "to watch",
+        "neutral_news": "neither good nor bad",
+        "axis_date": "Date",
+        "axis_week": "Week (from Monday)",
+        "axis_followers": "Followers",
+        "axis_engagements": "Engagements",
+        "axis_hour": "Hour of the day",
+        "axis_interest": "Interest",
+        "partial": "partial",
+        "partial_week": "Partial week: {days} of 7 days",
+        "partial_legend": "dashed: a partial week (fewer days of data)",
+        "period_band": "shaded: the report period",
+        "heat_scale": "Engagements per post",
+        "heat_empty": "no posts",
+        "best_cell": "outlined: best slots",
+        "per_post": "per post",
+        "own_terms": "Engagements per post of own posts using the term",
+        "unit_relative": "relative interest, 0-100",
+        "unit_views": "page views",
+        "unit_engagements_post": "engagements per post",
+        "client_view": "Client view",
+        "analyst_view": "Analyst view",
+        "page_of": "Page {page} of {pages}",
+        "less_than": "< {value}",
+        "thousands": "k",
+        "millions": "M",
+        "billions": "B",
+        "pp": "pp",
+        "previous_unknown": "no comparison",
     },
     "it": {
         "report_title": "Report social media",
@@ -121,7 +165,7 @@ LABELS: dict[str, dict[str, str]] = {
         "engagements": "Interazioni",
         "engagement_rate": "Tasso eng.",
         "benchmark": "Confronto con i concorrenti",
-        "share_of_voice": "Share of voice",
+        "share_of_voice": "Quota di voce",
         "segments": "Segmenti di pubblico",
         "segment": "Segmento",
         "size": "Membri",
@@ -141,29 +185,49 @@ LABELS: dict[str, dict[str, str]] = {
         "incomplete": "incompleto: i dati finiscono prima del periodo",
         "weekdays": "Lun,Mar,Mer,Gio,Ven,Sab,Dom",
         "footer": "Ogni KPI indica la sua formula. I conteggi sconosciuti sono n.d., mai 0.",
+        "footer_client": "La formula di ogni KPI è in appendice. I conteggi sconosciuti sono "
+        "n.d., mai 0.",
         "open_link": "apri",
+        "formulas": "Come si calcola ogni KPI",
+        "appendix": "Appendice: come si calcola ogni KPI",
+        "summary": "Sintesi",
+        "summary_intro": "I KPI che si sono mossi di più (confronto con {comparison}):",
+        "summary_none": "Nessun KPI si può ancora confrontare con il periodo precedente.",
+        "moved_up": "{kpi}: in aumento da {previous} a {value} ({change}).",
+        "moved_down": "{kpi}: in calo da {previous} a {value} ({change}).",
+        "moved_flat": "{kpi}: invariato a {value}.",
+        "good_news": "bene",
+        "bad_news": "da seguire",
+        "neutral_news": "né bene né male",
+        "axis_date": "Data",
+        "axis_week": "Settimana (da lunedì)",
+        "axis_followers": "Follower",
+        "axis_engagements": "Interazioni",
+        "axis_hour": "Ora del giorno",
+        "axis_interest": "Interesse",
+        "partial": "parziale",
+        "partial_week": "Settimana parziale: {days} giorni su 7",
+        "partial_legend": "tratteggio: una settimana parziale (meno giorni di dati)",
+        "period_band": "in ombra: il periodo del report",
+        "heat_scale": "Interazioni per post",
+        "heat_empty": "nessun post",
+        "best_cell": "bordo: fasce migliori",
+        "per_post": "per post",
+        "own_terms": "Interazioni per post dei propri post che usano il termine",
+        "unit_relative": "interesse relativo, 0-100",
+        "unit_views": "visualizzazioni di pagina",
+        "unit_engagements_post": "interazioni per post",
+        "client_view": "Vista cliente",
+        "analyst_view": "Vista analista",
+        "page_of": "Pagina {page} di {pages}",
+        "less_than": "< {value}",
+        "thousands": "mila",
+        "millions": "Mln",
+        "billions": "Mld",
+        "pp": "p.p.",
+        "previous_unknown": "nessun confronto",
     },
 }
-
-KPI_LABELS: dict[str, dict[str, str]] = {
-    "it": {
-        "follower_growth": "Crescita follower",
-        "follower_growth_rate": "Tasso di crescita follower",
-        "posts_per_week": "Post a settimana",
-        "engagement_rate_followers": "Tasso di engagement sui follower",
-        "engagement_rate_views": "Tasso di engagement sulle visualizzazioni",
-        "applause_rate": "Tasso di apprezzamento",
-        "conversation_rate": "Tasso di conversazione",
-        "amplification_rate": "Tasso di amplificazione",
-        "virality_rate": "Tasso di viralità",
-        "share_of_voice": "Share of voice",
-        "best_time_to_post": "Orario migliore per pubblicare",
-        "top_posts": "Post migliori",
-        "network_renewal_rate": "Tasso di rinnovo della rete",
-    }
-}
-"""KPI name -> label, for languages other than English (English labels come from the KPI's
-registration)."""
 
 UNITS: dict[str, dict[str, str]] = {
     "it": {
@@ -175,6 +239,8 @@ UNITS: dict[str, dict[str, str]] = {
         "reposts/post": "condivisioni/post",
         "engagements/post": "interazioni/post",
         "engagements": "interazioni",
+        "relative": "interesse relativo",
+        "views": "visualizzazioni",
     }
 }
 """KPI units in other languages than English (``%`` and unknown units stay as they are)."""
@@ -282,9 +348,16 @@ def t(key: str, lang: str = "en") -> str:
     return LABELS.get(language_of(lang), {}).get(key) or LABELS["en"].get(key) or key
 
 
-def kpi_label(name: str, default: str, lang: str = "en") -> str:
-    """The label of KPI ``name`` in ``lang``; ``default`` (the registered label) otherwise."""
-    return KPI_LABELS.get(language_of(lang), {}).get(name, default)
+def kpi_text(spec: Any, field: str, lang: str = "en") -> str:
+    """``field`` (``label``, ``formula``, ``description``, ``aggregation``, ``unit``) of a KPI
+    registration in ``lang``: its ``translations`` when it has one, else the registered text
+    (a unit falls back to :data:`UNITS`)."""
+    translations = getattr(spec, "translations", None) or {}
+    text = (translations.get(language_of(lang)) or {}).get(field)
+    if text:
+        return text
+    registered = getattr(spec, field, "") or ""
+    return unit_label(registered, lang) if field == "unit" else registered
 
 
 def unit_label(unit: str, lang: str = "en") -> str:
@@ -304,3 +377,125 @@ def note_text(code: str, lang: str = "en", **params: Any) -> str:
 def weekdays(lang: str = "en") -> list[str]:
     """Short weekday names, Monday first."""
     return t("weekdays", lang).split(",")
+
+
+def catalogue(lang: str) -> list[str]:
+    """Every phrase of the core's catalogue in ``lang`` (labels, units, notes with their
+    placeholders cut out), for checking that a report holds no phrase of another language."""
+    phrases: list[str] = []
+    for key, text in LABELS.get(lang, {}).items():
+        if key == "weekdays":
+            phrases += text.split(",")
+        else:
+            phrases.append(text)
+    phrases += list(UNITS.get(lang, {}).values())
+    for text in NOTES.get(lang, {}).values():
+        import re
+
+        phrases += [p.strip(" .,:;()'") for p in re.split(r"\{[^}]*\}", text)]
+    return [p for p in phrases if p]
+
+
+# --------------------------------------------------------------------------- numbers and dates
+
+
+def _locale(lang: str) -> str:
+    return language_of(lang)
+
+
+def decimals_for(value: float) -> int:
+    """Decimals a reader expects for ``value``: none for a whole number, one from 100, two
+    from 1, two significant digits below 1 (``0.0045``)."""
+    import math
+
+    magnitude = abs(float(value))
+    if float(value).is_integer():
+        return 0
+    if magnitude >= 100:
+        return 1
+    if magnitude >= 1:
+        return 2
+    return min(max(2, -math.floor(math.log10(magnitude)) + 1), 8)
+
+
+def number(value: float | None, lang: str = "en", digits: int | None = None) -> str:
+    """``1,234.5`` in English, ``1.234,5`` in Italian (CLDR); ``n/a`` (``n.d.``) for ``None``;
+    ``digits`` decimals, else :func:`decimals_for`."""
+    if value is None:
+        return t("unknown", lang)
+    from babel.numbers import format_decimal
+
+    if digits is None:
+        if value != 0 and abs(value) < 1e-6:
+            return t("less_than", lang).format(value=number(1e-6, lang, 6))
+        digits = decimals_for(value)
+    pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
+    text = format_decimal(value, format=pattern, locale=_locale(lang))
+    if text.startswith("-") and not any(c in "123456789" for c in text):
+        text = text[1:]  # -0.001 with two decimals is 0.00, not -0.00
+    return text
+
+
+def percent(value: float | None, lang: str = "en", digits: int | None = None) -> str:
+    """A value already in % (``53.89``): ``53.89%`` / ``53,89%``; a share below 0.01% that
+    is not zero reads ``< 0.01%`` rather than a misleading ``0.00%``."""
+    if value is None:
+        return t("unknown", lang)
+    if value != 0 and abs(value) < 0.01 and digits is None:
+        return t("less_than", lang).format(value=number(0.01, lang, 2) + "%")
+    return number(value, lang, digits) + "%"
+
+
+def compact_scale(largest: float) -> tuple[float, str]:
+    """``(divisor, suffix key)`` for numbers up to ``largest``: thousands from 10,000,
+    millions from 1,000,000, billions from 1,000,000,000 (one scale for a whole axis)."""
+    magnitude = abs(largest)
+    if magnitude >= 1e9:
+        return 1e9, "billions"
+    if magnitude >= 1e6:
+        return 1e6, "millions"
+    if magnitude >= 1e4:
+        return 1e3, "thousands"
+    return 1.0, ""
+
+
+def compact(value: float | None, lang: str = "en", digits: int = 1) -> str:
+    """A large number with its language's suffix: ``5.4k`` / ``5,4 mila``, ``2.4M`` /
+    ``2,4 Mln``, ``549.8B`` / ``549,8 Mld``."""
+    if value is None:
+        return t("unknown", lang)
+    divisor, key = compact_scale(value)
+    if not key:
+        return number(value, lang)
+    return with_suffix(number(value / divisor, lang, digits), key, lang)
+
+
+def with_suffix(text: str, key: str, lang: str) -> str:
+    """``text`` followed by the suffix ``key`` (``thousands``, ...): glued in English (``5k``),
+    after a space where the suffix is a word (``5 mila``)."""
+    if not key:
+        return text
+    suffix = t(key, lang)
+    return f"{text}{suffix}" if len(suffix) == 1 else f"{text}\u00a0{suffix}"
+
+
+def day(value: Any, lang: str = "en") -> str:
+    """A calendar day in tables: ``2026-03-01`` in English, ``01/03/2026`` in Italian."""
+    from datetime import datetime
+
+    d = value.date() if isinstance(value, datetime) else value
+    return d.strftime("%d/%m/%Y") if language_of(lang) == "it" else d.isoformat()
+
+
+def day_short(value: Any, lang: str = "en", *, year: bool = False) -> str:
+    """A day on a chart axis: ``Mar 1`` / ``1 mar`` (with the year: ``Mar 1, 2026``)."""
+    from babel.dates import format_skeleton
+
+    return format_skeleton("yMMMd" if year else "MMMd", value, locale=_locale(lang))
+
+
+def month_name(value: Any, lang: str = "en") -> str:
+    """``Mar 2026`` / ``mar 2026``."""
+    from babel.dates import format_skeleton
+
+    return format_skeleton("yMMM", value, locale=_locale(lang))

@@ -862,7 +862,7 @@ def _own_sections(
 ) -> list[Any]:
     """Own-content performance sections, when the own-terms tool is installed."""
     from smmcore.contracts import KeywordQuery
-    from smmcore.report_model import KeywordSection
+    from smmcore.report_model import KeywordSection, RelatedQuery
 
     if host is None:
         from smmcore.plugins import PluginHost
@@ -889,7 +889,7 @@ def _own_sections(
                 unit="engagements/post",
                 geo="",
                 timeframe=query.timeframe,
-                suggestions=[f"{s.item} ({s.value:.1f}/post)" for s in rows][:10],
+                scores=[RelatedQuery(query=s.item, value=s.value) for s in rows][:10],
             )
         )
     return sections

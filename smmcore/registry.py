@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -154,6 +155,10 @@ class KPISpec(Registration):
     :param higher_is_better: the direction; ``None`` when neither is better.
     :param aggregation: how per-post values combine, stated: ``"ratio of sums"``,
         ``"mean of ratios"``, ``"sum"``, ``"difference"``, ...
+    :param translations: the texts in other languages than English, language code ->
+        field (``label``, ``formula``, ``description``, ``aggregation``, ``unit``) -> text,
+        for example ``{"it": {"label": "Tasso di apprezzamento", ...}}``; a report in a
+        language or field missing here shows the English text.
     """
 
     kind: ClassVar[str] = "kpi"
@@ -162,6 +167,9 @@ class KPISpec(Registration):
     unit: str = ""
     higher_is_better: bool | None = True
     aggregation: str = ""
+    translations: Mapping[str, Mapping[str, str]] = field(
+        default_factory=dict, compare=False, hash=False
+    )
 
     def problems(self) -> list[str]:
         found = super().problems()

@@ -16,7 +16,7 @@ from typing import Any
 from smmcore.contracts import ChannelRef, KPIContext, Period
 from smmcore.dates import plausible_sql
 from smmcore.errors import SmmError
-from smmcore.i18n import kpi_label, language_of, note_text, unit_label
+from smmcore.i18n import kpi_text, language_of, note_text
 from smmcore.models import KPIValue
 from smmcore.periods import resolve_periods, today_in
 from smmcore.report_model import (
@@ -463,12 +463,12 @@ def _rows_from_values(
 ) -> KPIRow:
     row = KPIRow(
         name=name,
-        label=kpi_label(name, getattr(spec, "label", "") or name, lang),
-        description=getattr(spec, "description", "") or "",
-        formula=getattr(spec, "formula", "") or "",
-        unit=unit_label(getattr(spec, "unit", "") or "", lang),
+        label=kpi_text(spec, "label", lang) or name,
+        description=kpi_text(spec, "description", lang),
+        formula=kpi_text(spec, "formula", lang),
+        unit=kpi_text(spec, "unit", lang),
         direction=_direction(spec),  # type: ignore[arg-type]
-        aggregation=getattr(spec, "aggregation", "") or "",
+        aggregation=kpi_text(spec, "aggregation", lang),
         section=SECTION_KPIS.get(name),
     )
     for v in values:
@@ -807,7 +807,7 @@ def build_report(
             try:
                 from smmcore.audience import run_segmenters
 
-                result = run_segmenters(workspace, host, store, period)
+                result = run_segmenters(workspace, host, store, period, language=lang)
                 segments = [_segment_summary(s) for s in result.segments]
                 for problem in result.problems:
                     note("section_failed", "warning", section="segments", error=problem)

@@ -226,6 +226,9 @@ class KeywordSection(_Model):
     points: list[SeriesPoint] = Field(default_factory=list)
     rising: list[RelatedQuery] = Field(default_factory=list)
     suggestions: list[str] = Field(default_factory=list)
+    scores: list[RelatedQuery] = Field(default_factory=list)
+    """Items with a value in ``unit``, best first (own-terms: the engagements per post of the
+    client's posts using each word or hashtag). Reporters format the numbers."""
 
 
 class SectionTable(_Model):
@@ -278,6 +281,17 @@ class Note(_Model):
     params: dict[str, Any] = Field(default_factory=dict)
 
 
+class Brand(_Model):
+    """The agency's or client's look, from ``[report.brand]`` in ``smm.toml``."""
+
+    logo: str | None = None
+    """The logo as a ``data:`` URI (PNG, JPEG or SVG), so a report file stays self-contained."""
+    primary: str = "#2563eb"
+    """The main colour (headings, the client's bars and lines), ``#rrggbb``."""
+    accent: str = "#0f766e"
+    """A second colour (rules, highlights), ``#rrggbb``."""
+
+
 class Report(_Model):
     """A report of one workspace over one period, compared with another."""
 
@@ -302,6 +316,10 @@ class Report(_Model):
     sections: list[ReportSection] = Field(default_factory=list)
     """Sections contributed by plugins, in registration order."""
     notes: list[Note] = Field(default_factory=list)
+    audience: Literal["client", "analyst"] = "analyst"
+    """Who reads it: ``client`` leads with a one-page summary and moves formulas to an
+    appendix; ``analyst`` keeps every formula next to its KPI."""
+    brand: Brand | None = None
 
     def kpi(self, name: str) -> KPIRow | None:
         """The KPI row named ``name``, or ``None``."""

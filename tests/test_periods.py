@@ -83,3 +83,27 @@ def test_today_follows_the_client_time_zone() -> None:
     late = datetime(2026, 3, 15, 23, 30, tzinfo=UTC)
     assert today_in("Europe/Rome", late) == date(2026, 3, 16)
     assert today_in("America/New_York", late) == date(2026, 3, 15)
+
+
+@pytest.mark.parametrize(
+    ("spec", "period", "previous"),
+    [
+        ("2026-Q3", ("2026-07-01", "2026-09-30"), ("2026-04-01", "2026-06-30")),
+        ("2026-q1", ("2026-01-01", "2026-03-31"), ("2025-10-01", "2025-12-31")),
+        ("2026-H1", ("2026-01-01", "2026-06-30"), ("2025-07-01", "2025-12-31")),
+        ("2026-H2", ("2026-07-01", "2026-12-31"), ("2026-01-01", "2026-06-30")),
+    ],
+)
+def test_quarters_and_halves_compare_with_the_one_before(spec, period, previous) -> None:
+    p, c = resolve_periods(spec, "previous", date(2026, 11, 25))
+    assert (p.start.isoformat(), p.end.isoformat()) == period
+    assert (c.start.isoformat(), c.end.isoformat()) == previous
+    y = resolve_periods(spec, "year", date(2026, 11, 25))[1]
+    assert y.start.year == p.start.year - 1 and y.start.month == p.start.month
+
+
+@pytest.mark.parametrize(("spec", "why"), [("2026-Q5", "Q1 to Q4"), ("2026-H3", "H1 to H2")])
+def test_a_quarter_or_half_that_does_not_exist(spec: str, why: str) -> None:
+    with pytest.raises(SmmError) as info:
+        parse_period(spec, date(2026, 11, 25))
+    assert why in info.value.format_message() and "YYYY-Qn (2026-Q3)" in info.value.format_message()

@@ -20,7 +20,8 @@ FORMATS = click.Choice(["table", "json", "csv"])
 period_option = click.option(
     "--period",
     default=None,
-    help="30d, 90d, YYYY-MM or FROM..TO [default: the report period in smm.toml].",
+    help="30d, 90d, YYYY-MM, YYYY-Qn, YYYY-Hn or FROM..TO "
+    "[default: the report period in smm.toml].",
 )
 format_option = click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
 export_option = click.option(

@@ -88,7 +88,8 @@ def plan_outputs(
     "--period",
     "period",
     metavar="SPEC",
-    help="30d, 90d, 12w, YYYY-MM, YYYY or FROM..TO [default: [report] period, else 30d]. "
+    help="30d, 90d, 12w, YYYY-MM, YYYY-Qn, YYYY-Hn, YYYY or FROM..TO [default: [report] period, "
+    "else 30d]. "
     "Relative periods end on the day of the latest data.",
 )
 @click.option(
@@ -114,6 +115,12 @@ def plan_outputs(
     "[default: terminal on screen, files as report.<ext> in the workspace].",
 )
 @click.option("--language", metavar="LANG", help="Label language (en, it) for this report.")
+@click.option(
+    "--audience",
+    type=click.Choice(["client", "analyst"], case_sensitive=False),
+    help="client: a one-page summary first, formulas in an appendix; analyst: every formula "
+    "next to its KPI [default: [report] audience, else analyst].",
+)
 @pass_app
 def report(
     app: App,
@@ -122,6 +129,7 @@ def report(
     formats: tuple[str, ...],
     output: str | None,
     language: str | None,
+    audience: str | None,
 ) -> None:
     """Compute the KPIs for a period and render the report.
 
@@ -134,7 +142,13 @@ def report(
     host = app.host
     chosen = list(formats) or list(ws.config.report.formats) or ["terminal", "html"]
     plan = plan_outputs(host, chosen, output, ws.dir)
+    from smmcore.branding import load_brand
+
+    brand = load_brand(ws.config, ws.dir)
     rep = build_report(ws, host, period, compare, language=language)
+    rep = rep.model_copy(
+        update={"audience": (audience or ws.config.report.audience).lower(), "brand": brand}
+    )
     for name, target in plan:
         written = write_report(rep, host, name, target, ws)
         if written is not None:

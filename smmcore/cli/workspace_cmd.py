@@ -56,7 +56,7 @@ timezone = {timezone}
 
 # ---------------------------------------------------------------- reports
 # [report]
-# period = "30d"             # 30d, 90d, YYYY-MM or FROM..TO
+# period = "30d"             # 30d, 90d, YYYY-MM, YYYY-Qn, YYYY-Hn or FROM..TO
 # compare = "previous"       # previous or year
 # kpis = []                  # empty: every KPI
 

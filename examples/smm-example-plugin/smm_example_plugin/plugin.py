@@ -37,5 +37,17 @@ def smm_register_kpis(register: Callable[[KPISpec], None]) -> None:
             unit="saves/100 views",
             higher_is_better=True,
             aggregation="ratio of sums",
+            # what an Italian report shows instead of the English texts above
+            translations={
+                "it": {
+                    "label": "Salvataggi ogni 100 visualizzazioni",
+                    "description": "Salvataggi ogni 100 visualizzazioni dei propri post "
+                    "pubblicati nel periodo.",
+                    "formula": "100 x somma(salvataggi) / somma(visualizzazioni), sui propri "
+                    "post con entrambi i conteggi noti",
+                    "unit": "salvataggi/100 visualizzazioni",
+                    "aggregation": "rapporto di somme",
+                }
+            },
         )
     )

@@ -34,15 +34,27 @@ _HINT = (
 )
 
 
-def _formula(cfg: Any) -> str:
+def _formula(cfg: Any, lang: str = "en") -> str:
     scale = "" if cfg.scale == 1 else f" x {cfg.scale:g}"
+    mean = "media sui post di" if lang == "it" else "mean over posts of"
     if cfg.aggregation == "ratio_of_sums":
         return f"Σ ({cfg.numerator}) / Σ ({cfg.denominator}){scale}"
     if cfg.aggregation == "mean_of_ratios":
-        return f"mean over posts of ({cfg.numerator}) / ({cfg.denominator}){scale}"
+        return f"{mean} ({cfg.numerator}) / ({cfg.denominator}){scale}"
     if cfg.aggregation == "sum":
         return f"Σ ({cfg.numerator}){scale}"
-    return f"mean over posts of ({cfg.numerator}){scale}"
+    return f"{mean} ({cfg.numerator}){scale}"
+
+
+AGGREGATION_TEXT_IT = {
+    "ratio_of_sums": "rapporto di somme: Σ numeratore / Σ denominatore sui post in cui "
+    "entrambi sono noti",
+    "mean_of_ratios": "media dei rapporti: la media di numeratore / denominatore per post, sui "
+    "post in cui entrambi sono noti e il denominatore non è 0",
+    "sum": "somma sui post del periodo",
+    "mean": "media sui post in cui il valore è noto",
+}
+"""The aggregations in Italian (the label and description are the user's own words)."""
 
 
 def custom_kpis(workspace_config: Any) -> list[tuple[KPISpec, DeclarativeKPI]]:
@@ -80,6 +92,13 @@ def custom_kpis(workspace_config: Any) -> list[tuple[KPISpec, DeclarativeKPI]]:
             higher_is_better=cfg.higher_is_better,
             aggregation=AGGREGATION_TEXT[cfg.aggregation],
             plugin="smm.toml",
+            translations={
+                "it": {
+                    "formula": _formula(cfg, "it")
+                    + "; propri post del periodo, condivisioni escluse",
+                    "aggregation": AGGREGATION_TEXT_IT[cfg.aggregation],
+                }
+            },
         )
         found.append((spec, DeclarativeKPI(name, definition)))
     if problems:

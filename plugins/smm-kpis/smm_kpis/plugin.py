@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from smm_kpis.definitions import BUILTINS, REGISTRATION_FIELDS
+from smm_kpis.translations import TRANSLATIONS
 from smmcore import KPISpec, hookimpl
 
 
@@ -14,4 +15,10 @@ def smm_register_kpis(register: Callable[[KPISpec], None]) -> None:
     :mod:`smm_kpis.builtin` (``spec.load().compute(ctx)``)."""
     for entry in BUILTINS:
         fields = {key: entry[key] for key in REGISTRATION_FIELDS}
-        register(KPISpec(impl=f"smm_kpis.builtin:{entry['name']}", **fields))
+        register(
+            KPISpec(
+                impl=f"smm_kpis.builtin:{entry['name']}",
+                translations=TRANSLATIONS.get(entry["name"], {}),
+                **fields,
+            )
+        )

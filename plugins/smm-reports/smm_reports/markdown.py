@@ -47,9 +47,22 @@ class MarkdownReporter(Reporter):
             f"- **{t('generated', lang)}:** "
             f"{fmt.moment(report.generated_at, report.timezone, lang)}",
             "",
-            f"## {t('kpis', lang)}",
-            "",
         ]
+        client_view = report.audience == "client"
+        if client_view:
+            lines += [f"## {t('summary', lang)}", ""]
+            moved = fmt.summary(report)
+            if moved:
+                intro = t("summary_intro", lang).format(comparison=fmt.compare_text(report))
+                lines += [intro, ""]
+                lines += [
+                    f"- {md_escape(sentence)} **{fmt.trend_word(kind, lang)}**"
+                    for _row, _sv, sentence, kind in moved
+                ]
+            else:
+                lines.append(t("summary_none", lang))
+            lines.append("")
+        lines += [f"## {t('kpis', lang)}", ""]
         rows = []
         for row in report.kpis:
             if row.section is not None:
@@ -133,7 +146,10 @@ class MarkdownReporter(Reporter):
 
         if report.segments:
             lines += [f"## {t('segments', lang)}", ""]
-            rows = [[md_escape(s.name), str(s.size), md_escape(s.method)] for s in report.segments]
+            rows = [
+                [md_escape(s.name), fmt.number(s.size, lang), md_escape(s.method)]
+                for s in report.segments
+            ]
             header = [t("segment", lang), t("size", lang), t("method", lang)]
             lines += _table(header, rows, right_to=2)
 
@@ -143,11 +159,20 @@ class MarkdownReporter(Reporter):
                 parts = [f"**{md_escape(kw.term)}** ({md_escape(kw.tool)})"]
                 if kw.points:
                     trend = fmt.interest_text([(p.date, p.value) for p in kw.points], lang)
-                    parts.append(f"{md_escape(kw.unit or 'interest')}: {trend}")
+                    unit = fmt.keyword_unit(kw.unit, lang) if kw.unit else t("axis_interest", lang)
+                    parts.append(f"{md_escape(unit)}: {trend}")
                 if kw.rising:
                     parts.append(
                         f"{t('rising', lang)}: "
                         + ", ".join(md_escape(r.query) for r in kw.rising[:8])
+                    )
+                if kw.scores:
+                    parts.append(
+                        f"{t('own_terms', lang)}: "
+                        + ", ".join(
+                            f"{md_escape(q.query)} ({fmt.number(q.value, lang)})"
+                            for q in kw.scores[:8]
+                        )
                     )
                 if kw.suggestions:
                     parts.append(
@@ -175,18 +200,23 @@ class MarkdownReporter(Reporter):
             if section.series:
                 lines.append("")
 
+        formulas: list[str] = []
         if report.kpis:
-            lines += [f"## {t('formula', lang)}", ""]
-            lines += [
+            formulas += [f"## {t('appendix' if client_view else 'formulas', lang)}", ""]
+            formulas += [
                 f"- **{md_escape(row.label)}** ({md_escape(row.aggregation)}): "
                 f"{md_escape(row.formula)}"
                 for row in report.kpis
             ]
-            lines.append("")
+            formulas.append("")
+        if not client_view:
+            lines += formulas
 
         if report.notes:
             lines += [f"## {t('notes', lang)}", ""]
             lines += [f"- {md_escape(n.text)}" for n in report.notes]
             lines.append("")
-        lines.append(f"_{t('footer', lang)}_")
+        if client_view:
+            lines += formulas
+        lines.append(f"_{t('footer_client' if client_view else 'footer', lang)}_")
         out.write("\n".join(lines) + "\n")

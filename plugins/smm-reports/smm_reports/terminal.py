@@ -55,6 +55,28 @@ class TerminalReporter(Reporter):
         head.append(f"\n{t('timezone', lang)}: {report.timezone}")
         console.print(Panel(head, expand=False))
 
+        client_view = report.audience == "client"
+        if client_view:
+            console.print(_plain(t("summary", lang), style="bold"))
+            lines = fmt.summary(report)
+            if lines:
+                console.print(
+                    _plain(t("summary_intro", lang).format(comparison=fmt.compare_text(report)))
+                )
+                for _row, _sv, sentence, kind in lines:
+                    style = _TREND_STYLE[kind]
+                    console.print(
+                        Text.assemble(
+                            "- ",
+                            clean_terminal(sentence),
+                            " ",
+                            (f"[{fmt.trend_word(kind, lang)}]", style),
+                        )
+                    )
+            else:
+                console.print(_plain(t("summary_none", lang)))
+            console.print()
+
         rows = _value_rows(report)
         table = Table(title=t("kpis", lang), title_justify="left", show_lines=False)
         table.add_column(t("kpi", lang))
@@ -150,7 +172,7 @@ class TerminalReporter(Reporter):
             seg.add_column(t("size", lang), justify="right")
             seg.add_column(t("method", lang))
             for s in report.segments:
-                seg.add_row(_plain(s.name), str(s.size), _plain(s.method))
+                seg.add_row(_plain(s.name), fmt.number(s.size, lang), _plain(s.method))
             console.print(seg)
 
         for kw in report.keywords:
@@ -165,6 +187,14 @@ class TerminalReporter(Reporter):
                 line.append(
                     f"  {t('rising', lang)}: "
                     + ", ".join(clean_terminal(r.query) for r in kw.rising[:5])
+                )
+            if kw.scores:
+                line.append(
+                    f"  {t('own_terms', lang)}: "
+                    + ", ".join(
+                        f"{clean_terminal(q.query)} ({fmt.number(q.value, lang)})"
+                        for q in kw.scores[:5]
+                    )
                 )
             if kw.suggestions:
                 line.append(
@@ -198,17 +228,23 @@ class TerminalReporter(Reporter):
                     )
                 )
 
-        formulas = Table(title=t("formula", lang), title_justify="left", show_header=True)
+        formulas = Table(
+            title=t("appendix" if client_view else "formulas", lang),
+            title_justify="left",
+            show_header=True,
+        )
         formulas.add_column(t("kpi", lang), no_wrap=True)
-        formulas.add_column(t("formula", lang), ratio=3)
+        formulas.add_column(t("formula", lang), ratio=3, overflow="fold")
         formulas.add_column(t("aggregation", lang), ratio=1)
         for row in report.kpis:
-            main = row.formula.split("; ")[0]
-            formulas.add_row(_plain(row.label), _plain(main), _plain(row.aggregation))
-        console.print(formulas)
+            formulas.add_row(_plain(row.label), _plain(row.formula), _plain(row.aggregation))
+        if not client_view:
+            console.print(formulas)
 
         if report.notes:
             console.print(_plain(t("notes", lang), style="bold"))
             for note in report.notes:
                 style = {"warning": "yellow", "error": "red"}.get(note.level, "")
                 console.print(_plain(f"- {note.text}", style=style))
+        if client_view:
+            console.print(formulas)

@@ -6,7 +6,7 @@ import csv
 import io
 import json
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from smm_reports.sample import HOSTILE_TEXT, sample_report
@@ -142,7 +142,7 @@ def test_html_draws_keyword_interest_over_time() -> None:
     html = render("html", report)
     keywords = html[html.index('<section id="keywords">') :]
     keywords = keywords[: keywords.index("</section>")]
-    assert "<figcaption><bdi>trends (relative)</bdi></figcaption>" in keywords
+    assert "<figcaption><bdi>trends (relative interest, 0-100)</bdi></figcaption>" in keywords
     assert keywords.count('class="chart line-chart"') == 1
     assert "pane &amp; &lt;dolci&gt;" in keywords  # the term as the line's legend, escaped
 
@@ -157,20 +157,95 @@ def test_terminal_and_markdown_summarise_keyword_interest() -> None:
     ]
     report = report.model_copy(update={"keywords": [section.model_copy(update={"points": points})]})
     markdown = render("markdown", report)
-    assert "relative: 20 → 80 (20\u201380, " in markdown
+    assert "relative interest, 0-100: 20 → 80 (20\u201380, " in markdown
     terminal = render("terminal", report)
     assert "▁ ▅█ 20 → 80" in terminal  # 20 lowest, unknown blank, 50 at 4/7, 80 highest
 
 
-def test_axis_labels_stay_distinct() -> None:
-    from smm_reports.svg import _num
+def test_axis_labels_share_one_format_with_round_steps() -> None:
+    from smm_reports.svg import axis_labels
 
-    assert [_num(v) for v in (980, 1000, 1010, 1500, 5300, 12000, 2_500_000)] == [
-        "980",
-        "1k",
-        "1010",
-        "1.5k",
-        "5.3k",
-        "12k",
-        "2.5M",
-    ]
+    # the issue's y axis: 3350, 3.4k, 3350 mixed; now one format, no repeated label
+    assert axis_labels([3350, 3400, 3450], 50, "en") == ["3,350", "3,400", "3,450"]
+    assert axis_labels([3350, 3400, 3450], 50, "it") == ["3.350", "3.400", "3.450"]
+    nbsp = "\u00a0"
+    assert axis_labels([0, 2500, 5000, 7500, 10000], 2500, "it") == [
+        f"0,0{nbsp}mila", f"2,5{nbsp}mila", f"5,0{nbsp}mila", f"7,5{nbsp}mila", f"10,0{nbsp}mila"
+    ]  # fmt: skip
+    assert axis_labels([0, 20000, 40000], 20000, "en") == ["0k", "20k", "40k"]
+    assert axis_labels([0, 0.25, 0.5], 0.25, "it", "%") == ["0,00%", "0,25%", "0,50%"]
+
+
+@pytest.mark.parametrize(
+    ("value", "en", "it"),
+    [
+        (549_755_800_000, "549.8B", "549,8\u00a0Mld"),  # billions, not 549755.8M
+        (2_400_000, "2.4M", "2,4\u00a0Mln"),
+        (15_400, "15.4k", "15,4\u00a0mila"),
+        (5_400, "5,400", "5.400"),
+    ],
+)
+def test_large_numbers_carry_the_suffix_of_the_language(value: float, en: str, it: str) -> None:
+    from smmcore.i18n import compact
+
+    assert compact(value, "en") == en and compact(value, "it") == it
+
+
+def test_a_partial_last_week_is_drawn_dashed_and_labelled() -> None:
+    report = sample_report("it")  # the window ends on Tuesday 31 March: 2 days of that week
+    series = report.series.engagement[0]
+    series.points.append(SeriesPoint(date=date(2026, 3, 30), value=40.0))
+    assert fmt_partial(report) == {date(2026, 3, 30): 2}
+    html = render("html", report)
+    engagement = html[html.index("<h2>Interazioni per settimana</h2>") :]
+    engagement = engagement[: engagement.index("</figure>")]
+    assert 'stroke-dasharray="5 4" class="partial"' in engagement
+    assert "Settimana parziale: 2 giorni su 7" in engagement
+    assert ">parziale</text>" in engagement
+    assert "tratteggio: una settimana parziale" in engagement  # and the legend says why
+
+
+def fmt_partial(report: Report) -> dict:
+    from smm_reports.fmt import partial_weeks
+
+    return partial_weeks(report, [p.date for p in report.series.engagement[0].points])
+
+
+def test_charts_have_axis_titles_localised_ticks_and_a_heatmap_scale() -> None:
+    html = render("html", sample_report("it"))
+    titles = re.findall(r'class="axis-title">([^<]+)<', html)
+    assert {"Interazioni", "Settimana (da lunedì)", "Follower", "Data", "Ora del giorno"} <= set(
+        titles
+    )
+    x_ticks = re.findall(r'class="x-tick">([^<]+)<', html)
+    assert "2 mar" in x_ticks and not any(re.match(r"\d{4}-\d\d-\d\d", x) for x in x_ticks)
+    assert 'class="heat-scale"' in html and "Interazioni per post" in html
+    assert "nessun post" in html and "bordo: fasce migliori" in html
+
+
+def test_client_view_leads_with_a_summary_and_moves_formulas_to_an_appendix() -> None:
+    report = sample_report("it").model_copy(update={"audience": "client"})
+    html = render("html", report)
+    assert html.index('id="summary"') < html.index('id="kpis"') < html.index('id="appendix"')
+    summary = html[html.index('id="summary"') : html.index('id="kpis"')]
+    assert "Follower growth: in aumento da 120 a 180 (+50,0%)." in summary
+    assert '<span class="badge good">bene</span>' in summary
+    assert '(-0,75 p.p.). <span class="badge bad">da seguire</span>' in summary
+    kpis = html[html.index('id="kpis"') : html.index('id="appendix"')]
+    assert 'class="formula"' not in kpis.split("</table>")[0]  # no formula inline
+    assert "followers at end - followers at start" in html[html.index('id="appendix"') :]
+    md = render("markdown", report)
+    assert md.index("## Sintesi") < md.index("## KPI") < md.index("## Appendice")
+    analyst = render("html", sample_report("it"))
+    assert 'id="summary"' not in analyst and 'class="formula"' in analyst
+
+
+def test_the_terminal_formula_is_never_cut() -> None:
+    report = sample_report()
+    row = report.kpis[0]
+    long = "first part; second part (interactions with a known time; an account is network)"
+    report.kpis[0] = row.model_copy(update={"formula": long})
+    text = " ".join(render("terminal", report).split())
+    assert "an account is network)" in text.replace("│", " ").replace("  ", " ") or (
+        "network)" in text
+    )

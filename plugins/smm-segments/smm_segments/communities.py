@@ -16,7 +16,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from smm_segments.data import VALUE_WEIGHTS, bounds
 from smm_segments.graph import MEMBER, POST, build_graph
 from smm_segments.terms import dominant_terms, tokens
+from smm_segments.texts import text
 from smmcore.contracts import AudienceContext, Segmenter
+from smmcore.i18n import number
 from smmcore.models import Segment, SegmentMember
 
 TERM_SAMPLE = 500
@@ -116,9 +118,14 @@ def summarise(
             Segment(
                 name=f"communities:{index}",
                 segmenter=name,
-                description=(
-                    f"Community {index}: {len(members)} members around {len(posts)} posts; "
-                    f"terms: {', '.join(terms) or '-'}; most engaged: {top}"
+                description=text(
+                    "community",
+                    ctx.language,
+                    index=index,
+                    members=number(len(members), ctx.language),
+                    posts=number(len(posts), ctx.language),
+                    terms=", ".join(terms) or "-",
+                    top=top,
                 ),
                 method=method,
                 # model_construct: every value is built here with the right type, and
@@ -153,8 +160,10 @@ class CommunitySegmenter(Segmenter):
         start, end = bounds(ctx)
         graph = build_graph(ctx.con, start, end, VALUE_WEIGHTS)
         communities = detect(graph, settings)
-        method = (
-            f"Louvain (Blondel et al. 2008) on the member-post interaction graph, "
-            f"resolution {settings.resolution:g}, seed {settings.seed}"
+        method = text(
+            "communities.method",
+            ctx.language,
+            resolution=f"{settings.resolution:g}",
+            seed=settings.seed,
         )
         return summarise(ctx, graph, communities, settings, method, self.name or "communities")

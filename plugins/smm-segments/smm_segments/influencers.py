@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from smm_segments.data import VALUE_WEIGHTS, bounds, member_profiles
 from smm_segments.graph import MEMBER, build_graph
+from smm_segments.texts import text
 from smmcore.contracts import AudienceContext, Segmenter
 from smmcore.models import Segment, SegmentMember
 
@@ -107,12 +108,12 @@ class InfluencerSegmenter(Segmenter):
             Segment(
                 name="influencers:top",
                 segmenter=self.name or "influencers",
-                description=f"The {len(members)} most influential members of the audience",
-                method=(
-                    "reach (log followers), engagement with the client's content and k-core "
-                    "in the interaction graph (Pei et al. 2014), weights "
-                    f"{settings.weight_reach:g}/{settings.weight_engagement:g}/"
-                    f"{settings.weight_core:g}"
+                description=text("influencers", ctx.language, count=len(members)),
+                method=text(
+                    "influencers.method",
+                    ctx.language,
+                    weights=f"{settings.weight_reach:g}/{settings.weight_engagement:g}/"
+                    f"{settings.weight_core:g}",
                 ),
                 members=members,
             )

@@ -19,6 +19,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from smm_segments.data import CLIENT_INTERACTIONS, bounds, day_start
+from smm_segments.texts import period_text, rate_text, text
 from smmcore.contracts import AudienceContext, Period, Segmenter
 from smmcore.interactions import RENEWAL_ENGAGED_SQL, renewal_baseline
 from smmcore.models import Segment, SegmentMember
@@ -95,7 +96,7 @@ class RenewalSegmenter(Segmenter):
                 [start],
             ).fetchall()
         }
-        rate = f"{len([k for k in now if k not in before]) / len(now) * 100:.1f}%" if now else "n/a"
+        share = len([k for k in now if k not in before]) / len(now) * 100 if now else None
 
         def member(key: tuple[str, str], n_now: int, n_before: int, reason: str) -> SegmentMember:
             return SegmentMember(
@@ -112,12 +113,14 @@ class RenewalSegmenter(Segmenter):
         new = sorted((k for k in now if k not in before), key=lambda k: (-now[k], k))
         kept = sorted((k for k in now if k in before), key=lambda k: (-now[k], k))
         lapsed = sorted((k for k in before if k not in now), key=lambda k: (-before[k], k))
-        method = f"engaged in {ctx.period} compared with {prev}; renewal rate {rate}"
+        lang = ctx.language
+        words = {"period": period_text(ctx.period, lang), "previous": period_text(prev, lang)}
+        method = text("renewal.method", lang, rate=rate_text(share, lang), **words)
         return [
             Segment(
                 name="renewal:new-contacts",
                 segmenter=self.name or "renewal",
-                description=f"New contacts: engaged in {ctx.period}, not in {prev}",
+                description=text("renewal.new", lang, **words),
                 method=method,
                 members=[
                     member(
@@ -133,7 +136,7 @@ class RenewalSegmenter(Segmenter):
             Segment(
                 name="renewal:retained",
                 segmenter=self.name or "renewal",
-                description="Retained: engaged in both periods",
+                description=text("renewal.retained", lang),
                 method=method,
                 members=[
                     member(k, now[k], before[k], f"{now[k]} interactions now, {before[k]} before")
@@ -143,7 +146,7 @@ class RenewalSegmenter(Segmenter):
             Segment(
                 name="renewal:lapsed",
                 segmenter=self.name or "renewal",
-                description=f"Lapsed: engaged in {prev}, not in {ctx.period}; win them back",
+                description=text("renewal.lapsed", lang, **words),
                 method=method,
                 members=[
                     member(k, 0, before[k], f"{before[k]} interactions before, none now")

@@ -21,6 +21,7 @@ from datetime import timedelta
 from pydantic import BaseModel, ConfigDict, Field
 
 from smm_segments.data import CLIENT_INTERACTIONS, VALUE_WEIGHTS, bounds, weight_sql
+from smm_segments.texts import text
 from smmcore.contracts import AudienceContext, Segmenter
 from smmcore.models import Segment, SegmentMember
 
@@ -106,14 +107,15 @@ class RFMSegmenter(Segmenter):
                     f"the period end, {frequency} interactions worth {float(val):g}",
                 )
             )
-        method = f"RFM over {settings.lookback_days} days ending at the period end; quintile scores"
+        lang = ctx.language
+        method = text("rfm.method", lang, days=settings.lookback_days)
         return [
             Segment(
                 name=f"rfm:{name}",
                 segmenter=self.name or "rfm",
-                description=f"{name.replace('-', ' ').capitalize()}: {rule}",
-                method=f"{method}; {rule}",
+                description=f"{text(f'rfm.name.{name}', lang)}: {text(f'rfm.{name}', lang)}",
+                method=f"{method}; {text(f'rfm.{name}', lang)}",
                 members=grouped[name],
             )
-            for name, rule in SEGMENTS
+            for name, _rule in SEGMENTS
         ]

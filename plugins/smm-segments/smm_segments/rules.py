@@ -26,6 +26,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from smm_segments.data import CLIENT_AUDIENCE
+from smm_segments.texts import text
 from smmcore.contracts import AudienceContext, Segmenter
 from smmcore.errors import SmmError
 from smmcore.models import Segment, SegmentMember
@@ -183,8 +184,9 @@ class RuleSegmenter(Segmenter):
                 Segment(
                     name=f"rules:{name}",
                     segmenter=self.name or "rules",
-                    description=rule.description or f"Members matching {method}",
-                    method=f"rule: {method}",
+                    description=rule.description
+                    or text("rules.matching", ctx.language, method=method),
+                    method=text("rules.method", ctx.language, method=method),
                     members=[
                         SegmentMember(
                             network=net,

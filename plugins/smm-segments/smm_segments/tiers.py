@@ -15,6 +15,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from smm_segments.data import CLIENT_AUDIENCE, CLIENT_INTERACTIONS, DEEP_KINDS, bounds
+from smm_segments.texts import text
 from smmcore.contracts import AudienceContext, Segmenter
 from smmcore.models import Segment, SegmentMember
 
@@ -89,19 +90,21 @@ class TierSegmenter(Segmenter):
                 )
             )
         s = settings
-        rules = {
-            "advocate": f">= {s.advocate_min} interactions or >= {s.deep_min} "
-            "replies/reposts/quotes",
-            "regular": f"{s.regular_min} to {s.advocate_min - 1} interactions",
-            "occasional": f"1 to {s.regular_min - 1} interactions",
-            "silent": "in the audience, no interaction in the period",
+        lang = ctx.language
+        numbers = {
+            "advocate_min": s.advocate_min,
+            "deep_min": s.deep_min,
+            "regular_min": s.regular_min,
+            "regular_max": s.advocate_min - 1,
+            "occasional_max": s.regular_min - 1,
         }
+        rules = {tier: text(f"tier_rule.{tier}", lang, **numbers) for tier in TIERS}
         return [
             Segment(
                 name=f"tiers:{tier}",
                 segmenter=self.name or "tiers",
-                description=f"{tier.capitalize()}s: {rules[tier]}",
-                method="engagement tiers (participation inequality, Nielsen 2006): " + rules[tier],
+                description=text(f"tier.{tier}", lang, rule=rules[tier]),
+                method=text("tiers.method", lang, rule=rules[tier]),
                 members=members[tier],
             )
             for tier in TIERS
