@@ -176,7 +176,7 @@ def test_the_only_competitor_missing_leaves_share_of_voice_unknown(tmp_path: Pat
     code, text = smm(ws, "report", "--format", "terminal")
     assert code == 0, text
     assert "Post a settimana" in text and "0,00 post/settimana" not in text
-    assert "100%" not in text.split("Share of voice", 1)[1].splitlines()[0]
+    assert "100%" not in text.split("Quota di voce", 1)[1].splitlines()[0]
     assert "0,00%" not in text
 
 

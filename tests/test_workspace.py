@@ -128,7 +128,7 @@ def test_unknown_keys_list_or_suggest_the_known_ones(write_ws) -> None:
     assert info.value.problems == [  # in file order
         "smm.toml:10 kpis.saves.units: unknown key (did you mean 'unit'?)",
         "smm.toml:12 report.zzz: unknown key (known keys: period, compare, kpis, language, "
-        "formats)",
+        "formats, audience, brand)",
     ]
 
 
