@@ -49,15 +49,24 @@ def _file_channels(app: App) -> list[dict[str, Any]]:
     return [channel_binding(ch) for _, _, ch in config.all_channels() if ch.source == "files"]
 
 
+def _canonical_files(path: Path, settings: Any) -> set[Path]:
+    """The canonical files of the folder (``posts.csv``, a ``file`` glob, ...)."""
+    from smm_files.schema import EXTENSIONS, FILE_KINDS
+
+    found: set[Path] = set()
+    for kind in FILE_KINDS:
+        pattern = settings.for_file(kind).file
+        found.update(path.glob(pattern) if pattern else (path / f"{kind}{e}" for e in EXTENSIONS))
+    return {p for p in found if p.is_file()}
+
+
 def _format_lines(path: Path, settings: Any) -> list[str]:
     """Per native file: the format recognised, the columns used, ignored and missing."""
     from smm_files.native import scan
-    from smm_files.reader import locate_files
     from smmcore.contracts import SourceError
 
     try:
-        canonical = {p for _, p in locate_files(path, settings) if isinstance(p, Path)}
-        found, unknown = scan(path, settings, canonical)
+        found, unknown = scan(path, settings, _canonical_files(path, settings))
     except SourceError as exc:
         raise SmmError(str(exc.args[0]), hint=exc.hint) from None
     lines = [line for nf in found for line in nf.describe()]
@@ -105,6 +114,8 @@ def check(app: App, path: Path, timezone: str | None, mapping: tuple[str, ...]) 
     from smmcore.contracts import SourceError
 
     settings = _settings(app, timezone, mapping)
+    for line in _format_lines(path, settings):  # before reading: said even when it fails
+        click.echo(line)
     summary = StreamSummary(folder=path)
     try:
         for _chunk in iter_export(
@@ -113,8 +124,6 @@ def check(app: App, path: Path, timezone: str | None, mapping: tuple[str, ...]) 
             pass
     except SourceError as exc:
         raise SmmError(str(exc.args[0]), hint=exc.hint) from None
-    for line in _format_lines(path, settings):
-        click.echo(line)
     for name, rows in summary.files.items():
         click.echo(f"{name}: {rows:,} rows")
     for note in summary.warnings():

@@ -79,6 +79,8 @@ class NativeFile:
     """The account of every row when a channel claims the file or the file names none."""
     account_names: dict[str, str] = field(default_factory=dict)
     """Name in the file (casefolded) -> the channel's account (``export_name``)."""
+    problem: SourceError | None = None
+    """Why the file cannot be imported (no channel says whose rows it holds)."""
 
     @property
     def format(self) -> ExportFormat:
@@ -119,6 +121,8 @@ class NativeFile:
             lines.append("  expected, not found (unknown): " + ", ".join(m.missing))
         if self.account:
             lines.append(f"  account: {self.account} (from the channel configured for it)")
+        if self.problem is not None:
+            lines.append(f"  cannot be imported: {self.problem.args[0]}. {self.problem.hint}")
         if not self.kind and self.format.notes:
             lines.append(f"  why: {self.format.notes[0]}")
         return lines
@@ -162,14 +166,27 @@ def _csv_rows(path: Path, encoding: str, delimiter: str | None = None) -> Iterat
         yield from csv.reader(fh, delimiter=delimiter or sniffed)
 
 
+_last_workbook: dict[str, Any] = {}
+"""The rows of the sheets of the last workbook read, keyed by path, size and mtime: finding
+the header parses the whole sheet, so reading it afterwards reuses that parse."""
+
+
 def _sheet_rows(path: Path, sheet: str, nrows: int | None = None) -> list[list[Any]]:
     import python_calamine
 
-    wb = python_calamine.CalamineWorkbook.from_path(str(path))
-    try:
-        return wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False, nrows=nrows)
-    finally:
-        wb.close()
+    stat = path.stat()
+    key = f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}"
+    if _last_workbook.get("key") != key:
+        _last_workbook.clear()
+        _last_workbook["key"] = key
+    if sheet not in _last_workbook:
+        wb = python_calamine.CalamineWorkbook.from_path(str(path))
+        try:
+            _last_workbook[sheet] = wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+        finally:
+            wb.close()
+    rows = _last_workbook[sheet]
+    return rows if nrows is None else rows[:nrows]
 
 
 def _sheet_names(path: Path) -> list[str]:
@@ -217,12 +234,13 @@ def _bind(nf: NativeFile, channels: list[dict[str, Any]]) -> None:
             nf.account_names[name.strip().casefold()] = c["account"]
     claimed = [c for c in mine if _claims(c.get("export_files"), nf.rel)]
     if len(claimed) > 1:
-        raise SourceError(
+        nf.problem = SourceError(
             f"{nf.name} is claimed by several {network} channels "
             f"({', '.join(c['account'] for c in claimed)})",
             kind="invalid_data",
             hint="make the channels' options.export_files patterns match different files",
         )
+        return
     if claimed:
         nf.account = claimed[0]["account"]
         return
@@ -237,7 +255,7 @@ def _bind(nf: NativeFile, channels: list[dict[str, Any]]) -> None:
         if mine
         else f'no {network} channel with source = "files" is configured'
     )
-    raise SourceError(
+    nf.problem = SourceError(
         f"{nf.name} ({nf.format_name}) does not say which account its rows belong to, and {which}",
         kind="invalid_data",
         hint=f'add a {network} channel with source = "files" to smm.toml; with several, '
@@ -310,6 +328,9 @@ def locate(
 ) -> list[tuple[str, NativeFile]]:
     """The recognised native files whose rows the store keeps, as ``(kind, file)``."""
     found, _unknown = scan(folder, settings, taken)
+    for nf in found:
+        if nf.kind and nf.problem is not None:
+            raise nf.problem
     return [(nf.kind, nf) for nf in found if nf.kind]
 
 
@@ -338,7 +359,10 @@ def _text(value: Any) -> str | None:
 
 
 def read_table(nf: NativeFile, settings: FilesSettings) -> pa.Table:
-    """The file's rows as canonical text columns plus ``_row`` (spreadsheet row numbers)."""
+    """The file's rows as canonical text columns plus ``_row`` (spreadsheet row numbers).
+
+    Column by column: each distinct cell value of a column is converted once (exports repeat
+    dates, types and small numbers), then the column is mapped through those results."""
     import pyarrow as pa
 
     fmt = nf.format
@@ -349,86 +373,85 @@ def read_table(nf: NativeFile, settings: FilesSettings) -> pa.Table:
     style = fmt.number_style(nf.match.language)
     zone = settings.timezone
     captured = datetime.fromtimestamp(int(nf.path.stat().st_mtime), UTC)
-    targets: dict[str, list[str | None]] = {}
-    order: list[str] = []
-    for col, _index in nf.match.columns:
-        if not col.to.startswith("_") and col.to not in targets:
-            targets[col.to] = []
-            order.append(col.to)
-    extra = ["network", *(k for k in fmt.constants if k not in targets)]
-    if "account" not in targets:
-        extra.append("account")
-    if fmt.fills == "posts" and fmt.captured_at == "file" and "captured_at" not in targets:
-        extra.append("captured_at")
-    for name in extra:
-        if name not in targets:
-            targets[name] = []
-            order.append(name)
-    numbers: list[int] = []
-    skip = {k: {v.casefold() for v in vals} for k, vals in fmt.skip_values.items()}
-    patterns = {id(col): re.compile(col.pattern) for col, _ in nf.match.columns if col.pattern}
     kinds = {k.casefold(): v for k, v in fmt.kinds.items()}
-    captured_text = captured.isoformat()
-    memo: dict[tuple[str, str, Any], str | None] = {}  # exports repeat dates and numbers
+    data_rows: list[list[Any]] = []
+    numbers: list[int] = []
     for number, row in enumerate(rows, start=1):
-        if number <= nf.header_index + 1:
-            continue
-        if not any(_text(cell) for cell in row):
-            continue
-        values: dict[str, str | None] = {}
-        for col, index in nf.match.columns:
-            if col.to in values and values[col.to] is not None:
-                continue
-            cell = row[index] if index < len(row) else None
-            if col.pattern and cell is not None:
-                found = patterns[id(col)].search(str(cell))
-                cell = found.group(1) if found else None
-            key = (col.parse, col.to, cell)
-            try:
-                values[col.to] = memo[key]
-            except KeyError:
-                values[col.to] = memo[key] = _convert(
-                    col.parse, cell, col.to, fmt, style, zone, captured, kinds, nf, number
-                )
-            except TypeError:  # an unhashable cell: convert without the memo
-                values[col.to] = _convert(
-                    col.parse, cell, col.to, fmt, style, zone, captured, kinds, nf, number
-                )
-        if any((values.get(k) or "").casefold() in v for k, v in skip.items()):
-            continue
-        if nf.match.lifetime_index is not None:
-            _check_lifetime(nf, row, number, zone)
-        values["network"] = fmt.network
-        for key, constant in fmt.constants.items():
-            if values.get(key) is None:
-                values[key] = constant
-        account = values.get("account")
-        if nf.account is not None:
-            values["account"] = nf.account
-        elif account is not None:
-            values["account"] = nf.account_names.get(account.strip().casefold(), account)
-        if "captured_at" in extra:
-            values["captured_at"] = captured_text
-        numbers.append(number)
-        for name in order:
-            targets[name].append(values.get(name))
-    data = {name: pa.array(targets[name], type=pa.string()) for name in order}
-    data = {k: v for k, v in data.items() if not k.startswith("_")}
+        if number > nf.header_index + 1 and any(
+            cell is not None and (not isinstance(cell, str) or cell.strip()) for cell in row
+        ):
+            data_rows.append(row)
+            numbers.append(number)
+    n = len(data_rows)
+    out: dict[str, list[str | None]] = {}
+    for col, index in nf.match.columns:
+        cells = [r[index] if index < len(r) else None for r in data_rows]
+        if col.pattern:
+            rx = re.compile(col.pattern)
+            found = {v: rx.search(str(v)) for v in set(cells) if v is not None}
+            cells = [m.group(1) if (m := found.get(v)) else None for v in cells]
+        if col.parse == "id":
+            _check_ids(nf, col.to, cells, numbers)
+        converted = {
+            v: _convert(col.parse, v, fmt, style, zone, captured, kinds) for v in set(cells)
+        }
+        values = [converted[v] for v in cells]
+        previous = out.get(col.to)
+        out[col.to] = (
+            values
+            if previous is None
+            else [a if a is not None else b for a, b in zip(previous, values, strict=True)]
+        )
+    if nf.match.lifetime_index is not None:
+        _check_lifetime(nf, data_rows, numbers, zone)
+    keep: list[bool] | None = None
+    for target, skipped in fmt.skip_values.items():
+        wanted = {v.casefold() for v in skipped}
+        column = out.get(target) or [None] * n
+        mask = [(v or "").casefold() not in wanted for v in column]
+        keep = mask if keep is None else [a and b for a, b in zip(keep, mask, strict=True)]
+    out["network"] = [fmt.network] * n
+    for target, constant in fmt.constants.items():
+        out[target] = [constant if v is None else v for v in out.get(target) or [None] * n]
+    if nf.account is not None:
+        out["account"] = [nf.account] * n
+    elif "account" in out and nf.account_names:
+        names = nf.account_names
+        out["account"] = [
+            names.get(v.strip().casefold(), v) if v is not None else None for v in out["account"]
+        ]
+    else:
+        out.setdefault("account", [None] * n)
+    if fmt.fills == "posts" and fmt.captured_at == "file" and "captured_at" not in out:
+        out["captured_at"] = [captured.isoformat()] * n
+    if keep is not None and not all(keep):
+        out = {k: [v for v, ok in zip(col, keep, strict=True) if ok] for k, col in out.items()}
+        numbers = [v for v, ok in zip(numbers, keep, strict=True) if ok]
+    data = {k: pa.array(v, type=pa.string()) for k, v in out.items() if not k.startswith("_")}
     data["_row"] = pa.array(numbers, type=pa.int64())
     return pa.table(data)
+
+
+def _check_ids(nf: NativeFile, to: str, cells: list[Any], numbers: list[int]) -> None:
+    """Refuse ids a spreadsheet rounded (``1.22158E+17``): they no longer name the post."""
+    for cell, number in zip(cells, numbers, strict=True):
+        if isinstance(cell, str) and _SCI_RE.match(cell.strip()):
+            raise SourceError(
+                f"{nf.name} row {number}: {to} {cell.strip()!r} lost its digits (a "
+                "spreadsheet re-saved the file and wrote the id as a rounded number)",
+                kind="invalid_data",
+                hint="download the export again and put it in the folder unchanged",
+            )
 
 
 def _convert(
     parse: str,
     cell: Any,
-    to: str,
     fmt: ExportFormat,
     style: Any,
     zone: str | None,
     captured: datetime,
     kinds: dict[str, str],
-    nf: NativeFile,
-    number: int,
 ) -> str | None:
     if parse == "count":
         return _count(cell, style)
@@ -438,31 +461,30 @@ def _convert(
     if parse == "kind":
         text = _text(cell)
         return kinds.get(text.casefold(), "post") if text else None
-    text = _text(cell)
-    if parse == "id" and text is not None and _SCI_RE.match(text):
-        raise SourceError(
-            f"{nf.name} row {number}: {to} {text!r} lost its digits (a spreadsheet re-saved "
-            "the file and wrote the id as a rounded number)",
-            kind="invalid_data",
-            hint="download the export again and put it in the folder unchanged",
-        )
-    return text
+    return _text(cell)
 
 
-def _check_lifetime(nf: NativeFile, row: list[Any], number: int, zone: str | None) -> None:
+def _check_lifetime(
+    nf: NativeFile, rows: list[list[Any]], numbers: list[int], zone: str | None
+) -> None:
+    """Refuse a per-day breakdown: a date where a per-post export says ``Lifetime``."""
     index = nf.match.lifetime_index
-    cell = row[index] if index is not None and index < len(row) else None
-    text = _text(cell)
-    if text is None:
-        return
-    parsed = nf.format.dates.parse(cell, zone=zone)
-    if isinstance(parsed, datetime):
-        raise SourceError(
-            f"{nf.name} is a per-day breakdown (row {number} says {text!r} where a per-post "
-            "export says 'Lifetime'): each post would be counted once per day",
-            kind="invalid_data",
-            hint="export the content again with per-post totals (Lifetime), not by day",
-        )
+    assert index is not None
+    dated = {}
+    for row, number in zip(rows, numbers, strict=True):
+        cell = row[index] if index < len(row) else None
+        text = _text(cell)
+        if text is None:
+            continue
+        if text not in dated:
+            dated[text] = isinstance(nf.format.dates.parse(cell, zone=zone), datetime)
+        if dated[text]:
+            raise SourceError(
+                f"{nf.name} is a per-day breakdown (row {number} says {text!r} where a "
+                "per-post export says 'Lifetime'): each post would be counted once per day",
+                kind="invalid_data",
+                hint="export the content again with per-post totals (Lifetime), not by day",
+            )
 
 
 def read_raw(nf: NativeFile, settings: FilesSettings) -> pa.Table:

@@ -369,3 +369,28 @@ def test_formats_command_lists_every_format(tmp_path: Path) -> None:
     assert "recognised by: Post ID" in result.output
     listed = run(tmp_path, "plugins", "list")
     assert "export formats: " in listed.output
+
+
+def test_check_names_the_format_even_when_the_import_cannot_tell_the_account(
+    tmp_path: Path,
+) -> None:
+    ws = workspace(tmp_path, "tiktok/FollowerHistory.csv", "tiktok/Content.csv", channels="")
+    result = run(ws, "files", "check", str(ws / "data"))
+    assert result.exit_code == 1
+    assert "FollowerHistory.csv: tiktok-followers (tiktok, en), read as accounts" in result.output
+    assert "cannot be imported: FollowerHistory.csv (tiktok-followers) does not say" in (
+        result.output
+    )
+    assert "Content.csv: tiktok-content (tiktok, en), read as posts" in result.output
+
+
+def test_a_rounded_meta_id_is_refused_with_its_row(tmp_path: Path) -> None:
+    ws = workspace(tmp_path, "meta/Mar-01-2026_Mar-31-2026_1931058604954295.csv")
+    path = next((ws / "data").glob("*.csv"))
+    path.write_text(
+        path.read_text(encoding="utf-8-sig").replace("122158000000000002", "1.22158E+17")
+    )
+    result = run(ws, "files", "import", str(ws / "data"))
+    assert result.exit_code == 1
+    # the first record spans two lines and is still row 2
+    assert "row 3: post_id '1.22158E+17' lost its digits" in str(result.exception)
