@@ -1,11 +1,15 @@
 """LinkedIn Page analytics exports (Page admin > Analytics > Content / Followers / Visitors).
 
 Facts (user guide, "Native exports" sources): one Excel workbook per tab, ``.xls`` in most
-parsers [L1, M5] and ``.xlsx`` in a 2025 file name [L8]; the header is not on row 1 (a title
+parsers [L1, M5] and ``.xlsx`` in 2025 file names [L8]; the header is not on row 1 (a title
 row comes first: parsers read it with ``header=1``/``skiprows=1`` [L2, L3], one scans the first
-rows [L1]); headers in English only (no other language was found). Missing values may be
-``NA``, ``N/A``, ``-`` or ``--`` [L1, M5]. No file says which Page it is: the account comes
-from the LinkedIn channel configured for the folder.
+rows [L1]); headers in English only (no other language was found). Checked again while
+building this: the public repository NicoMandala/salesstrategy commits a page export named
+``leaf-space_content_1753863379800.xlsx`` (July 2025) and reads its ``All posts`` sheet with
+``header=1``, engagement rate and CTR as decimals (``streamlit_app.py``) [L10]: ``.xlsx`` and
+the title row hold for current downloads; the title row's text is still unconfirmed. Missing
+values may be ``NA``, ``N/A``, ``-`` or ``--`` [L1, M5]. No file says which Page it is: the
+account comes from the LinkedIn channel configured for the folder.
 """
 
 from __future__ import annotations
