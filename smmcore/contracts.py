@@ -425,3 +425,31 @@ class ReportSectionBuilder(ABC):
     def build(self, ctx: SectionContext) -> ReportSection | None:
         """Return the section (its ``name`` is filled in for you), or ``None`` when there is
         nothing to show."""
+
+
+# --------------------------------------------------------------------------- dashboard pages
+
+
+@dataclass(frozen=True)
+class DashboardContext:
+    """What a dashboard page (``smm_register_dashboard_pages``) renders from.
+
+    :param report: the report of the period, comparison and language the user picked: the
+        same model ``smm report --format json`` writes.
+    :param workspace: the loaded workspace (its ``config`` holds the channels and keywords;
+        secrets stay in the environment and must never be rendered).
+    :param language: ``"en"`` or ``"it"``: the language of the page's labels.
+    :param params: the request's query parameters (strings as the browser sent them: escape
+        them before showing them).
+    :param open_store: opens the workspace's history store read-only; close it when done
+        (``with page.open_store() as store: ...``).
+    :param url_for: ``url_for(path)`` turns a dashboard path (``"overview"``,
+        ``"page/<name>"``) into a link that keeps the workspace, period and language.
+    """
+
+    report: Report
+    workspace: Any
+    language: str
+    params: Mapping[str, str]
+    open_store: Callable[[], Any]
+    url_for: Callable[[str], str]

@@ -22,6 +22,7 @@ from smmcore import hookspec
 if TYPE_CHECKING:
     from smmcore.registry import (
         CommandSpec,
+        DashboardPageSpec,
         ExportFormatSpec,
         KeywordToolSpec,
         KPISpec,
@@ -155,6 +156,29 @@ def smm_register_report_sections(register: Callable[[ReportSectionSpec], None]) 
         :class:`smmcore.report_model.ReportSection` (or ``None`` when it has nothing to say).
         Every reporter renders the sections after the KPIs; a section that fails becomes a
         note (an error in strict mode).
+
+    .. versionadded:: 0.2.0
+    """
+
+
+@hookspec
+def smm_register_dashboard_pages(register: Callable[[DashboardPageSpec], None]) -> None:
+    """Register pages of the ``smm serve`` dashboard.
+
+    Called the first time the dashboard starts (``smm serve``) or ``smm plugins list`` runs.
+
+    :param register: call ``register(DashboardPageSpec(...))`` once per page. The record's
+        ``impl`` references a callable ``render(page: DashboardContext) -> str`` (see
+        :class:`smmcore.contracts.DashboardContext`); ``title`` is its link in the dashboard's
+        navigation. The page is served at ``/w/<workspace>/page/<name>`` with the period,
+        comparison and language the user picked.
+
+    What ``render`` returns is escaped as text, unless it is markup (an object with
+    ``__html__``, such as :class:`markupsafe.Markup` or a Jinja2 template rendered with
+    autoescaping): then it is inserted as HTML, and escaping every network text in it is the
+    plugin's job. Scripts, inline styles and anything loaded from another site are blocked by
+    the dashboard's Content-Security-Policy. Pages are read-only: the context offers the
+    report and a read-only store, nothing to write with.
 
     .. versionadded:: 0.2.0
     """

@@ -35,6 +35,7 @@ from smmcore.errors import PluginError, SmmError
 from smmcore.registry import (
     REGISTRATION_TYPES,
     CommandSpec,
+    DashboardPageSpec,
     ExportFormatSpec,
     KeywordToolSpec,
     KPISpec,
@@ -389,6 +390,10 @@ class PluginHost:
     def report_sections(self) -> dict[str, ReportSectionSpec]:
         """Every registered report section, by name."""
         return self._collect("report_sections")  # type: ignore[return-value]
+
+    def dashboard_pages(self) -> dict[str, DashboardPageSpec]:
+        """Every registered dashboard page (``smm serve``), by name."""
+        return self._collect("dashboard_pages")  # type: ignore[return-value]
 
     def get(self, point: str, name: str) -> Registration:
         """One registration of an extension point, or a clear :class:`SmmError`."""

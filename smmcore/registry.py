@@ -279,3 +279,33 @@ REGISTRATION_TYPES: dict[str, type[Registration]] = {
     "report_sections": ReportSectionSpec,
 }
 """Extension point name -> the registration type its ``register`` callback accepts."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class DashboardPageSpec(Registration):
+    """A page of the ``smm serve`` dashboard.
+
+    ``impl`` names a callable ``render(page: DashboardContext) -> str`` (see
+    :class:`smmcore.contracts.DashboardContext`): plain text is escaped, markup (an object
+    with ``__html__``) is inserted as HTML.
+
+    :param title: the page's link in the dashboard's navigation (short); the description is
+        its tooltip.
+    """
+
+    kind: ClassVar[str] = "dashboard_page"
+    title: str = ""
+
+    def problems(self) -> list[str]:
+        found = super().problems()
+        if not isinstance(self.title, str) or not self.title.strip():
+            found.append(f"dashboard page {self.name!r} has no title")
+        elif "\n" in self.title.strip() or len(self.title) > 40:
+            found.append(f"dashboard page {self.name!r}: the title must be one short line")
+        return found
+
+    def summary(self) -> dict[str, Any]:
+        return {**super().summary(), "title": self.title}
+
+
+REGISTRATION_TYPES["dashboard_pages"] = DashboardPageSpec
