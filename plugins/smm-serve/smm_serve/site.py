@@ -163,13 +163,14 @@ class ReportCache:
         self.hits = 0
         self.misses = 0
 
-    def get(self, key: tuple[Any, ...]) -> Any:
+    def get(self, key: tuple[Any, ...], *, count: bool = True) -> Any:
+        """The cached report, or ``None``; ``count`` adds the lookup to hits or misses."""
         with self._lock:
             if key in self._items:
                 self._items.move_to_end(key)
-                self.hits += 1
+                self.hits += count
                 return self._items[key]
-            self.misses += 1
+            self.misses += count
             return None
 
     def put(self, key: tuple[Any, ...], value: Any) -> None:
@@ -267,7 +268,9 @@ class Site:
         from smmcore.report import build_report
 
         with self.store_lock:
-            cached = self.cache.get(key)  # built meanwhile by another request (or the prewarm)
+            cached = self.cache.get(
+                key, count=False
+            )  # built meanwhile by another request (or the prewarm)
             if cached is not None:
                 return cached, True
             report = build_report(ws, self.host, sel.spec, sel.compare, language=sel.lang)

@@ -84,9 +84,12 @@ def server(demo_dir: Path, host: Any) -> Iterator[Running]:
     running.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    """Debian's headless Chromium, driven by Playwright (one for the whole session)."""
+    """Debian's headless Chromium, driven by Playwright: one for all the tests of a module
+    (the browser tests live in one). Not for the whole session: Playwright's sync API keeps
+    an event loop running in this thread while it is open, and later tests call
+    ``asyncio.run``."""
     if not Path(CHROMIUM).exists() or shutil.which("chromium") is None:
         if os.environ.get("SMM_REQUIRE_BROWSER"):
             pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium")
