@@ -291,7 +291,7 @@ class Dashboard:
                 engagement_chart=charts.engagement(report, client_eng),
                 heatmap=charts.heatmap(report),
                 benchmark_charts=charts.benchmark(report)[:1],
-                sections=_plugin_sections(report),
+                sections=[(s, charts.section(report, s)) for s in report.sections],
             )
 
         return self._view(request, "overview", build)
@@ -675,11 +675,6 @@ def _deferred(cursor: str) -> str:
 
     walk(data)
     return ", ".join(found)
-
-
-def _plugin_sections(report: Any) -> list[Any]:
-    """Report sections contributed by plugins, when the report model has them."""
-    return list(getattr(report, "sections", None) or [])
 
 
 def create_app(site: Site) -> Starlette:

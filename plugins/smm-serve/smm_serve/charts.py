@@ -108,3 +108,17 @@ def keywords(report: Report) -> list[tuple[str, Any]]:
             )
         )
     return out
+
+
+def section(report: Report, part: Any) -> Any:
+    """The time series of a plugin's report section as one line chart, or ``None``."""
+    from smm_reports import svg
+
+    if not part.series:
+        return None
+    return svg.line_chart(
+        _lines(part.series),
+        title=part.title + (f" ({part.unit})" if part.unit else ""),
+        empty=t("no_data", report.language),
+        band=(report.period.start, report.period.end),
+    )

@@ -9,7 +9,9 @@ from markupsafe import Markup, escape
 
 from smmcore import hookimpl
 from smmcore.contracts import DashboardContext
-from smmcore.registry import DashboardPageSpec
+from smmcore.contracts import ReportSectionBuilder, SectionContext
+from smmcore.registry import DashboardPageSpec, ReportSectionSpec
+from smmcore.report_model import ReportSection, SectionTable
 
 
 def posts_page(page: DashboardContext) -> Markup:
@@ -52,5 +54,33 @@ def smm_register_dashboard_pages(register: Callable[[DashboardPageSpec], None]) 
     register(
         DashboardPageSpec(
             name="broken", title="Broken", description="Fails.", impl=f"{__name__}:broken_page"
+        )
+    )
+
+
+class PostsPerChannel(ReportSectionBuilder):
+    """A report section: the client's posts per channel in the period (a table), with a
+    hostile title cell to check escaping."""
+
+    def build(self, ctx: SectionContext) -> ReportSection:
+        rows = ctx.con.execute(
+            "SELECT network || ':' || account, count(*) FROM posts JOIN workspace_channels "
+            "USING (network, account) WHERE is_client GROUP BY ALL ORDER BY 1"
+        ).fetchall()
+        return ReportSection(
+            name=self.name,
+            title="Posts <i>per</i> channel",
+            text="All stored posts of each own channel.",
+            table=SectionTable(columns=["channel", "posts"], rows=[list(r) for r in rows]),
+        )
+
+
+@hookimpl
+def smm_register_report_sections(register: Callable[[ReportSectionSpec], None]) -> None:
+    register(
+        ReportSectionSpec(
+            name="posts-per-channel",
+            description="Posts per own channel.",
+            impl=f"{__name__}:PostsPerChannel",
         )
     )

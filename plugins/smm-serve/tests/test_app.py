@@ -189,6 +189,14 @@ def test_plugin_pages_are_linked_and_escaped(local: TestClient) -> None:
     assert local.get("/w/forno/page/none").status_code == 404
 
 
+def test_report_sections_of_plugins_appear_on_the_overview(local: TestClient) -> None:
+    body = local.get("/w/forno/?lang=en").text
+    section = body.split('id="section-posts-per-channel"', 1)[1].split("</section>", 1)[0]
+    assert "<h2>Posts &lt;i&gt;per&lt;/i&gt; channel</h2>" in section
+    assert "instagram:fornorossi.bologna" in section
+    assert re.search(r'<td class="num" data-value="\d+">', section)
+
+
 def test_repeated_views_come_from_the_cache(demo_dir: Path, host: Any) -> None:
     site = Site({"forno": demo_dir}, host)
     c = client(site)
