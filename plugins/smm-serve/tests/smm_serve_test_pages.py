@@ -8,8 +8,7 @@ from collections.abc import Callable
 from markupsafe import Markup, escape
 
 from smmcore import hookimpl
-from smmcore.contracts import DashboardContext
-from smmcore.contracts import ReportSectionBuilder, SectionContext
+from smmcore.contracts import DashboardContext, ReportSectionBuilder, SectionContext
 from smmcore.registry import DashboardPageSpec, ReportSectionSpec
 from smmcore.report_model import ReportSection, SectionTable
 
