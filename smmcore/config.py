@@ -63,8 +63,14 @@ class ChannelConfig(_Strict):
 
     @property
     def account(self) -> str:
-        """The account identifier the store uses for this channel."""
-        return self.handle or self.url or ""
+        """The account identifier the store uses for this channel: the handle, else the
+        url with any credential in it redacted (this is where channel URLs enter sync keys,
+        progress lines, the store and reports; the source reads ``url`` itself)."""
+        if self.handle:
+            return self.handle
+        from smmcore.redact import redact_url
+
+        return redact_url(self.url) if self.url else ""
 
 
 class CompetitorConfig(_Strict):

@@ -29,14 +29,12 @@ import hashlib
 import json
 import logging
 import random
-import re
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, MutableMapping
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import httpx
 import stamina
@@ -44,6 +42,7 @@ from pydantic import BaseModel, ConfigDict, field_validator
 
 from smmcore import __version__
 from smmcore.contracts import SourceError
+from smmcore.redact import REDACTED, redact_text, redact_url
 
 __all__ = [
     "BASE_USER_AGENT",
@@ -64,6 +63,7 @@ __all__ = [
     "parse_rate_limit",
     "raise_for_response",
     "redact_headers",
+    "redact_text",
     "redact_url",
     "transport_stats",
     "wait_scope",
@@ -81,43 +81,9 @@ _IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 
 # --------------------------------------------------------------------------- redaction
 
-_SECRET_PARAM_RE = re.compile(
-    r"^(key|api_?key|apikey|access_?token|token|auth|authorization|password|passwd|pass|"
-    r"secret|client_secret|refresh_token|id_token|session|sessionid|sig|signature|code|"
-    r".*_token|.*_secret|.*_key|.*password)$",
-    re.IGNORECASE,
-)
 _SECRET_HEADERS = frozenset(
     {"authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key", "api-key"}
 )
-REDACTED = "REDACTED"
-
-
-def redact_url(url: str | httpx.URL) -> str:
-    """Return ``url`` with secret query values and any password replaced by ``REDACTED``.
-
-    Secret parameters are ``key``, ``api_key``, ``access_token``, ``token``, ``password``,
-    ``secret``, ``signature`` and any name ending in ``_token``, ``_key`` or ``_secret``.
-    """
-    text = str(url)
-    try:
-        parts = urlsplit(text)
-    except ValueError:
-        return REDACTED
-    netloc = parts.netloc
-    if "@" in netloc:
-        userinfo, _, hostport = netloc.rpartition("@")
-        user = userinfo.split(":", 1)[0]
-        netloc = f"{user}:{REDACTED}@{hostport}" if ":" in userinfo else f"{user}@{hostport}"
-    query = parts.query
-    if query:
-        pairs = parse_qsl(query, keep_blank_values=True)
-        if any(_SECRET_PARAM_RE.match(k) for k, _ in pairs):
-            query = urlencode(
-                [(k, REDACTED if _SECRET_PARAM_RE.match(k) else v) for k, v in pairs],
-                safe=":/@,",
-            )
-    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
 
 
 def redact_headers(headers: Mapping[str, str] | httpx.Headers) -> dict[str, str]:

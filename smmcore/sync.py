@@ -236,9 +236,12 @@ def _select(
 
 def _scrubber(ws: Workspace) -> Callable[[str], str]:
     """A function that hides the workspace's secrets in a line of text."""
+    from smmcore.redact import redact_text
+
     secrets = sorted(ws.secret_values(), key=len, reverse=True)
 
     def scrub(text: str) -> str:
+        text = redact_text(text)  # credentials in URLs (channel URLs, API errors)
         for secret in secrets:
             text = text.replace(secret, "***")
         return text

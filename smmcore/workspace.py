@@ -50,6 +50,11 @@ _SECRET_PARTS = {
     "authorization",
     "cookie",
     "session",
+    "pwd",
+    "pass",
+    "bearer",
+    "jwt",
+    "signature",
 }
 
 
@@ -57,7 +62,7 @@ def is_secret_key(key: str) -> bool:
     """Whether a settings key looks like it holds a secret (``token``, ``api_key``,
     ``client_secret``, ``app_password``, ...). ``keywords`` or ``monkey`` do not."""
     parts = [p for p in re.split(r"[_\-.\s]+|(?<=[a-z])(?=[A-Z])", key.strip()) if p]
-    return any(p.lower() in _SECRET_PARTS for p in parts)
+    return any(p.lower() in _SECRET_PARTS or p.lower().rstrip("s") in _SECRET_PARTS for p in parts)
 
 
 # ------------------------------------------------------------------ key paths and lines
@@ -254,7 +259,37 @@ def redact(value: Any, env: Mapping[str, str], *, secret: bool = False) -> Any:
         return f"{shown} ({state})"
     if secret and value is not None and value != "":
         return "***redacted***"
+    if isinstance(value, str):
+        from smmcore.redact import redact_text
+
+        return redact_text(value)  # a password in a DSN or a token in a URL
     return value
+
+
+def plain_secrets(raw: Mapping[str, Any], loc: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Key paths of ``smm.toml`` values written in plain text under a secret-looking key
+    (not a ``${VAR}`` reference), and of URLs carrying a credential."""
+    from smmcore.redact import has_secret
+
+    found: list[tuple[Any, ...]] = []
+
+    def walk(value: Any, path: tuple[Any, ...], secret: bool) -> None:
+        if isinstance(value, Mapping):
+            for k, v in value.items():
+                walk(v, (*path, k), secret or is_secret_key(str(k)))
+        elif isinstance(value, list | tuple):
+            for i, v in enumerate(value):
+                walk(v, (*path, i), secret)
+        elif (
+            isinstance(value, str)
+            and value
+            and not ENV_REF.search(value)
+            and (secret or ("://" in value and has_secret(value)))
+        ):
+            found.append(path)
+
+    walk(raw, loc, False)
+    return found
 
 
 # ------------------------------------------------------------------ the workspace
@@ -363,6 +398,35 @@ class Workspace:
         for secret in sorted(self.secret_values(), key=len, reverse=True):
             text = text.replace(secret, "***")
         return text
+
+    def plain_secret_warnings(self) -> list[str]:
+        """One warning per secret written in plain text in ``smm.toml`` (a list counts once)."""
+        lines = toml_lines(self.text)
+        out: list[str] = []
+        seen: set[tuple[Any, ...]] = set()
+        for loc in plain_secrets(self.raw):
+            while loc and isinstance(loc[-1], int):  # tokens[1] -> tokens
+                loc = loc[:-1]
+            if loc in seen:
+                continue
+            seen.add(loc)
+            line = line_of(lines, loc)
+            where = f"{CONFIG_FILE}:{line} {format_loc(loc)}" if line else format_loc(loc)
+            key = str(loc[-1])
+            if loc[0] == "plugins":
+                names = [str(p) for p in loc[1:] if isinstance(p, str)]
+                var = re.sub(r"[^A-Z0-9]+", "_", "_".join(names).upper()).strip("_")
+                out.append(
+                    f"{where} holds a secret in plain text; move it to an environment variable "
+                    f'and write {key} = "${{{var}}}" instead (smm.toml is often shared)'
+                )
+            else:
+                out.append(
+                    f"{where} holds a credential in plain text (smm never shows or stores it, "
+                    "but smm.toml is often shared); prefer a URL or option without it, and "
+                    'keep secrets under [plugins.NAME] as "${ENV_VAR}"'
+                )
+        return out
 
     def open_store(self, read_only: bool = False) -> Store:
         """Open the workspace's history store (creating ``.smm/`` unless ``read_only``), with

@@ -398,9 +398,9 @@ def test_secrets_are_scrubbed_from_errors_and_logs(write_ws, host, monkeypatch) 
     ws = load_workspace(write_ws(body))
     report = run_sync(ws, host, progress=Recorder())
     assert report.units[0].error == (
-        "RuntimeError: GET https://example.social/api?access_token=*** failed"
+        "RuntimeError: GET https://example.social/api?access_token=REDACTED failed"
     )
-    assert lines == ["leaky:leaky:x: GET https://example.social/api?access_token=***"]
+    assert lines == ["leaky:leaky:x: GET https://example.social/api?access_token=REDACTED"]
     assert "s3cr3t" not in str(count(ws.store_path, "SELECT last_error FROM sync_state"))
 
 

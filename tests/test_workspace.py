@@ -241,7 +241,8 @@ def test_config_show_redacts_secrets(write_ws, monkeypatch) -> None:
     result = run(["config", "show"], folder)
     assert result.exit_code == 0, result.output
     assert "s3cr3t" not in result.output and "literal-key-123" not in result.output
-    data = tomllib.loads(result.output)
+    assert "plugins.mastodon.api_key holds a secret in plain text" in result.stderr
+    data = tomllib.loads(result.stdout)
     assert data["plugins"]["mastodon"] == {
         "token": "${SMM_TEST_TOKEN} (set)",
         "instance": "https://example.social",
@@ -255,7 +256,7 @@ def test_config_show_redacts_secrets(write_ws, monkeypatch) -> None:
     result = run(["config", "show", "--json"], folder)
     assert result.exit_code == 0
     assert "s3cr3t" not in result.output
-    as_json = json.loads(result.output)
+    as_json = json.loads(result.stdout)
     assert as_json["plugins"] == data["plugins"]
     assert as_json["client"]["timezone"] == "Europe/Rome"
 

@@ -46,7 +46,12 @@ class App:
         """The loaded workspace (``smm.toml`` validated), or a clear error."""
         from smmcore.workspace import load_workspace
 
-        return load_workspace(self.workspace_dir)
+        ws = load_workspace(self.workspace_dir)
+        if not getattr(self, "_warned_secrets", False):
+            self._warned_secrets = True
+            for warning in ws.plain_secret_warnings():
+                click.echo(f"Warning: {warning}", err=True)
+        return ws
 
     def settings(self, point: str, name: str) -> Any:
         """The validated ``[plugins.<name>]`` of the registration ``name`` of extension point

@@ -21,6 +21,7 @@ from typing import Any
 from smm_feeds.text import html_to_text, join_text
 from smmcore.contracts import SourceError
 from smmcore.models import Account, Post, PostMetrics
+from smmcore.redact import redact_url
 
 
 def parse_feed(content: bytes, *, url: str, content_type: str | None, log: Any) -> Any:
@@ -91,17 +92,19 @@ def feed_account(network: str, account: str, parsed: Any) -> Account:
         network=network,
         account=account,
         display_name=html_to_text(feed.get("title")) or None,
-        url=feed.get("link") or None,
+        url=redact_url(feed["link"]) if feed.get("link") else None,
         bio=html_to_text(feed.get("subtitle")) or None,
     )
 
 
 def entry_id(entry: Any) -> str:
-    """The entry's ``id``/``guid``, else its link, else a hash of title and date."""
+    """The entry's ``id``/``guid``, else its link, else a hash of title and date; a
+    credential in it (a relative guid resolved against a feed URL with ``user:pass@`` or
+    ``?token=``) is redacted."""
     for key in ("id", "link"):
         value = entry.get(key)
         if isinstance(value, str) and value.strip():
-            return value.strip()
+            return redact_url(value.strip())
     raw = f"{entry.get('title', '')}|{entry.get('published', entry.get('updated', ''))}"
     return "sha1:" + hashlib.sha1(raw.encode("utf-8")).hexdigest()
 
@@ -121,7 +124,7 @@ def entry_post(network: str, account: str, entry: Any, language: str | None) -> 
         created_at=created,
         kind="article",
         text=join_text(html_to_text(entry.get("title")), html_to_text(summary)),
-        url=entry.get("link") or None,
+        url=redact_url(entry["link"]) if entry.get("link") else None,
         language=_language(entry.get("language")) or language,
     )
 

@@ -28,6 +28,7 @@ from smm_feeds.wordpress import Api, WordPressSite, cursor_floor, post_of
 from smmcore.contracts import Source, SourceContext, SourceError, SyncCursor, SyncUnit
 from smmcore.models import AccountSnapshot, PostMetrics
 from smmcore.payloads import parse_time
+from smmcore.redact import redact_url
 
 if TYPE_CHECKING:
     import httpx
@@ -91,7 +92,7 @@ class FeedsSource(Source):
             )
         kind = self._kind(unit)
         cursor = None if ctx.full else ctx.cursor
-        if cursor and cursor.get("url") != url:
+        if cursor and cursor.get("url") not in (url, redact_url(url)):
             cursor = None  # the channel now points elsewhere: start over
         async with _http(ctx) as client:
             web = Web(client, self.settings.base_url)
@@ -174,7 +175,8 @@ class FeedsSource(Source):
             newest = seen_before
         note = f", {skipped} without a date skipped" if skipped else ""
         ctx.log(f"feeds: {endpoint}: {count} entries{note}")
-        value: dict[str, Any] = {"url": url, "kind": "feed", "endpoint": endpoint}
+        value: dict[str, Any] = {"url": redact_url(url), "kind": "feed"}
+        value.update(_endpoint(endpoint))
         if response.headers.get("etag"):
             value["etag"] = response.headers["etag"]
         if response.headers.get("last-modified"):
@@ -236,12 +238,18 @@ class FeedsSource(Source):
             )
         ctx.log(f"feeds: {url}: {count} WordPress posts ({web.requests} requests)")
         value: dict[str, Any] = {
-            "url": url,
+            "url": redact_url(url),
             "kind": "wordpress",
-            "endpoint": site.api.root,
             "rest_route": site.api.rest_route,
+            **_endpoint(site.api.root),
         }
         if newest is not None:
             value["newest_date_gmt"] = newest[0].isoformat()
             value["newest_id"] = newest[1]
         yield SyncCursor(value)
+
+
+def _endpoint(endpoint: str) -> dict[str, str]:
+    """The endpoint for the cursor, unless it carries a credential: the store never holds
+    one (the next sync then finds the endpoint from the channel's url again)."""
+    return {} if redact_url(endpoint) != endpoint else {"endpoint": endpoint}
