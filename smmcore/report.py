@@ -27,6 +27,7 @@ from smmcore.report_model import (
     ClientInfo,
     Heatmap,
     HistoryInfo,
+    KeywordSection,
     KPIRow,
     Note,
     PeriodInfo,
@@ -650,6 +651,26 @@ def _add_sections(
             )
 
 
+def _keywords(store: Any, cfg: Any, host: Any, now: datetime) -> list[Any]:
+    from smmcore.keywords import keyword_section  # latest answers + own terms
+
+    return keyword_section(store, cfg, host=host, now=now)
+
+
+def _segments(
+    workspace: Any,
+    host: Any,
+    store: Any,
+    period: Period,
+    timings: dict[str, float],
+    language: str,
+) -> tuple[list[SegmentSummary], list[str]]:
+    from smmcore.audience import run_segmenters
+
+    result = run_segmenters(workspace, host, store, period, timings=timings, language=language)
+    return [_segment_summary(s) for s in result.segments], list(result.problems)
+
+
 # --------------------------------------------------------------------------- builder
 
 
@@ -663,6 +684,7 @@ def build_report(
     now: datetime | None = None,
     store: Any = None,
     timings: dict[str, float] | None = None,
+    cache: Any = None,
 ) -> Report:
     """Build the report of ``workspace`` for ``period_spec`` (default ``[report] period``)
     compared with ``compare`` (default ``[report] compare``).
@@ -674,6 +696,8 @@ def build_report(
     :param store: an open :class:`~smmcore.store.Store`; by default the workspace's store is
         opened read-only and closed at the end.
     :param timings: filled with seconds spent per step (``"kpi:<name>"``, ``"series"``, ...).
+    :param cache: a :class:`~smmcore.report_cache.ReportCache`: the segments and keywords
+        sections are reused from it while the store and the settings are unchanged.
     :raises SmmError: for an invalid period or comparison, or a missing store.
     """
     cfg = workspace.config
@@ -682,6 +706,10 @@ def build_report(
     generated = now or datetime.now(UTC)
     refs = list(workspace.channel_refs())
     timings = timings if timings is not None else {}
+    if cache is None:
+        from smmcore.report_cache import ReportCache
+
+        cache = ReportCache(None, "", "")
     own_store = store is None
     if own_store:
         store = workspace.open_store(read_only=True)
@@ -793,9 +821,13 @@ def build_report(
         timings["top_posts"] = time.perf_counter() - clock
         clock = time.perf_counter()
         try:
-            from smmcore.keywords import keyword_section  # latest answers + own terms
-
-            keywords = keyword_section(store, cfg, host=host, now=generated)
+            keywords = cache.get(
+                "keywords",
+                {"day": today.isoformat()},
+                lambda: _keywords(store, cfg, host, generated),
+                lambda found: [k.model_dump(mode="json") for k in found],
+                lambda data: [KeywordSection.model_validate(k) for k in data],
+            )
         except Exception as exc:  # the section is optional; the report still goes out
             keywords = []
             note("section_failed", "warning", section="keywords", error=str(exc))
@@ -805,11 +837,21 @@ def build_report(
         segments: list[SegmentSummary] = []
         if host.segmenters():
             try:
-                from smmcore.audience import run_segmenters
-
-                result = run_segmenters(workspace, host, store, period, language=lang)
-                segments = [_segment_summary(s) for s in result.segments]
-                for problem in result.problems:
+                segments, problems = cache.get(
+                    "segments",
+                    {"period": str(period), "timezone": tz, "language": lang},
+                    lambda: _segments(workspace, host, store, period, timings, lang),
+                    lambda found: {
+                        "segments": [s.model_dump(mode="json") for s in found[0]],
+                        "problems": found[1],
+                    },
+                    lambda data: (
+                        [SegmentSummary.model_validate(s) for s in data["segments"]],
+                        list(data["problems"]),
+                    ),
+                    keep=lambda found: not found[1],
+                )
+                for problem in problems:
                     note("section_failed", "warning", section="segments", error=problem)
             except Exception as exc:  # optional section
                 note("section_failed", "warning", section="segments", error=str(exc))

@@ -6,7 +6,9 @@ side: ``smm sync`` then ``smm report`` / ``smm audience`` on a folder of exports
 - one renewal definition: the KPI, the renewal segments and ``smm audience renewal`` agree,
   interactions without a time included, and the report says how they were dated;
 - a store already holding a year-9999 (or year-1) time: reports and segments still work, and
-  ``smm store dates`` lists and removes the rows.
+  ``smm store dates`` lists and removes the rows;
+- the report cache (issue 15): a report of an unchanged store is reused, and any write (a
+  sync) or settings change gives the next report fresh numbers.
 """
 
 from __future__ import annotations
@@ -308,3 +310,66 @@ def test_a_store_holding_impossible_dates_still_reports(tmp_path: Path) -> None:
     code, out = smm(ws, "store", "dates")
     assert code == 0 and "No stored row" in out
     assert not any(n["code"] == "implausible_dates" for n in report_json(ws)["notes"])
+
+
+# --------------------------------------------------------------------------- cache
+
+
+def report_timed(ws: Path, *extra: str) -> tuple[dict, str]:
+    code, out = smm(
+        ws, "report", "--format", "json", "--output", str(ws / "r.json"), "--timings", *extra
+    )
+    assert code == 0, out
+    return json.loads((ws / "r.json").read_text(encoding="utf-8")), out
+
+
+def segment_sizes(data: dict) -> dict[str, int]:
+    return {s["name"]: s["size"] for s in data["segments"]}
+
+
+def test_a_sync_changes_the_next_report(tmp_path: Path) -> None:
+    ws = workspace(tmp_path, DOLCE)
+    (ws / "data" / "interactions.csv").write_text(INTERACTIONS, encoding="utf-8")
+    assert smm(ws, "sync")[0] == 0
+
+    first, out = report_timed(ws)
+    assert "report computed" in out and "segmenter:communities" in out  # --timings
+    again, out = report_timed(ws)
+    assert "from the cache" in out
+    assert again["kpis"] == first["kpis"] and again["segments"] == first["segments"]
+    before = kpi(first, "posts_per_week")["client"]["value"]
+    assert segment_sizes(first)["renewal:new-contacts"] == 3
+
+    # ten more October posts and two new people engaging with them, then a sync
+    more = posts_csv("forno", 40, 30).splitlines()[31:]
+    with (ws / "data" / "posts.csv").open("a", encoding="utf-8") as f:
+        f.write("\n".join(more) + "\n")
+    with (ws / "data" / "interactions.csv").open("a", encoding="utf-8") as f:
+        f.write("instagram,forno,ugo,like,forno31,2026-10-12T10:00:00+02:00,\n")
+        f.write("instagram,forno,vera,like,forno32,2026-10-13T10:00:00+02:00,\n")
+    assert smm(ws, "sync")[0] == 0
+
+    after, out = report_timed(ws)
+    assert "report computed" in out and "from the cache" not in out
+    assert kpi(after, "posts_per_week")["client"]["value"] > before
+    assert segment_sizes(after)["renewal:new-contacts"] == 5
+
+
+def test_settings_and_no_cache_bypass_it(tmp_path: Path) -> None:
+    ws = workspace(tmp_path, DOLCE)
+    assert smm(ws, "sync")[0] == 0
+    report_timed(ws)
+    _, out = report_timed(ws, "--no-cache")
+    assert "report computed" in out
+    # a new rule segment in smm.toml: a new key, the segment appears
+    toml = ws / "smm.toml"
+    toml.write_text(
+        toml.read_text(encoding="utf-8") + '\n[segments.bolognesi]\nlocation = "bologna"\n',
+        encoding="utf-8",
+    )
+    data, out = report_timed(ws)
+    assert "report computed" in out
+    assert "rules:bolognesi" in segment_sizes(data)
+    # another language reuses the sections computed for the same store and period
+    _, out = report_timed(ws, "--language", "it")
+    assert "report computed" in out and "reused from the cache: keywords, segments" in out

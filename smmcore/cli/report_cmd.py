@@ -121,6 +121,17 @@ def plan_outputs(
     help="client: a one-page summary first, formulas in an appendix; analyst: every formula "
     "next to its KPI [default: [report] audience, else analyst].",
 )
+@click.option(
+    "--timings",
+    is_flag=True,
+    help="Print where the time went (each KPI, section, segmenter and format) to stderr.",
+)
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Compute everything again, even when the store and settings are unchanged "
+    "(also SMM_NO_CACHE=1).",
+)
 @pass_app
 def report(
     app: App,
@@ -130,14 +141,24 @@ def report(
     output: str | None,
     language: str | None,
     audience: str | None,
+    timings: bool,
+    no_cache: bool,
 ) -> None:
     """Compute the KPIs for a period and render the report.
 
     Without --format it prints the terminal report and writes report.html in the workspace
     folder; every other file format goes to report.<ext> there too, unless -o is given.
+    A report of an unchanged store with unchanged settings is reused from .smm/cache.
     """
-    from smmcore.report import build_report
+    import time
+    from datetime import UTC, datetime
 
+    from smmcore.periods import today_in
+    from smmcore.report import build_report
+    from smmcore.report_cache import ReportCache
+    from smmcore.report_model import Report
+
+    started = time.perf_counter()
     ws = app.workspace()
     host = app.host
     chosen = list(formats) or list(ws.config.report.formats) or ["terminal", "html"]
@@ -145,11 +166,64 @@ def report(
     from smmcore.branding import load_brand
 
     brand = load_brand(ws.config, ws.dir)
-    rep = build_report(ws, host, period, compare, language=language)
+    steps: dict[str, float] = {}
+    cache = ReportCache.for_workspace(ws, host, enabled_=not no_cache)
+    clock = time.perf_counter()
+    rep = cache.get(
+        "report",
+        {
+            "period": period,
+            "compare": compare,
+            "language": language,
+            "day": today_in(ws.config.client.timezone).isoformat(),
+        },
+        lambda: build_report(
+            ws, host, period, compare, language=language, timings=steps, cache=cache
+        ),
+        lambda built: built.model_dump(mode="json"),
+        Report.model_validate,
+        keep=lambda built: not any(n.code in ("kpi_failed", "section_failed") for n in built.notes),
+    )
+    from_cache = "report" in cache.hits
+    if from_cache:
+        rep.generated_at = datetime.now(UTC)
+    build_s = time.perf_counter() - clock
     rep = rep.model_copy(
         update={"audience": (audience or ws.config.report.audience).lower(), "brand": brand}
     )
     for name, target in plan:
+        clock = time.perf_counter()
         written = write_report(rep, host, name, target, ws)
+        steps[f"render:{name}"] = time.perf_counter() - clock
         if written is not None:
             click.echo(f"Wrote {name} report to {written}", err=True)
+    if timings or getattr(host, "trace", False):
+        _print_timings(
+            steps, build_s, time.perf_counter() - started, from_cache, cache.hits, timings
+        )
+
+
+def _print_timings(
+    steps: dict[str, float],
+    build_s: float,
+    total_s: float,
+    from_cache: bool,
+    hits: list[str],
+    table: bool,
+) -> None:
+    """Where the time went, slowest step first, on stderr (``--timings``); one trace line
+    per step with ``SMM_TRACE_PLUGINS=1``."""
+    origin = "from the cache (store and settings unchanged)" if from_cache else "computed"
+    reused = [h for h in hits if h != "report"]
+    if reused:
+        origin += f"; reused from the cache: {', '.join(reused)}"
+    ranked = sorted(steps.items(), key=lambda kv: -kv[1])
+    if not table:
+        for name, seconds in ranked:
+            click.echo(f"smm: trace: report {name} {seconds * 1000:.1f} ms", err=True)
+        return
+    click.echo(
+        f"Report timings: {total_s:.3f} s in all, report {origin} in {build_s:.3f} s", err=True
+    )
+    for name, seconds in ranked:
+        click.echo(f"  {seconds:8.3f} s  {name}", err=True)

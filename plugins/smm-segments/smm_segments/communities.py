@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from smm_segments.data import VALUE_WEIGHTS, bounds
-from smm_segments.graph import MEMBER, POST, build_graph
+from smm_segments.graph import MEMBER, POST, context_graph
 from smm_segments.terms import dominant_terms, tokens
 from smm_segments.texts import text
 from smmcore.contracts import AudienceContext, Segmenter
@@ -158,7 +158,7 @@ class CommunitySegmenter(Segmenter):
             self.settings if isinstance(self.settings, CommunitySettings) else CommunitySettings()
         )
         start, end = bounds(ctx)
-        graph = build_graph(ctx.con, start, end, VALUE_WEIGHTS)
+        graph = context_graph(ctx, start, end, VALUE_WEIGHTS)
         communities = detect(graph, settings)
         method = text(
             "communities.method",

@@ -18,10 +18,25 @@ MEMBER = "m"
 POST = "p"
 
 
+_MEMO = "_smm_segments_graphs"
+
+
+def context_graph(ctx: Any, start: datetime, end: datetime, weights: Mapping[str, float]) -> Any:
+    """:func:`build_graph` once per audience context: the segmenters of one run (a report,
+    ``smm audience segments``) share the graph of the same period and weights. Callers must
+    not modify it."""
+    memo = ctx.__dict__.setdefault(_MEMO, {})
+    key = (start, end, tuple(sorted(weights.items())))
+    if key not in memo:
+        memo[key] = build_graph(ctx.con, start, end, weights)
+    return memo[key]
+
+
 def build_graph(con: Any, start: datetime, end: datetime, weights: Mapping[str, float]) -> Any:
     """The member-post graph of interactions in ``[start, end)``, as a ``networkx.Graph``.
 
-    Nodes are ``("m", network, member)`` and ``("p", network, post_id)`` tuples.
+    Nodes are ``("m", network, member)`` and ``("p", network, post_id)`` tuples. The graph is
+    bipartite, so it has no self-loops.
     """
     import networkx as nx
 

@@ -23,7 +23,7 @@ import math
 from pydantic import BaseModel, ConfigDict, Field
 
 from smm_segments.data import VALUE_WEIGHTS, bounds, member_profiles
-from smm_segments.graph import MEMBER, build_graph
+from smm_segments.graph import MEMBER, context_graph
 from smm_segments.texts import text
 from smmcore.contracts import AudienceContext, Segmenter
 from smmcore.models import Segment, SegmentMember
@@ -51,8 +51,7 @@ class InfluencerSegmenter(Segmenter):
         )
         top_n = int(ctx.options.get("top", settings.top))
         start, end = bounds(ctx)
-        graph = build_graph(ctx.con, start, end, VALUE_WEIGHTS)
-        graph.remove_edges_from(nx.selfloop_edges(graph))
+        graph = context_graph(ctx, start, end, VALUE_WEIGHTS)  # bipartite: no self-loops
         cores = nx.core_number(graph) if graph.number_of_nodes() else {}
         profiles = member_profiles(ctx)
         population = set(profiles) | {(n[1], n[2]) for n in graph if n[0] == MEMBER}
@@ -78,15 +77,20 @@ class InfluencerSegmenter(Segmenter):
                 + settings.weight_engagement * eng
                 + settings.weight_core * kc
             ) / total_weight
+            scored.append((score, key, reach, eng, kc, f))
+        scored.sort(key=lambda s: (-s[0], s[1]))
+
+        def reason(score: float, key: tuple[str, str], reach: float, eng: float, kc: float,
+                   f: int | None) -> str:  # fmt: skip
+            # written for the members kept only (25 of ~100k)
             reach_text = f"{f:,} followers" if f is not None else "followers unknown"
-            reason = (
+            return (
                 f"score {score:.2f} = reach {reach:.2f} ({reach_text}) x{settings.weight_reach:g}"
                 f" + engagement {eng:.2f} ({engagement.get(key, 0.0):g} weighted interactions)"
                 f" x{settings.weight_engagement:g} + core {kc:.2f} (k-core {core.get(key, 0)})"
                 f" x{settings.weight_core:g}"
             )
-            scored.append((score, key, reach, eng, kc, f, reason))
-        scored.sort(key=lambda s: (-s[0], s[1]))
+
         members = [
             SegmentMember(
                 network=key[0],
@@ -99,9 +103,9 @@ class InfluencerSegmenter(Segmenter):
                     "followers": float(f) if f is not None else None,
                     "k_core": float(core.get(key, 0)),
                 },
-                reason=reason,
+                reason=reason(score, key, reach, eng, kc, f),
             )
-            for score, key, reach, eng, kc, f, reason in scored[:top_n]
+            for score, key, reach, eng, kc, f in scored[:top_n]
             if score > 0
         ]
         return [
