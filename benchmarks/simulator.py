@@ -12,8 +12,9 @@ both APIs (as a proxy in front of an instance and an AppView would):
   ``cursor``), ``app.bsky.graph.getFollowers``, ``app.bsky.feed.getLikes``,
   ``app.bsky.feed.getRepostedBy``.
 
-Every answer waits ``latency`` seconds. Each host has one fixed-window rate limit (``limit``
-requests per ``window`` seconds, windows aligned to the clock) shared by both APIs: Mastodon
+Every answer waits ``latency`` seconds. Each host has one sliding-window rate limit (at most
+``limit`` requests answered in any ``window`` seconds, not windows aligned to the clock that a
+client can straddle to get twice the rate) shared by both APIs: Mastodon
 endpoints answer with ``X-RateLimit-Limit/Remaining/Reset`` (ISO 8601), Bluesky endpoints with
 ``RateLimit-Limit/Remaining/Reset`` (unix seconds) and ``RateLimit-Policy``; over the limit the
 answer is 429 (Bluesky's with ``Retry-After``). Payloads follow the documented shapes (a
@@ -21,7 +22,9 @@ subset of the fields). Content is computed from indexes, so the simulator holds 
 data and its memory does not grow with the number of posts.
 
 Run it alone: ``python benchmarks/simulator.py --accounts 4 --posts 50`` prints the base URLs
-and serves until interrupted.
+and serves until interrupted. Benchmarks run it in its own process with
+:class:`RemoteSimulator` (``--control``: one JSON line with the URLs, then a control port for
+the statistics), so the server never shares the measured client's CPU time or event loop.
 """
 
 from __future__ import annotations
@@ -31,8 +34,11 @@ import asyncio
 import contextlib
 import json
 import math
+import subprocess
+import sys
 import time
-from collections import Counter
+import urllib.request
+from collections import Counter, deque
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -130,7 +136,7 @@ class Simulator:
         self.stats = [HostStats() for _ in range(hosts)]
         self.base_urls: list[str] = []
         self._servers: list[asyncio.Server] = []
-        self._windows: list[tuple[int, int]] = [(-1, 0)] * hosts
+        self._answered: list[deque[float]] = [deque() for _ in range(hosts)]
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -228,16 +234,15 @@ class Simulator:
         if not self.limit:
             return False, {}
         now = time.time()
-        index = math.floor(now / self.window)
-        current, used = self._windows[host]
-        if index != current:
-            current, used = index, 0
-        limited = used >= self.limit
+        answered = self._answered[host]
+        while answered and answered[0] <= now - self.window:
+            answered.popleft()
+        limited = len(answered) >= self.limit
         if not limited:
-            used += 1
-        self._windows[host] = (current, used)
-        reset = (index + 1) * self.window
-        remaining = str(max(0, self.limit - used))
+            answered.append(now)
+        # the window frees a request when the oldest one in it leaves
+        reset = answered[0] + self.window if len(answered) >= self.limit else now
+        remaining = str(max(0, self.limit - len(answered)))
         if bluesky:
             headers = {
                 "RateLimit-Limit": str(self.limit),
@@ -515,6 +520,53 @@ def _link(base: str, target: str, page: list[dict[str, Any]]) -> dict[str, str]:
     }
 
 
+def _stats_json(stats: HostStats) -> dict[str, Any]:
+    return {
+        "requests": stats.requests,
+        "statuses": {str(k): v for k, v in stats.statuses.items()},
+        "paths": dict(stats.paths),
+        "per_account": {str(k): v for k, v in stats.per_account.items()},
+    }
+
+
+def _stats_from(data: dict[str, Any]) -> HostStats:
+    return HostStats(
+        requests=data["requests"],
+        statuses=Counter({int(k): v for k, v in data["statuses"].items()}),
+        paths=Counter(data["paths"]),
+        per_account=Counter({int(k): v for k, v in data["per_account"].items()}),
+    )
+
+
+async def _control(sim: Simulator, reader: asyncio.StreamReader, writer: Any) -> None:
+    """The control port: ``/state`` (accounts and statistics), ``/reset``, ``/add?i=N``."""
+    try:
+        head = await reader.readuntil(b"\r\n\r\n")
+        parts = urlsplit(head.split(b" ", 2)[1].decode("latin-1"))
+        if parts.path == "/reset":
+            sim.reset_stats()
+        elif parts.path == "/add":
+            for i in dict(parse_qsl(parts.query))["i"].split(","):
+                sim.add_post(sim.accounts[int(i)])
+        state = {
+            "accounts": [
+                {k: getattr(a, k) for k in ("index", "network", "host", "posts", "followers",
+                                            "likes_per_post", "reblogs_per_post", "fresh_from")}
+                for a in sim.accounts
+            ],
+            "stats": [_stats_json(st) for st in sim.stats],
+        }  # fmt: skip
+        body = json.dumps(state).encode()
+        writer.write(
+            b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n"
+            + f"Content-Length: {len(body)}\r\n\r\n".encode()
+            + body
+        )
+        await writer.drain()
+    finally:
+        writer.close()
+
+
 async def _main(args: argparse.Namespace) -> None:
     async with Simulator(
         accounts=args.accounts,
@@ -522,12 +574,85 @@ async def _main(args: argparse.Namespace) -> None:
         hosts=args.hosts,
         latency=args.latency,
         limit=args.limit,
+        window=args.window,
+        followers=args.followers,
+        likes=args.likes,
+        reblogs=args.reblogs,
     ) as sim:
-        for url in sim.base_urls:
-            print(url)
-        for a in sim.accounts[:8]:
-            print(f"{a.network:9} {a.handle:28} {sim.base_url(a)}")
+        if args.control:
+            control = await asyncio.start_server(lambda r, w: _control(sim, r, w), "127.0.0.1", 0)
+            port = control.sockets[0].getsockname()[1]
+            hello = {"base_urls": sim.base_urls, "control": f"http://127.0.0.1:{port}"}
+            print(json.dumps(hello), flush=True)
+        else:
+            for url in sim.base_urls:
+                print(url)
+            for a in sim.accounts[:8]:
+                print(f"{a.network:9} {a.handle:28} {sim.base_url(a)}")
         await asyncio.Event().wait()
+
+
+class RemoteSimulator:
+    """A :class:`Simulator` in its own process, with the same attributes the benchmarks read
+    (``accounts``, ``base_url``, ``stats``, ``reset_stats``, ``add_post``, ``latency``,
+    ``limit``, ``window``)."""
+
+    def __init__(self, **options: Any) -> None:
+        self.options = {
+            "accounts": 100, "posts": 200, "hosts": 4, "latency": 0.05, "limit": 60,
+            "window": 1.0, "followers": 0, "likes": 0, "reblogs": 0, **options,
+        }  # fmt: skip
+        self.latency = float(self.options["latency"])
+        self.limit = int(self.options["limit"])
+        self.window = float(self.options["window"])
+        self.accounts: list[SimAccount] = []
+        self.base_urls: list[str] = []
+        self._proc: subprocess.Popen[str] | None = None
+        self._control = ""
+
+    async def __aenter__(self) -> RemoteSimulator:
+        args = [sys.executable, __file__, "--control"]
+        for key, value in self.options.items():
+            args += [f"--{key}", str(value)]
+        self._proc = subprocess.Popen(args, stdout=subprocess.PIPE, text=True)
+        assert self._proc.stdout is not None
+        hello = json.loads(await asyncio.to_thread(self._proc.stdout.readline))
+        self.base_urls, self._control = hello["base_urls"], hello["control"]
+        self._sync(self._call("/state"))
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        if self._proc is not None:
+            self._proc.terminate()
+            self._proc.wait(timeout=10)
+
+    def _call(self, path: str) -> dict[str, Any]:
+        with urllib.request.urlopen(self._control + path, timeout=30) as answer:
+            return json.loads(answer.read())
+
+    def _sync(self, state: dict[str, Any]) -> None:
+        self.accounts = [SimAccount(**a) for a in state["accounts"]]
+
+    @property
+    def stats(self) -> list[HostStats]:
+        """What each host served so far (asked of the simulator's process)."""
+        return [_stats_from(s) for s in self._call("/state")["stats"]]
+
+    def reset_stats(self) -> None:
+        """Forget what was served so far."""
+        self._call("/reset")
+
+    def add_post(self, account: SimAccount) -> None:
+        """Publish one new post on ``account``."""
+        self._sync(self._call(f"/add?i={account.index}"))
+
+    def add_posts(self, accounts: list[SimAccount]) -> None:
+        """Publish one new post on each of ``accounts`` (one control call)."""
+        if accounts:
+            self._sync(self._call("/add?i=" + ",".join(str(a.index) for a in accounts)))
+
+    def base_url(self, account: SimAccount) -> str:
+        return self.base_urls[account.host]
 
 
 if __name__ == "__main__":
@@ -537,5 +662,10 @@ if __name__ == "__main__":
     parser.add_argument("--hosts", type=int, default=4)
     parser.add_argument("--latency", type=float, default=0.05)
     parser.add_argument("--limit", type=int, default=60)
+    parser.add_argument("--window", type=float, default=1.0)
+    parser.add_argument("--followers", type=int, default=0)
+    parser.add_argument("--likes", type=int, default=0)
+    parser.add_argument("--reblogs", type=int, default=0)
+    parser.add_argument("--control", action="store_true", help="JSON hello and a control port")
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(_main(parser.parse_args()))

@@ -85,21 +85,30 @@ class RenewalSegmenter(Segmenter):
     def segment(self, ctx: AudienceContext) -> list[Segment]:
         """Three segments: ``renewal:new-contacts``, ``renewal:retained``, ``renewal:lapsed``."""
         prev = renewal_baseline(ctx.period)
-        now = _engaged(ctx.con, ctx.period, ctx.timezone)
-        before = _engaged(ctx.con, prev, ctx.timezone)
-        start, _ = bounds(ctx)
-        ever_before = {
-            (r[0], r[1])
-            for r in ctx.con.execute(
-                f"SELECT DISTINCT network, member FROM ({CLIENT_INTERACTIONS}) x "
-                f"WHERE ts < ? AND {RENEWAL_ENGAGED_SQL}",
-                [start],
-            ).fetchall()
-        }
+        start, end = bounds(ctx)
+        prev_start = day_start(prev.start, ctx.timezone)
+        prev_end = day_start(prev.end + timedelta(days=1), ctx.timezone)
+        # one pass: interactions now, in the period before, and whether ever before the period
+        rows = ctx.con.execute(
+            f"""
+            SELECT network, member,
+                   count(*) FILTER (WHERE ts >= $s AND ts < $e) AS n_now,
+                   count(*) FILTER (WHERE ts >= $ps AND ts < $pe) AS n_before,
+                   bool_or(ts < $s) AS seen
+            FROM ({CLIENT_INTERACTIONS}) x
+            WHERE ts < $e AND {RENEWAL_ENGAGED_SQL}
+            GROUP BY network, member
+            HAVING n_now > 0 OR n_before > 0
+            """,
+            {"s": start, "e": end, "ps": prev_start, "pe": prev_end},
+        ).fetchall()
+        now = {(r[0], r[1]): r[2] for r in rows if r[2]}
+        before = {(r[0], r[1]): r[3] for r in rows if r[3]}
+        ever_before = {(r[0], r[1]) for r in rows if r[4]}
         share = len([k for k in now if k not in before]) / len(now) * 100 if now else None
 
         def member(key: tuple[str, str], n_now: int, n_before: int, reason: str) -> SegmentMember:
-            return SegmentMember(
+            return SegmentMember.model_construct(
                 network=key[0],
                 member=key[1],
                 scores={

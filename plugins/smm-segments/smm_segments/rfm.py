@@ -92,7 +92,7 @@ class RFMSegmenter(Segmenter):
         grouped: dict[str, list[SegmentMember]] = {name: [] for name, _ in SEGMENTS}
         for network, member, recency, frequency, val, r, f, v in rows:
             grouped[rfm_segment(r, f, v)].append(
-                SegmentMember(
+                SegmentMember.model_construct(
                     network=network,
                     member=member,
                     scores={

@@ -188,10 +188,10 @@ class RuleSegmenter(Segmenter):
                     or text("rules.matching", ctx.language, method=method),
                     method=text("rules.method", ctx.language, method=method),
                     members=[
-                        SegmentMember(
+                        SegmentMember.model_construct(
                             network=net,
                             member=member,
-                            scores={"followers": followers},
+                            scores={"followers": None if followers is None else float(followers)},
                             reason=f"matches {method}",
                         )
                         for net, member, followers in rows

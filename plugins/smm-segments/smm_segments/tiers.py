@@ -82,7 +82,7 @@ class TierSegmenter(Segmenter):
         for network, member, n, deep_n in rows:
             tier = tier_of(n, deep_n, settings)
             members[tier].append(
-                SegmentMember(
+                SegmentMember.model_construct(
                     network=network,
                     member=member,
                     scores={"interactions": float(n), "deep_interactions": float(deep_n)},
