@@ -83,7 +83,9 @@ def run_segmenters(
     ``strict`` the first failure raises (the CLI does that when one segmenter is asked for).
     ``language`` (the report's; default English, the language of the CLI) is passed on to the
     segmenters for their texts.
-    ``timings`` gets the seconds of each (``"segmenter:<name>"``).
+    ``timings`` gets the seconds of each (``"segmenter:<name>"``). ``options`` reach every
+    segmenter as ``AudienceContext.options``; ``{"reasons": N}`` says only the first N members
+    of each segment need their reason text (the report asks for 0: it shows none).
     """
     specs = host.segmenters()
     wanted = list(names) if names else list(specs)

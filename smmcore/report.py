@@ -667,7 +667,10 @@ def _segments(
 ) -> tuple[list[SegmentSummary], list[str]]:
     from smmcore.audience import run_segmenters
 
-    result = run_segmenters(workspace, host, store, period, timings=timings, language=language)
+    # the report shows sizes and a few names: no segmenter needs to write members' reasons
+    result = run_segmenters(
+        workspace, host, store, period, timings=timings, language=language, options={"reasons": 0}
+    )
     return [_segment_summary(s) for s in result.segments], list(result.problems)
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from smm_segments.data import VALUE_WEIGHTS, bounds
+from smm_segments.data import VALUE_WEIGHTS, bounds, reasons_wanted
 from smm_segments.graph import MEMBER, POST, context_graph
 from smm_segments.terms import dominant_terms, tokens
 from smm_segments.texts import text
@@ -108,6 +108,7 @@ def summarise(
             corpus.update(doc)
     corpus_total = sum(corpus.values())
     segments = []
+    limit = reasons_wanted(ctx)
     for index, ((ranked, strength, posts), docs) in enumerate(
         zip(ranked_groups, documents, strict=True), start=1
     ):
@@ -140,9 +141,11 @@ def summarise(
                             "posts": float(len(graph[m])),
                         },
                         reason=f"engaged with {len(graph[m])} posts of community {index} "
-                        f"(weight {strength[m]:g})",
+                        f"(weight {strength[m]:g})"
+                        if limit is None or rank < limit
+                        else "",
                     )
-                    for m in ranked
+                    for rank, m in enumerate(ranked)
                 ],
             )
         )

@@ -31,6 +31,13 @@ DEEP_KINDS = ("reply", "repost", "quote")
 """Interactions that take effort and reach others: conversation and amplification."""
 
 
+def reasons_wanted(ctx: AudienceContext) -> int | None:
+    """How many members of each segment need their reason text: ``ctx.options["reasons"]``
+    (the report, which shows none, asks for 0); ``None``, the default, means all of them."""
+    value = ctx.options.get("reasons")
+    return None if value is None else max(int(value), 0)
+
+
 def day_start(day: date, timezone: str) -> datetime:
     """Midnight at the start of ``day`` in ``timezone``, as an aware datetime."""
     return datetime.combine(day, time(0), ZoneInfo(timezone))

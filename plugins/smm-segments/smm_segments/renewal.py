@@ -18,7 +18,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from smm_segments.data import CLIENT_INTERACTIONS, bounds, day_start
+from smm_segments.data import CLIENT_INTERACTIONS, bounds, day_start, reasons_wanted
 from smm_segments.texts import period_text, rate_text, text
 from smmcore.contracts import AudienceContext, Period, Segmenter
 from smmcore.interactions import RENEWAL_ENGAGED_SQL, renewal_baseline
@@ -107,6 +107,11 @@ class RenewalSegmenter(Segmenter):
         ever_before = {(r[0], r[1]) for r in rows if r[4]}
         share = len([k for k in now if k not in before]) / len(now) * 100 if now else None
 
+        limit = reasons_wanted(ctx)
+
+        def shown(index: int) -> bool:  # whether this member's reason is wanted
+            return limit is None or index < limit
+
         def member(key: tuple[str, str], n_now: int, n_before: int, reason: str) -> SegmentMember:
             return SegmentMember.model_construct(
                 network=key[0],
@@ -137,9 +142,11 @@ class RenewalSegmenter(Segmenter):
                         now[k],
                         0,
                         f"{now[k]} interactions, none in the previous period"
-                        + (" (first time ever)" if k not in ever_before else ""),
+                        + (" (first time ever)" if k not in ever_before else "")
+                        if shown(i)
+                        else "",
                     )
-                    for k in new
+                    for i, k in enumerate(new)
                 ],
             ),
             Segment(
@@ -148,8 +155,13 @@ class RenewalSegmenter(Segmenter):
                 description=text("renewal.retained", lang),
                 method=method,
                 members=[
-                    member(k, now[k], before[k], f"{now[k]} interactions now, {before[k]} before")
-                    for k in kept
+                    member(
+                        k,
+                        now[k],
+                        before[k],
+                        f"{now[k]} interactions now, {before[k]} before" if shown(i) else "",
+                    )
+                    for i, k in enumerate(kept)
                 ],
             ),
             Segment(
@@ -158,8 +170,13 @@ class RenewalSegmenter(Segmenter):
                 description=text("renewal.lapsed", lang, **words),
                 method=method,
                 members=[
-                    member(k, 0, before[k], f"{before[k]} interactions before, none now")
-                    for k in lapsed
+                    member(
+                        k,
+                        0,
+                        before[k],
+                        f"{before[k]} interactions before, none now" if shown(i) else "",
+                    )
+                    for i, k in enumerate(lapsed)
                 ],
             ),
         ]

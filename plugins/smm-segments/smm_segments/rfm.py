@@ -20,7 +20,13 @@ from datetime import timedelta
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from smm_segments.data import CLIENT_INTERACTIONS, VALUE_WEIGHTS, bounds, weight_sql
+from smm_segments.data import (
+    CLIENT_INTERACTIONS,
+    VALUE_WEIGHTS,
+    bounds,
+    reasons_wanted,
+    weight_sql,
+)
 from smm_segments.texts import text
 from smmcore.contracts import AudienceContext, Segmenter
 from smmcore.models import Segment, SegmentMember
@@ -90,8 +96,10 @@ class RFMSegmenter(Segmenter):
             [end, window_start, end],
         ).fetchall()
         grouped: dict[str, list[SegmentMember]] = {name: [] for name, _ in SEGMENTS}
+        limit = reasons_wanted(ctx)
         for network, member, recency, frequency, val, r, f, v in rows:
-            grouped[rfm_segment(r, f, v)].append(
+            group = grouped[rfm_segment(r, f, v)]
+            group.append(
                 SegmentMember.model_construct(
                     network=network,
                     member=member,
@@ -104,7 +112,9 @@ class RFMSegmenter(Segmenter):
                         "value": float(val),
                     },
                     reason=f"R{r} F{f} V{v}: last interaction {float(recency):.0f} days before "
-                    f"the period end, {frequency} interactions worth {float(val):g}",
+                    f"the period end, {frequency} interactions worth {float(val):g}"
+                    if limit is None or len(group) < limit
+                    else "",
                 )
             )
         lang = ctx.language

@@ -14,7 +14,13 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from smm_segments.data import CLIENT_AUDIENCE, CLIENT_INTERACTIONS, DEEP_KINDS, bounds
+from smm_segments.data import (
+    CLIENT_AUDIENCE,
+    CLIENT_INTERACTIONS,
+    DEEP_KINDS,
+    bounds,
+    reasons_wanted,
+)
 from smm_segments.texts import text
 from smmcore.contracts import AudienceContext, Segmenter
 from smmcore.models import Segment, SegmentMember
@@ -79,6 +85,7 @@ class TierSegmenter(Segmenter):
             [start, end],
         ).fetchall()
         members: dict[str, list[SegmentMember]] = {tier: [] for tier in TIERS}
+        limit = reasons_wanted(ctx)
         for network, member, n, deep_n in rows:
             tier = tier_of(n, deep_n, settings)
             members[tier].append(
@@ -86,7 +93,9 @@ class TierSegmenter(Segmenter):
                     network=network,
                     member=member,
                     scores={"interactions": float(n), "deep_interactions": float(deep_n)},
-                    reason=f"{n} interactions ({deep_n} replies/reposts/quotes) in the period",
+                    reason=f"{n} interactions ({deep_n} replies/reposts/quotes) in the period"
+                    if limit is None or len(members[tier]) < limit
+                    else "",
                 )
             )
         s = settings

@@ -335,3 +335,25 @@ def test_members_without_interactions_are_silent_and_not_influential() -> None:
     tiers = by_name(TierSegmenter().segment(ctx(con)))
     assert names(tiers["tiers:silent"]) == ["lurker"]
     assert InfluencerSegmenter().segment(ctx(con))[0].members == []
+
+
+# ----------------------------------------------------------------------------- reasons
+
+
+def test_reasons_only_for_the_members_asked_for() -> None:
+    """``options={"reasons": N}`` (the report asks for 0): the same members, in the same
+    order, with the same scores; only the first N of each segment carry their reason."""
+    con = make_db()
+    two_communities(con)
+    for segmenter in (CommunitySegmenter(), TierSegmenter(), RFMSegmenter(), RenewalSegmenter()):
+        full = segmenter.segment(ctx(con))
+        short = segmenter.segment(ctx(con, reasons=1))
+        assert [names(s) for s in full] == [names(s) for s in short]
+        assert [[m.scores for m in s.members] for s in full] == [
+            [m.scores for m in s.members] for s in short
+        ]
+        for segment in full:
+            assert all(m.reason for m in segment.members)
+        for segment in short:
+            reasons = [m.reason for m in segment.members]
+            assert all(reasons[:1]) and not any(reasons[1:])
