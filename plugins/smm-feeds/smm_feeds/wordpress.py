@@ -27,7 +27,7 @@ import httpx
 from smm_feeds.net import Web
 from smm_feeds.text import html_to_text, join_text
 from smmcore.contracts import SourceError
-from smmcore.http import raise_for_response
+from smmcore.http import raise_for_response, redact_url
 from smmcore.models import Account, Post
 
 POST_FIELDS = "id,date_gmt,link,title,excerpt,type,status"
@@ -87,16 +87,17 @@ def _wp_error(response: httpx.Response, what: str) -> SourceError:
     message = html_to_text(body.get("message")) if isinstance(body, dict) else ""
     said = f" {code}" if code else ""
     detail = f": {message}" if message else ""
+    asked = _requested(response)
     if response.status_code in (401, 403):
         return SourceError(
-            f"the WordPress REST API of {what} refused the request "
+            f"the WordPress REST API of {what} refused {asked} "
             f"({response.status_code}{said}){detail}",
             kind="auth" if response.status_code == 401 else "blocked",
             hint=RESTRICTED_HINT,
         )
     if response.status_code == 404:
         return SourceError(
-            f"no WordPress REST API at {what} (404{said})",
+            f"no WordPress REST API at {what}: {asked} answered 404{said}",
             kind="not_found",
             hint="check the URL in smm.toml, or read the blog's RSS feed instead",
         )
@@ -104,7 +105,16 @@ def _wp_error(response: httpx.Response, what: str) -> SourceError:
         raise_for_response(response, network=f"the WordPress site {what}")
     except SourceError as exc:
         return exc
-    return SourceError(f"unexpected answer {response.status_code} from {what}")
+    return SourceError(f"unexpected answer {response.status_code} from {what} for {asked}")
+
+
+def _requested(response: httpx.Response) -> str:
+    """The URL actually requested (credentials redacted): ``GET https://.../wp-json/...``."""
+    try:
+        request = response.request
+    except RuntimeError:
+        return "the request"
+    return f"{request.method} {redact_url(request.url)}"
 
 
 def _json(response: httpx.Response, what: str) -> Any:
@@ -112,7 +122,8 @@ def _json(response: httpx.Response, what: str) -> Any:
         return response.json()
     except ValueError:
         raise SourceError(
-            f"the WordPress site {what} sent a response that is not JSON",
+            f"the WordPress site {what} sent a response that is not JSON for "
+            f"{_requested(response)}",
             kind="invalid_data",
             hint="a caching or security plugin may be answering with a web page",
         ) from None
@@ -214,7 +225,8 @@ class WordPressSite:
         items = _json(response, self.what)
         if not isinstance(items, list):
             raise SourceError(
-                f"the WordPress site {self.what} sent an unexpected answer for its posts",
+                f"the WordPress site {self.what} sent an unexpected answer for its posts "
+                f"({_requested(response)})",
                 kind="invalid_data",
             )
         if page == 1:

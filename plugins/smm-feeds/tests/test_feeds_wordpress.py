@@ -180,6 +180,7 @@ def test_restricted_api_is_auth_with_a_hint(source, blog, run, fixture):
         run(source, blog, network="wordpress")
     assert err.value.kind == "auth"
     assert "(401 rest_not_logged_in): You are not currently logged in." in str(err.value)
+    assert "refused GET https://blog.example.it/wp-json/wp/v2/posts?" in str(err.value)
     assert 'options.kind = "rss"' in err.value.hint
 
 
@@ -196,7 +197,10 @@ def test_no_api_at_all_is_not_found(source, blog_factory, run, fixture):
     with pytest.raises(SourceError) as err:
         run(source, blog, network="wordpress")
     assert err.value.kind == "not_found"
-    assert "no WordPress REST API at https://blog.example.it (404 rest_no_route)" in str(err.value)
+    # the error names the URL actually requested (the ?rest_route= fallback), not only the site
+    text = str(err.value)
+    assert "no WordPress REST API at https://blog.example.it: GET https://blog.example.it/" in text
+    assert "rest_route=%2Fwp%2Fv2%2Fposts" in text and "answered 404 rest_no_route" in text
 
 
 @pytest.mark.parametrize(
@@ -216,7 +220,7 @@ def test_malformed_json_is_invalid_data(source, blog, run):
     with pytest.raises(SourceError) as err:
         run(source, blog, network="wordpress")
     assert err.value.kind == "invalid_data"
-    assert "not JSON" in str(err.value)
+    assert "not JSON for GET https://blog.example.it/wp-json/wp/v2/posts?" in str(err.value)
 
 
 def test_max_posts(blog_factory, run):

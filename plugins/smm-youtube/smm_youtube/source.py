@@ -115,7 +115,8 @@ class YouTubeSource(Source):
             emitted = 0
             newest: tuple[datetime, str] | None = _cursor_newest(cursor)
             seen_before = newest[0] if newest else None
-            async for video in self._new_videos(api, channel, cursor, ctx):
+            skipped = {"no_id": 0, "unavailable": 0}
+            async for video in self._new_videos(api, channel, cursor, ctx, skipped):
                 post = video_post(network, account, video)
                 if post is None:
                     continue
@@ -125,8 +126,13 @@ class YouTubeSource(Source):
                 yield video_metrics(network, account, video, now)
                 if newest is None or post.created_at > newest[0]:
                     newest = (post.created_at, post.post_id)
+        notes = ""
+        if skipped["no_id"]:
+            notes += f", {skipped['no_id']} playlist items without a video id skipped"
+        if skipped["unavailable"]:
+            notes += f", {skipped['unavailable']} private or deleted videos skipped"
         ctx.log(
-            f"youtube {account}: {emitted} videos, "
+            f"youtube {account}: {emitted} videos{notes}, "
             f"{self.budget.used - units_before} quota units ({self.budget.used} this run)"
         )
         value: dict[str, Any] = {"channel_id": channel.get("id")}
@@ -141,8 +147,12 @@ class YouTubeSource(Source):
         channel: dict[str, Any],
         cursor: Mapping[str, Any] | None,
         ctx: SourceContext,
+        skipped: dict[str, int] | None = None,
     ) -> AsyncIterator[dict[str, Any]]:
-        """The ``youtube#video`` resources to emit, newest first, stopping at the cursor."""
+        """The ``youtube#video`` resources to emit, newest first, stopping at the cursor;
+        playlist items without a video id, and videos ``videos.list`` does not return
+        (private, deleted), are counted in ``skipped`` and logged."""
+        skipped = skipped if skipped is not None else {"no_id": 0, "unavailable": 0}
         uploads = ((channel.get("contentDetails") or {}).get("relatedPlaylists") or {}).get(
             "uploads"
         ) or ("UU" + str(channel.get("id", ""))[2:])
@@ -170,6 +180,10 @@ class YouTubeSource(Source):
                 details = item.get("contentDetails") or {}
                 video_id = details.get("videoId")
                 if not isinstance(video_id, str) or not video_id:
+                    skipped["no_id"] += 1
+                    ctx.log(
+                        f"youtube: playlist item {item.get('id', '?')!r} has no video id; skipped"
+                    )
                     continue
                 published = parse_time(details.get("videoPublishedAt"))
                 too_old = published is not None and (
@@ -192,6 +206,8 @@ class YouTubeSource(Source):
                 for video_id in ids:  # keep the playlist order; private videos are absent
                     if video_id in by_id:
                         yield by_id[video_id]
+                    else:
+                        skipped["unavailable"] += 1
             page_token = page.get("nextPageToken")
             if reached_old or not page_token:
                 return

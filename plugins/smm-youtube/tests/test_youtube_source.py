@@ -334,3 +334,31 @@ def test_through_the_shared_client_user_agent_and_retry(source, fake):
     assert len(of(items, Post)) == 3
     assert "smm-youtube/0.1.0" in fake.requests[-1].headers["User-Agent"]
     assert fake.paths() == ["channels", "playlistItems", "videos"]  # the 503 was retried
+
+
+def test_skipped_playlist_items_are_logged_and_counted(source, fake, run):
+    """A playlist item without a video id (documented shape, id removed: constructed) and a
+    video videos.list does not return (private) are skipped with a log line and counted."""
+    original = fake.handler
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        response = original(request)
+        resource = request.url.path.rsplit("/", 1)[-1]
+        if resource == "playlistItems":
+            body = response.json()
+            del body["items"][1]["contentDetails"]["videoId"]
+            return httpx.Response(200, json=body)
+        if resource == "videos":
+            body = response.json()
+            body["items"] = [v for v in body["items"] if v["id"] != "vid00000001"]
+            return httpx.Response(200, json=body)
+        return response
+
+    lines: list[str] = []
+    items = run(source, handler, log=lines.append)
+    assert [p.post_id for p in of(items, Post)] == ["vid00000003"]
+    assert any("has no video id; skipped" in li for li in lines), lines
+    summary = lines[-1]
+    assert "1 videos" in summary
+    assert "1 playlist items without a video id skipped" in summary
+    assert "1 private or deleted videos skipped" in summary
