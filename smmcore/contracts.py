@@ -201,6 +201,31 @@ class KeywordContext:
     log: Callable[[str], None] = lambda _line: None
 
 
+class KeywordTermsFailed(SourceError):
+    """Some terms of a keyword request failed; the answers for the others are kept.
+
+    A tool raises it after asking for every term it could, instead of failing the whole
+    request at the first bad term or engine; the keyword service stores ``signals`` and
+    reports ``failed`` term by term.
+
+    :param signals: the signals of the terms that were answered (no-data ones included).
+    :param failed: term -> why it failed.
+    """
+
+    def __init__(
+        self,
+        signals: Sequence[Any],
+        failed: Mapping[str, str],
+        *,
+        kind: str = "error",
+        hint: str | None = None,
+    ) -> None:
+        listed = "; ".join(f"{term!r}: {why}" for term, why in failed.items())
+        super().__init__(f"{len(failed)} term(s) failed: {listed}", kind=kind, hint=hint)
+        self.signals = list(signals)
+        self.failed = dict(failed)
+
+
 KeywordCapability = Literal["interest", "regions", "related", "suggestions"]
 
 

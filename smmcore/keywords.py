@@ -141,6 +141,8 @@ class KeywordResult:
     :param no_data: term -> why the tool had no data for it.
     :param cached: answered from the store within the freshness window.
     :param retrieved_at: when the answer was retrieved from the tool.
+    :param failed: term -> why the tool failed for it (the other terms' answers are kept).
+    :param error: why the whole request failed.
     """
 
     tool: str
@@ -151,6 +153,11 @@ class KeywordResult:
     cached: bool = False
     retrieved_at: datetime | None = None
     error: str | None = None
+    failed: dict[str, str] = field(default_factory=dict)
+
+    def failed_terms(self) -> list[str]:
+        """The terms this request did not answer (every term when it failed whole)."""
+        return list(self.query.terms) if self.error else list(self.failed)
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready description (``smm keywords ... --format json``)."""
@@ -164,6 +171,7 @@ class KeywordResult:
             "cached": self.cached,
             "retrieved_at": self.retrieved_at.isoformat() if self.retrieved_at else None,
             "no_data": dict(self.no_data),
+            "failed": dict(self.failed),
             "error": self.error,
             "signals": [s.model_dump(mode="json") for s in self.signals],
         }
@@ -525,9 +533,16 @@ class KeywordService:
             if hit is not None:
                 return hit
         method_name, metrics = KINDS[kind]
+        from smmcore.contracts import KeywordTermsFailed
+
         method = getattr(tool, method_name)
+        failed: dict[str, str] = {}
         try:
             raw = await method(query, self.context())
+        except KeywordTermsFailed as exc:
+            if set(exc.failed) >= set(query.terms):
+                raise  # nothing answered: the request failed as a whole
+            raw, failed = exc.signals, {t: w for t, w in exc.failed.items() if t in query.terms}
         except NotImplementedError as exc:
             raise SmmError(
                 f"keyword tool {tool_name!r} does not answer {kind!r} requests",
@@ -548,7 +563,7 @@ class KeywordService:
         answered = {s.term for s in signals}
         unit = next((s.unit for s in signals), "relative")
         for term in query.terms:
-            if term not in answered:
+            if term not in answered and term not in failed:
                 signals.append(
                     no_data_signal(tool_name, term, metrics[0], unit, query, self.now, "no data")
                 )
@@ -563,6 +578,7 @@ class KeywordService:
             no_data=empty,
             cached=False,
             retrieved_at=self.now,
+            failed=failed,
         )
 
     def tools_for(self, kind: str) -> list[str]:
@@ -597,11 +613,21 @@ class KeywordRefreshSummary:
     """``"tool:kind"`` requests answered from the store."""
     signals: int = 0
     errors: list[str] = field(default_factory=list)
+    failed_terms: dict[str, set[str]] = field(default_factory=dict)
+    """Tool -> terms it did not answer (a request that failed whole counts all its terms)."""
 
     @property
     def ok(self) -> bool:
-        """No request failed."""
+        """No request failed, not even for one term."""
         return not self.errors
+
+    def failures(self) -> str:
+        """``"suggest: 1 of 3 terms failed; wikipedia: 3 of 3 terms failed"``."""
+        total = len(dict.fromkeys(self.terms))
+        return "; ".join(
+            f"{tool}: {len(terms)} of {total} terms failed"
+            for tool, terms in self.failed_terms.items()
+        )
 
     def __str__(self) -> str:
         if not self.terms:
@@ -611,7 +637,7 @@ class KeywordRefreshSummary:
             f"{len(self.cached)} fresh in the store, {self.signals} signals"
         )
         if self.errors:
-            text += f", {len(self.errors)} failed: " + "; ".join(self.errors)
+            text += f"; {self.failures()}: " + "; ".join(self.errors)
         return text
 
 
@@ -665,16 +691,28 @@ async def refresh_keywords(
             except (SourceError, SmmError) as exc:
                 summary.errors.append(f"{label}: {exc}")
                 results.append(KeywordResult(tool=name, kind=kind, query=query, error=str(exc)))
+                _count_failed(summary, name, query.terms)
                 continue
             except Exception as exc:  # a broken plugin must not stop the others
                 summary.errors.append(f"{label}: unexpected {type(exc).__name__}: {exc}")
                 results.append(KeywordResult(tool=name, kind=kind, query=query, error=str(exc)))
+                _count_failed(summary, name, query.terms)
                 continue
+            if result.failed:
+                summary.errors.append(
+                    f"{label}: " + "; ".join(f"{t!r}: {w}" for t, w in result.failed.items())
+                )
+                _count_failed(summary, name, list(result.failed))
             results.append(result)
             (summary.cached if result.cached else summary.fetched).append(label)
             if not result.cached:
                 summary.signals += len(result.signals)
     return summary, results
+
+
+def _count_failed(summary: KeywordRefreshSummary, tool: str, terms: Sequence[str]) -> None:
+    """Count failed terms per tool, each term once however many kinds failed for it."""
+    summary.failed_terms.setdefault(tool, set()).update(terms)
 
 
 def offline_only(workspace: Any, host: PluginHost) -> bool:

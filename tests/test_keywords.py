@@ -479,7 +479,7 @@ def test_refresh_workspace_keywords_reports_failures_without_raising(host, tmp_p
         failed = refresh_workspace_keywords(ws, host, st, refresh=True)
     assert failed.errors and "Google refused (429)" in failed.errors[0]
     assert failed.fetched == ["fake:related"]
-    assert "1 failed" in str(failed)
+    assert "fake: 2 of 2 terms failed" in str(failed)  # counted in terms, not requests
 
 
 def test_offline_workspaces_are_not_refreshed(tmp_path):

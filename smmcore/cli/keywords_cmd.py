@@ -433,6 +433,8 @@ def _summary(result: Any, term: str) -> str:
     mine = [s for s in result.signals if s.term == term]
     if result.error:
         return f"failed: {result.error}"
+    if term in result.failed:
+        return f"failed: {result.failed[term]}"
     if not mine:
         return result.no_data.get(term, "no data")
     if result.kind == "interest":
@@ -543,6 +545,8 @@ def emit(results: Sequence[Any], fmt: str, *, report: bool = False) -> None:
             RENDERERS[r.kind](console, r)
             for term, note in r.no_data.items():
                 console.print(f"No data for {term!r} from {r.tool}: {note}")
+            for term, why in r.failed.items():
+                console.print(f"Failed for {term!r} with {r.tool}: {why}")
             console.print(_retrieved(r))
     click.echo(buffer.getvalue(), nl=False)
 
@@ -558,6 +562,14 @@ def _single(
     name = run.tool_for(kind, tool)
     result = run.execute(lambda service: service.run(name, kind, query, refresh=options.refresh))
     emit([result], options.fmt)
+    if result.failed:
+        total = len(dict.fromkeys(query.terms))
+        click.echo(
+            f"{name}: {len(result.failed)} of {total} terms failed; the answers for the others "
+            "are shown (and stored)",
+            err=True,
+        )
+        raise click.exceptions.Exit(1)
 
 
 @click.group("keywords")
@@ -567,7 +579,10 @@ def keywords() -> None:
 
     Answers are kept in the workspace store and reused while fresh ([keywords]
     freshness_hours, 24 h by default); --refresh asks again. Outside a workspace nothing is
-    stored.
+    stored. A term or engine that fails never discards the answers of the others.
+
+    Exit codes: 0 every term answered (no data counts as an answer); 1 some term failed
+    (the others are shown and stored) or an error; 2 wrong usage.
     """
 
 
@@ -660,8 +675,9 @@ def report(app: App, tools: tuple[str, ...], options: QueryOptions) -> None:
 
     summary, results = run.execute(work)
     emit(results, options.fmt, report=True)
-    if summary.errors and options.fmt == "table":
-        click.echo(f"{len(summary.errors)} request(s) failed; the others are shown.", err=True)
+    if summary.errors:
+        click.echo(f"{summary.failures()}; the other answers are shown (and stored).", err=True)
+        raise click.exceptions.Exit(1)
 
 
 def _first_kind(app: App, tool: str) -> str:

@@ -20,7 +20,13 @@ from smm_suggest import __version__
 from smm_suggest.engines import EngineRefused, parse_suggestions, request_for
 from smm_suggest.expansions import Expansion, expand
 from smm_suggest.settings import SuggestSettings
-from smmcore.contracts import KeywordContext, KeywordQuery, KeywordTool, SourceError
+from smmcore.contracts import (
+    KeywordContext,
+    KeywordQuery,
+    KeywordTermsFailed,
+    KeywordTool,
+    SourceError,
+)
 from smmcore.models import KeywordSignal
 
 
@@ -147,14 +153,17 @@ class SuggestTool(KeywordTool):
         pacers = {engine: _Pacer(s.delay) for engine in s.engines}
         slots = asyncio.Semaphore(s.concurrency)
         refused: dict[str, EngineRefused] = {}
+        broken: dict[str, SourceError] = {}
+        """Engines that failed (unreachable, 404, 5xx): not asked again in this run."""
         answers: list[Found] = []
+        answered: set[str] = set()
 
         async def one(term: str, engine: str, expansion: Expansion, order: int) -> None:
             async with slots:
-                if engine in refused:
+                if engine in refused or engine in broken:
                     return
                 await pacers[engine].wait()
-                if engine in refused:
+                if engine in refused or engine in broken:
                     return
                 try:
                     got = await self._ask(http, engine, expansion, query)
@@ -163,16 +172,30 @@ class SuggestTool(KeywordTool):
                         refused[engine] = exc
                         ctx.log(f"suggest: {exc}; not asking {engine} again in this run")
                     return
+                except SourceError as exc:  # one engine failing keeps the others' answers
+                    if engine not in broken:
+                        broken[engine] = exc
+                        ctx.log(f"suggest: {exc}; not asking {engine} again in this run")
+                    return
+                answered.add(term)
                 answers.append(Found(term, engine, expansion, order, tuple(got)))
 
         await asyncio.gather(*(one(*job) for job in jobs))
-        if not answers and refused:
+        if not answered and refused and not broken:
             first = next(iter(refused.values()))
             raise SourceError(
                 f"{first.engine.capitalize()} refused ({first.status}): wait and retry, "
                 "or reduce the number of terms",
                 kind="rate_limited",
                 hint="autocomplete endpoints are unofficial; raise [plugins.suggest] delay",
+            )
+        if not answered and (refused or broken):
+            why = "; ".join(str(e) for e in [*refused.values(), *broken.values()])
+            raise SourceError(
+                f"every autocomplete engine failed: {why}",
+                kind="network",
+                hint="check the connection and the engine URLs in [plugins.suggest]; "
+                "try again later",
             )
         signals: list[KeywordSignal] = []
         for term in dict.fromkeys(query.terms):
@@ -192,4 +215,12 @@ class SuggestTool(KeywordTool):
                         note=how,
                     )
                 )
+        asked = dict.fromkeys(term for term, *_ in jobs)
+        failed = {
+            term: "; ".join(str(e) for e in [*refused.values(), *broken.values()]) or "not answered"
+            for term in asked
+            if term not in answered
+        }
+        if failed:
+            raise KeywordTermsFailed(signals, failed)
         return signals

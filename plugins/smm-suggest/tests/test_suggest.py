@@ -256,3 +256,33 @@ def test_a_captcha_page_counts_as_a_refusal():
 
 def test_no_suggestions_is_an_empty_answer():
     assert run(FakeSuggest(), KeywordQuery(terms=("zzqxj",))) == []
+
+
+def test_one_engine_answering_404_keeps_the_other_engines_answers():
+    """Issue 10: an engine answering 404 (or unreachable) failed the whole command."""
+    fake = FakeSuggest(
+        ddg={"città": ["città metropolitana", "città di castello"]}, google_status=404
+    )
+    lines: list[str] = []
+    signals = run(fake, KeywordQuery(terms=("città",), language="it"), log=lines.append)
+    assert [s.item for s in signals] == ["città metropolitana", "città di castello"]
+    assert any("google autocomplete answered HTTP 404" in line for line in lines), lines
+    assert sum(1 for r in fake.requests if r.url.host == "google.test") <= 2
+
+
+def test_an_unreachable_engine_keeps_the_other_engines_answers():
+    async def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.host == "google.test":
+            raise httpx.ConnectError("connection refused", request=request)
+        q = request.url.params["q"]
+        return httpx.Response(200, json=[q, ["caffè lungo"] if q == "caffè" else []])
+
+    signals = run(handler, KeywordQuery(terms=("caffè",), language="it"))
+    assert [s.item for s in signals] == ["caffè lungo"]
+
+
+def test_every_engine_failing_is_a_clear_error():
+    fake = FakeSuggest(google_status=404, ddg_status=500)
+    with pytest.raises(SourceError) as info:
+        run(fake, KeywordQuery(terms=("caffè",)))
+    assert "every autocomplete engine failed" in str(info.value)

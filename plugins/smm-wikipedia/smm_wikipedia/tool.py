@@ -17,7 +17,13 @@ from urllib.parse import quote
 
 from smm_wikipedia import __version__
 from smm_wikipedia.settings import WikipediaSettings
-from smmcore.contracts import KeywordContext, KeywordQuery, KeywordTool, SourceError
+from smmcore.contracts import (
+    KeywordContext,
+    KeywordQuery,
+    KeywordTermsFailed,
+    KeywordTool,
+    SourceError,
+)
 from smmcore.models import KeywordSignal
 
 FIRST_DAY = date(2015, 7, 1)
@@ -168,43 +174,77 @@ class WikipediaTool(KeywordTool):
     async def _collect(
         self, http: Any, query: KeywordQuery, lang: str, start: date, end: date, now: datetime
     ) -> list[KeywordSignal]:
+        signals: list[KeywordSignal] = []
+        failed: dict[str, str] = {}
+        refused: SourceError | None = None
+        for term in dict.fromkeys(query.terms):
+            if refused is not None:  # Wikimedia said stop: do not insist with the others
+                failed[term] = f"not asked: {refused}"
+                continue
+            try:
+                mine = await self._term(http, query, term, lang, start, end, now)
+            except SourceError as exc:  # one bad answer never discards the other terms
+                failed[term] = str(exc)
+                if exc.kind == "rate_limited":
+                    refused = exc
+                continue
+            signals.extend(mine)
+        if failed:
+            raise KeywordTermsFailed(
+                signals,
+                failed,
+                kind=refused.kind if refused else "error",
+                hint=refused.hint if refused else None,
+            )
+        return signals
+
+    async def _term(
+        self,
+        http: Any,
+        query: KeywordQuery,
+        term: str,
+        lang: str,
+        start: date,
+        end: date,
+        now: datetime,
+    ) -> list[KeywordSignal]:
+        """The daily pageviews of one term's article(s), or one no-data signal."""
         from smmcore.keywords import no_data_signal
 
         signals: list[KeywordSignal] = []
-        for term in dict.fromkeys(query.terms):
-            found = False
-            titles = await self.find_articles(http, term, lang) if start <= end else []
-            for title in titles:
-                points = await self.pageviews(http, lang, title, start, end)
-                for day, views in points or []:
-                    found = True
-                    signals.append(
-                        KeywordSignal(
-                            tool=self.name,
-                            term=term,
-                            metric="pageviews",
-                            unit="views",
-                            value=float(views),
-                            item=title,
-                            period_start=day,
-                            geo=query.geo,
-                            language=query.language,
-                            timeframe=query.timeframe,
-                            retrieved_at=now,
-                            note=f"{lang}.wikipedia",
-                        )
-                    )
-            if not found:
-                tried = ", ".join(repr(t) for t in titles) or "no article"
+        found = False
+        titles = await self.find_articles(http, term, lang) if start <= end else []
+        for title in titles:
+            points = await self.pageviews(http, lang, title, start, end)
+            for day, views in points or []:
+                found = True
                 signals.append(
-                    no_data_signal(
-                        self.name,
-                        term,
-                        "pageviews",
-                        "views",
-                        query,
-                        now,
-                        f"no {lang}.wikipedia pageviews for {tried} in {start}..{end}",
+                    KeywordSignal(
+                        tool=self.name,
+                        term=term,
+                        metric="pageviews",
+                        unit="views",
+                        value=float(views),
+                        item=title,
+                        period_start=day,
+                        geo=query.geo,
+                        language=query.language,
+                        timeframe=query.timeframe,
+                        retrieved_at=now,
+                        note=f"{lang}.wikipedia",
                     )
                 )
+        if not found:
+            tried = ", ".join(repr(t) for t in titles) or "no article"
+            signals.append(
+                no_data_signal(
+                    self.name,
+                    term,
+                    "pageviews",
+                    "views",
+                    query,
+                    now,
+                    f"no {lang}.wikipedia pageviews for {tried} in {start}..{end}",
+                )
+            )
         return signals

@@ -220,3 +220,38 @@ class TestWikipediaConformance(KeywordToolContract):
             (date(2026, 3, 30), 1500),
             (date(2026, 3, 31), 1710),
         ]
+
+
+def test_a_malformed_answer_fails_only_its_term():
+    """Issue 10: the first malformed answer stopped the tool before the remaining terms."""
+    from smmcore.contracts import KeywordTermsFailed
+
+    class Broken(FakeWikimedia):
+        def __call__(self, request: httpx.Request) -> httpx.Response:
+            if "/Pizza/" in request.url.raw_path.decode("ascii"):
+                self.requests.append(request)
+                return httpx.Response(200, json={"unexpected": True})
+            return super().__call__(request)
+
+    fake = Broken(
+        search={},
+        views={"Pane": [("20260301", 10)], "Focaccia": [("20260301", 7)]},
+    )
+    query = KeywordQuery(terms=("pane", "pizza", "focaccia"), language="it", timeframe="today 12-m")
+    with pytest.raises(KeywordTermsFailed) as info:
+        run_tool(fake, query, search=False)
+    assert list(info.value.failed) == ["pizza"]
+    assert "unexpected shape" in info.value.failed["pizza"]
+    kept = {(s.term, s.value) for s in info.value.signals}
+    assert kept == {("pane", 10.0), ("focaccia", 7.0)}
+
+
+def test_after_a_429_the_other_terms_are_not_asked():
+    from smmcore.contracts import KeywordTermsFailed
+
+    fake = FakeWikimedia(search={}, views={}, status=429)
+    query = KeywordQuery(terms=("pane", "pizza"), language="it")
+    with pytest.raises(KeywordTermsFailed) as info:
+        run_tool(fake, query, search=False)
+    assert info.value.kind == "rate_limited" and set(info.value.failed) == {"pane", "pizza"}
+    assert len(fake.requests) == 1 and info.value.failed["pizza"].startswith("not asked")
