@@ -197,11 +197,14 @@ class ReporterSpec(Registration):
 
     :param extension: the file extension of its output (``".html"``), empty for terminal output.
     :param media_type: the MIME type of its output.
+    :param binary: ``True`` when ``render`` writes bytes (a PDF): it then receives a binary
+        stream instead of a text one.
     """
 
     kind: ClassVar[str] = "reporter"
     extension: str = ""
     media_type: str = "text/plain"
+    binary: bool = False
 
     def summary(self) -> dict[str, Any]:
         return {**super().summary(), "extension": self.extension, "media_type": self.media_type}

@@ -9,7 +9,7 @@ from smmcore import ReporterSpec, hookimpl
 
 @hookimpl
 def smm_register_reporters(register: Callable[[ReporterSpec], None]) -> None:
-    """Register the terminal, Markdown, JSON, CSV and HTML report formats."""
+    """Register the terminal, Markdown, JSON, CSV, HTML and PDF report formats."""
     register(
         ReporterSpec(
             name="terminal",
@@ -53,5 +53,16 @@ def smm_register_reporters(register: Callable[[ReporterSpec], None]) -> None:
             impl="smm_reports.html:HTMLReporter",
             extension=".html",
             media_type="text/html",
+        )
+    )
+    register(
+        ReporterSpec(
+            name="pdf",
+            description="The HTML report printed on A4 by Chromium: page numbers, a header with "
+            "client and period, fonts embedded (extra smm-reports[pdf] and a Chromium browser).",
+            impl="smm_reports.pdf:PDFReporter",
+            extension=".pdf",
+            media_type="application/pdf",
+            binary=True,
         )
     )

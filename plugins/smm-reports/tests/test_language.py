@@ -9,7 +9,10 @@ import csv
 import html
 import io
 import re
+import shutil
+import subprocess
 from datetime import date
+from importlib.util import find_spec
 from pathlib import Path
 
 import pytest
@@ -19,7 +22,9 @@ from smmcore.cli.app import App
 from smmcore.cli.main import cli
 
 END = date(2026, 3, 31)
-FORMATS = ("terminal", "markdown", "html", "csv")
+FORMATS = ["terminal", "markdown", "html", "csv"]
+if shutil.which("chromium") and shutil.which("pdftotext") and find_spec("playwright"):
+    FORMATS.append("pdf")  # .ci/run installs what it needs
 
 
 def run(ws: Path, *args: str):
@@ -98,6 +103,10 @@ def render(ws: Path, fmt: str, lang: str, audience: str = "analyst") -> str:
         "-o", str(target),
     )  # fmt: skip
     assert result.exit_code == 0, result.output
+    if fmt == "pdf":
+        return subprocess.run(
+            ["pdftotext", str(target), "-"], capture_output=True, text=True, check=True
+        ).stdout
     return target.read_text(encoding="utf-8")
 
 
