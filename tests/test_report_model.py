@@ -260,11 +260,11 @@ def test_smm_report_command(tmp_path: Path) -> None:
     data = json.loads(result.stdout)
     assert data["period"]["start"] == "2026-02-01" and data["schema_version"] == SCHEMA_VERSION
 
-    result = run("--format", "pdf")
+    result = run("--format", "docx")
     assert result.exit_code == 1
-    assert "unknown report format 'pdf'" in str(result.exception)
+    assert "unknown report format 'docx'" in str(result.exception)
     available = str(result.exception).split("available formats: ")[1]
-    assert {"csv", "html", "json", "markdown", "terminal"} <= set(available.split(", "))
+    assert {"csv", "html", "json", "markdown", "pdf", "terminal"} <= set(available.split(", "))
 
     result = run("--period", "yesterday")
     assert result.exit_code == 1 and "invalid period 'yesterday'" in str(result.exception)

@@ -33,8 +33,9 @@ def test_registrations() -> None:
 
     host = PluginHost([("reports", smm_reports.plugin)], discover=False)
     specs = host.reporters()
-    assert sorted(specs) == ["csv", "html", "json", "markdown", "terminal"]
+    assert sorted(specs) == ["csv", "html", "json", "markdown", "pdf", "terminal"]
     assert specs["html"].extension == ".html" and specs["html"].media_type == "text/html"
+    assert specs["pdf"].binary and not specs["html"].binary
     assert not host.problems()
 
 
