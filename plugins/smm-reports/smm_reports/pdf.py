@@ -112,6 +112,9 @@ def render_pdf(report: Report, *, browser: str | None = None) -> bytes:
 class PDFReporter(Reporter):
     """Writes the PDF bytes to a binary stream (``ReporterSpec.binary``)."""
 
+    binary = True
+    """Callers that hold only the instance (``smm serve``) see it writes bytes too."""
+
     def render(self, report: Report, out: Any) -> None:
         data = render_pdf(report)
         stream: BinaryIO = out.buffer if hasattr(out, "encoding") else out  # a text stream
