@@ -329,7 +329,7 @@ def main() -> None:
             capture_output=True,
             text=True,
         )
-        result = json.loads(done.stdout)
+        result = json.loads(done.stdout.strip().splitlines()[-1])  # the last line: JSON
         total = 0.0
         for name, (seconds, members) in result["timings"].items():
             total += seconds
