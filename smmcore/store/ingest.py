@@ -58,7 +58,17 @@ def seq_array(start: int, count: int) -> Any:
         import numpy as np
     except ImportError:  # pragma: no cover - numpy comes with pyarrow in practice
         return pa.array(range(start, start + count), type=pa.int64())
-    return pa.array(np.arange(start, start + count, dtype=np.int64))
+    return int64_array(np.arange(start, start + count, dtype=np.int64))
+
+
+def int64_array(values: Any) -> Any:
+    """A numpy int64 array as an Arrow array, without a copy. ``pa.array(ndarray)`` would
+    import pandas on first use (about a second of a fresh process)."""
+    import numpy as np
+    import pyarrow as pa
+
+    values = np.ascontiguousarray(values, dtype=np.int64)
+    return pa.Array.from_buffers(pa.int64(), len(values), [None, pa.py_buffer(values)])
 
 
 def models_to_arrow(models: Sequence[Any], columns: Mapping[str, str]) -> Any:

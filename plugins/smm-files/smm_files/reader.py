@@ -30,6 +30,7 @@ from smm_files.schema import (
 )
 from smm_files.settings import FilesSettings
 from smmcore.contracts import SourceError
+from smmcore.store.ingest import int64_array, seq_array
 
 if TYPE_CHECKING:
     import duckdb
@@ -344,7 +345,6 @@ def _read_csv_text(path: Path, kind: FileKind, settings: FilesSettings) -> _Raw:
     every good one is still read. Empty fields after the last header on every row (a
     trailing delimiter) are read as nothing; a value there makes the row bad.
     """
-    import numpy as np
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
@@ -388,7 +388,7 @@ def _read_csv_text(path: Path, kind: FileKind, settings: FilesSettings) -> _Raw:
                     # no longer exact, so the rest is read row by row
                     return start - 2
                 n = batch.num_rows
-                rows = pa.array(np.arange(start, start + n, dtype=np.int64))
+                rows = seq_array(start, n)
                 arrays = [batch.column(header) for header in chosen.values()]
                 if extra:
                     rows, arrays = drop_filled_extras(batch, rows, arrays)
@@ -520,7 +520,6 @@ def _read_jsonl_text(
     """A JSON Lines file as text columns renamed to canonical names, plus ``_row``."""
     import duckdb
     import numpy as np
-    import pyarrow as pa
 
     src = f"read_ndjson_objects({_sql_str(str(path))})"
     try:
@@ -548,7 +547,7 @@ def _read_jsonl_text(
     lines = _jsonl_line_numbers(path)
     if len(lines) != table.num_rows:  # should not happen; never report wrong numbers
         lines = np.arange(1, table.num_rows + 1, dtype=np.int64)
-    table = table.append_column("_row", pa.array(lines))
+    table = table.append_column("_row", int64_array(lines))
     return _Raw(batches=table.to_reader(), notes=notes, rows=table.num_rows)
 
 
@@ -726,6 +725,12 @@ def _validation_sql(
             "exists)' END"
         )
     outputs = ", ".join(f"{c.name}_ AS {c.name}" for c in kind.columns)
+    if kind.name == "interactions":  # the default id, as smmcore.models.Interaction's
+        outputs = outputs.replace(
+            "interaction_id_ AS interaction_id",
+            "coalesce(interaction_id_, kind_ || ':' || coalesce(post_id_, '') || ':' || member_) "
+            "AS interaction_id",
+        )
     return (
         f"SELECT _row, {outputs}, NULLIF(concat_ws('; ', {', '.join(errs)}), '') AS _err "
         f"FROM (SELECT *, {', '.join(typed_exprs)} FROM "
@@ -1254,16 +1259,6 @@ def iter_export(
                 if not t.num_rows:
                     continue
                 n_kept += t.num_rows
-                if kind_name == "interactions":
-                    default = pc.binary_join_element_wise(
-                        t.column("kind"), pc.fill_null(t.column("post_id"), ""),
-                        t.column("member"), ":",
-                    )  # fmt: skip
-                    t = t.set_column(
-                        t.schema.get_field_index("interaction_id"),
-                        "interaction_id",
-                        pc.coalesce(t.column("interaction_id"), default),
-                    )
                 side.register("_chunk", t)
                 try:
                     side.execute("INSERT INTO found SELECT DISTINCT network, account FROM _chunk")
@@ -1380,7 +1375,9 @@ def _keyed_sql(table: str, kind_name: str, number: int) -> str:
 
 
 _CONFLICT_SQL = """
-WITH posts AS (
+WITH twice AS (SELECT kh FROM seen GROUP BY kh HAVING count(*) > 1),
+s AS (SELECT * FROM seen SEMI JOIN twice USING (kh)),
+posts AS (
     SELECT kh, 'posts' AS tbl, any_value(post_id) AS what, list(f ORDER BY f, _row) AS fs,
            list(_row ORDER BY f, _row) AS rows_,
            concat_ws(', ',
@@ -1389,17 +1386,19 @@ WITH posts AS (
                CASE WHEN count(DISTINCT ht) > 1 THEN 'text' END,
                CASE WHEN count(DISTINCT hu) > 1 THEN 'url' END,
                CASE WHEN count(DISTINCT hl) > 1 THEN 'language' END) AS cols
-    FROM seen GROUP BY kh HAVING count(*) > 1
+    FROM s GROUP BY kh
 ), snaps AS (
     SELECT kh, 'post_metrics' AS tbl, any_value(post_id) AS what,
            list(f ORDER BY f, _row) AS fs, list(_row ORDER BY f, _row) AS rows_,
            'metrics captured at ' || strftime(any_value(captured_at), '%Y-%m-%d %H:%M') AS cols
-    FROM seen WHERE captured_at IS NOT NULL
+    FROM s WHERE captured_at IS NOT NULL
     GROUP BY kh, captured_at HAVING count(DISTINCT hm) > 1
-), others AS (
+), twice_keyed AS (SELECT tbl, kh FROM keyed GROUP BY tbl, kh HAVING count(*) > 1),
+others AS (
     SELECT kh, tbl, NULL AS what, list(f ORDER BY f, _row) AS fs,
            list(_row ORDER BY f, _row) AS rows_, 'values' AS cols
-    FROM keyed GROUP BY tbl, kh HAVING count(DISTINCT vh) > 1
+    FROM keyed SEMI JOIN twice_keyed USING (tbl, kh)
+    GROUP BY tbl, kh HAVING count(DISTINCT vh) > 1
 )
 SELECT tbl, what, fs, rows_, cols FROM posts WHERE cols <> ''
 UNION ALL SELECT tbl, what, fs, rows_, cols FROM snaps
