@@ -264,10 +264,11 @@ def test_rows_of_one_key_in_one_unit_merge_value_by_value(store: Store) -> None:
     ]
 
 
-def test_a_snapshot_is_replaced_as_a_whole(store: Store) -> None:
+def test_a_snapshot_written_again_keeps_the_metrics_it_knew(store: Store) -> None:
+    # a second source for the same capture time that does not know views does not erase them
     store.write([metrics("p1", likes=4, views=100)])
     store.write([metrics("p1", likes=5)])
-    assert rows(store, "SELECT likes, views FROM post_metrics") == [(5, None)]
+    assert rows(store, "SELECT likes, views FROM post_metrics") == [(5, 100)]
 
 
 def test_unknown_counts_stay_null(store: Store) -> None:

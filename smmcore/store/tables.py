@@ -19,8 +19,9 @@ class TableSpec:
     :param defaults: column -> SQL expression used when a batch does not provide the column (or
         provides NULL). Columns without a default are NULL when missing.
     :param keep_known: when a row is written again, a NULL (unknown) value keeps the value
-        already stored: a source that does not know an account's bio does not erase it.
-        Snapshot tables (metrics, followers) do not: a snapshot is replaced as a whole.
+        already stored: a source that does not know an account's bio, or a post's views at a
+        capture time another source measured, does not erase it; a known value replaces it.
+        Rows of one key written together merge the same way, in the order they came.
     :param update: column -> SQL of its new value on conflict, with ``{old}`` and ``{new}``
         (``first_seen`` keeps the earliest date).
     """
@@ -38,9 +39,11 @@ TABLES: dict[str, TableSpec] = {
     spec.name: spec
     for spec in (
         TableSpec("accounts", ("network", "account"), {"updated_at": _NOW}, keep_known=True),
-        TableSpec("account_snapshots", ("network", "account", "captured_at")),
+        TableSpec("account_snapshots", ("network", "account", "captured_at"), keep_known=True),
         TableSpec("posts", ("network", "account", "post_id"), {"kind": "'post'"}, keep_known=True),
-        TableSpec("post_metrics", ("network", "account", "post_id", "captured_at")),
+        TableSpec(
+            "post_metrics", ("network", "account", "post_id", "captured_at"), keep_known=True
+        ),
         TableSpec(
             "audience_members",
             ("network", "account", "member"),

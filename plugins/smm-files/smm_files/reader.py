@@ -780,9 +780,9 @@ def _keep(table: pa.Table, mask: pa.ChunkedArray) -> pa.Table:
     return table.filter(mask)
 
 
-_KEEP_KNOWN = {"posts", "audience_members", "interactions"}
+_KEEP_KNOWN = {"posts", "post_metrics", "account_snapshots", "audience_members", "interactions"}
 """Tables whose rows merge value by value (an empty cell keeps the value read before), as the
-store merges them; the others (snapshots) are replaced whole by the row read last."""
+store merges them (every table an export fills)."""
 
 
 def _last_per_key(
