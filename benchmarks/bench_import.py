@@ -99,9 +99,12 @@ def workspace(root: Path, data: Path) -> Path:
     return ws
 
 
+SMM = [str(Path(sys.executable).parent / "smm")]
+
+
 def smm() -> list[str]:
-    """The installed ``smm`` command of this environment."""
-    return [str(Path(sys.executable).parent / "smm")]
+    """The ``smm`` command measured: this environment's, or ``--smm``'s (another build)."""
+    return SMM
 
 
 def run_product(ws: Path, data: Path) -> tuple[float, int, float]:
@@ -134,7 +137,12 @@ def main() -> None:
     parser.add_argument(
         "--sync-memory", action="store_true", help="peak RSS of smm sync --full, twice"
     )
+    parser.add_argument(
+        "--smm", type=Path, help="the smm executable to measure (e.g. another checkout's)"
+    )
     args = parser.parse_args()
+    if args.smm:
+        SMM[:] = [str(args.smm)]
 
     with tempfile.TemporaryDirectory(prefix="smm-bench-import-") as tmp:
         root = (args.keep or Path(tmp)).resolve()
