@@ -248,8 +248,13 @@ class Dashboard:
         request: Request,
         nav: str,
         build: Callable[[Any, Any, Selection], HTMLResponse | Response],
+        *,
+        needs_report: bool = True,
     ) -> Response:
-        """Load the workspace, read the selection, build (or reuse) the report, render."""
+        """Load the workspace, read the selection, build (or reuse) the report, render.
+
+        Without ``needs_report`` a missing or busy store is no error: ``report`` is then
+        ``None`` (the sync page of a workspace never synced)."""
         slug = request.path_params["slug"]
         request.scope["nav"] = nav
         if slug not in self.site.workspaces:
@@ -258,7 +263,12 @@ class Dashboard:
         try:
             ws = self.site.workspace(slug)
             sel = parse_selection(request.query_params, ws.config)
-            report, _cached = self.site.report(slug, ws, sel)
+            try:
+                report, _cached = self.site.report(slug, ws, sel)
+            except StoreError:
+                if needs_report:
+                    raise
+                report = None
         except StoreError as exc:
             return self.error(request, exc, slug=slug, sel=sel, status=503)
         except SmmError as exc:
@@ -495,12 +505,18 @@ class Dashboard:
         slug = request.path_params["slug"]
 
         def build(ws: Any, report: Any, sel: Selection) -> Response:
-            with self.site.store_lock:
-                store = ws.open_store(read_only=True)
+            state: list[dict[str, Any]] = []
+            problem = ""
+            if ws.store_path.exists():
                 try:
-                    state = store.sync_state()
-                finally:
-                    store.close()
+                    with self.site.store_lock:
+                        store = ws.open_store(read_only=True)
+                        try:
+                            state = store.sync_state()
+                        finally:
+                            store.close()
+                except StoreError as exc:  # another smm command holds the store
+                    problem = exc.format_message()
             units = []
             for row in state:
                 cursor = row.get("cursor") or ""
@@ -525,9 +541,10 @@ class Dashboard:
                 run=self.site.sync_runs.get(slug),
                 csrf=self.site.csrf_token,
                 tz=ws.config.client.timezone,
+                problem=problem,
             )
 
-        return self._view(request, "sync", build)
+        return self._view(request, "sync", build, needs_report=False)
 
     async def sync_post(self, request: Request) -> Response:
         slug = request.path_params["slug"]

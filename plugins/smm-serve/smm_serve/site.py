@@ -294,7 +294,9 @@ class Site:
                         written = ", ".join(f"{k} {v:,}" for k, v in unit.written.items())
                         lines.append(f"{unit.key}: ok ({written or '-'})")
                     else:
-                        lines.append(f"{unit.key}: {unit.status}: {unit.error}")
+                        until = getattr(unit, "retry_at", None)
+                        extra = f" (until {until:%Y-%m-%d %H:%M} UTC)" if until else ""
+                        lines.append(f"{unit.key}: {unit.status}: {unit.error}{extra}")
                 run = SyncRun(ok=result.ok, finished=time.time(), lines=lines)
         run.lines = [ws.scrub(line) for line in run.lines]
         self.cache.clear(slug)

@@ -115,6 +115,13 @@ def page(browser: Any) -> Iterator[Any]:
         dialog.dismiss()
 
     tab.on("dialog", on_dialog)
+    # console errors include Content-Security-Policy violations and failed loads
+    tab.errors = []  # type: ignore[attr-defined]
+    tab.on(
+        "console",
+        lambda m: tab.errors.append(m.text) if m.type == "error" else None,  # type: ignore[attr-defined]
+    )
+    tab.on("pageerror", lambda exc: tab.errors.append(str(exc)))  # type: ignore[attr-defined]
     yield tab
     context.close()
 

@@ -219,6 +219,31 @@ def test_repeated_views_come_from_the_cache(demo_dir: Path, host: Any) -> None:
     assert site.cache.misses == misses + 1
 
 
+def test_several_workspaces_one_per_client(demo_dir: Path, host: Any, tmp_path: Path) -> None:
+    from smm_serve.site import discover_workspaces
+
+    new = tmp_path / "clients" / "Bar Sport"
+    new.mkdir(parents=True)
+    (new / "smm.toml").write_text(
+        '[client]\nname = "Bar Sport"\n\n[[channels]]\nnetwork = "mastodon"\n'
+        'handle = "barsport@example.social"\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "clients" / "notes").mkdir()  # no smm.toml: not a workspace
+    found = discover_workspaces(tmp_path / "clients")
+    assert found == {"bar-sport": new.resolve()}
+    c = client(Site({"forno": demo_dir, **found}, host))
+    index = c.get("/")
+    assert index.status_code == 200
+    assert 'href="/w/forno/"' in index.text and 'href="/w/bar-sport/"' in index.text
+    # never synced: the overview says what to do, the sync page still opens
+    overview = c.get("/w/bar-sport/?lang=en")
+    assert overview.status_code == 503 and "smm sync" in html.unescape(overview.text)
+    sync = c.get("/w/bar-sport/sync?lang=en")
+    assert sync.status_code == 200 and "never been synced" in sync.text
+    assert "<h1>Overview</h1>" in c.get("/w/forno/?lang=en").text
+
+
 # --------------------------------------------------------------------------- safety
 
 

@@ -95,6 +95,7 @@ def test_overview_matches_the_json_report_and_draws_its_charts(
     page.goto(f"{server.url}/w/forno/?lang=en")  # from the top, for the docs
     page.screenshot(path=str(target))
     assert page.dialogs == []
+    assert page.errors == []  # no CSP violation, nothing failed to load
 
 
 def test_change_period_comparison_and_language(server: Any, page: Any, json_report: Any) -> None:
@@ -170,7 +171,7 @@ def test_a_post_holding_a_script_is_inert(server: Any, page: Any) -> None:
     texts = page.locator("td.text").all_inner_texts()
     assert any("<script>alert(1)</script>" in text for text in texts)  # shown as text
     assert page.evaluate("document.scripts.length") == 0
-    assert page.dialogs == []
+    assert page.dialogs == [] and page.errors == []
 
 
 def test_sync_from_the_page(server: Any, page: Any) -> None:
