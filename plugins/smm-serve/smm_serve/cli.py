@@ -47,7 +47,13 @@ def _url(host: str, port: int) -> str:
 
 
 @click.command("serve")
-@click.option("--port", type=click.IntRange(0, 65535), default=DEFAULT_PORT, show_default=True)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=DEFAULT_PORT,
+    show_default=True,
+    help="Port to listen on (0: any free port, printed at start-up).",
+)
 @click.option(
     "--host",
     default="127.0.0.1",
