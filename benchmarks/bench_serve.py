@@ -7,7 +7,8 @@
    report is built) and from the cache (a repeated view) -- target: under 200 ms;
 2. a scaled-up workspace of ``--posts`` posts (the generator and import of
    ``bench_report.py``, reused from ``--dir`` when it is there): in this process, on the same
-   store file, the median of ``--runs`` of
+   store file, the median of ``--runs`` of (interleaved run by run, so a shared machine's
+   load hits both alike)
    - baseline: what ``smm report --format json`` does after start-up: build the report and
      render it as JSON;
    - serve: ``GET /w/<ws>/`` (the overview) through the dashboard's ASGI app with its cache
@@ -37,46 +38,55 @@ def _server_ms(response: Any) -> float:
     return float(timing.split("dur=", 1)[1])
 
 
-def overview_times(folder: Path, runs: int) -> tuple[list[float], list[float]]:
-    """Server milliseconds of the overview: cold (cache emptied) and warm, ``runs`` each."""
-    warnings.simplefilter("ignore", DeprecationWarning)
-    from smm_serve.app import create_app
-    from smm_serve.site import Site
-    from starlette.testclient import TestClient
+class Runner:
+    """One workspace measured both ways in this process: the dashboard's ASGI app (its cache
+    emptied before each cold view) and build_report + the json reporter."""
 
-    from smmcore.plugins import PluginHost
+    def __init__(self, folder: Path) -> None:
+        warnings.simplefilter("ignore", DeprecationWarning)
+        from smm_serve.app import create_app
+        from smm_serve.site import Site
+        from starlette.testclient import TestClient
 
-    site = Site({"ws": folder}, PluginHost())
-    client = TestClient(create_app(site), base_url="http://127.0.0.1")
-    assert client.get("/w/ws/").status_code == 200  # imports and plugin loading, not counted
-    cold, warm = [], []
-    for _ in range(runs):
-        site.cache.clear()
-        response = client.get("/w/ws/")
-        assert response.status_code == 200, response.text[:500]
-        cold.append(_server_ms(response))
-        warm.append(_server_ms(client.get("/w/ws/")))
-    return cold, warm
+        from smmcore.cli.report_cmd import load_reporter
+        from smmcore.plugins import PluginHost
+        from smmcore.report import build_report
+        from smmcore.workspace import load_workspace
 
+        self.folder = folder
+        self.host = PluginHost()
+        self.site = Site({"ws": folder}, self.host)
+        self.client = TestClient(create_app(self.site), base_url="http://127.0.0.1")
+        self.build_report, self.load_workspace = build_report, load_workspace
+        _spec, self.reporter = load_reporter(self.host, "json", load_workspace(folder))
+        # imports, plugin loading and DuckDB's first reads, not counted
+        self.report_json()
+        self.overview()
 
-def report_json_times(folder: Path, runs: int) -> list[float]:
-    """Milliseconds of build_report + the json reporter (smm report --format json's work)."""
-    from smmcore.cli.report_cmd import load_reporter
-    from smmcore.plugins import PluginHost
-    from smmcore.report import build_report
-    from smmcore.workspace import load_workspace
-
-    host = PluginHost()
-    ws = load_workspace(folder)
-    _spec, reporter = load_reporter(host, "json", ws)
-    reporter.render(build_report(ws, host), io.StringIO())  # warm-up, not counted
-    out = []
-    for _ in range(runs):
+    def report_json(self) -> float:
+        """Milliseconds of what ``smm report --format json`` does after start-up."""
         clock = time.perf_counter()
-        ws = load_workspace(folder)
-        reporter.render(build_report(ws, host), io.StringIO())
-        out.append((time.perf_counter() - clock) * 1000)
-    return out
+        ws = self.load_workspace(self.folder)
+        self.reporter.render(self.build_report(ws, self.host), io.StringIO())
+        return (time.perf_counter() - clock) * 1000
+
+    def overview(self, cached: bool = False) -> float:
+        """Server milliseconds of the overview (a new report unless ``cached``)."""
+        if not cached:
+            self.site.cache.clear()
+        response = self.client.get("/w/ws/")
+        assert response.status_code == 200, response.text[:500]
+        return _server_ms(response)
+
+    def measure(self, runs: int) -> dict[str, list[float]]:
+        """The three timings, interleaved run by run so that load on a shared machine hits
+        both sides alike."""
+        out: dict[str, list[float]] = {"json": [], "cold": [], "warm": []}
+        for _ in range(runs):
+            out["json"].append(self.report_json())
+            out["cold"].append(self.overview())
+            out["warm"].append(self.overview(cached=True))
+        return out
 
 
 def demo_workspace(folder: Path) -> Path:
@@ -103,14 +113,12 @@ def main() -> None:
     med = statistics.median
 
     with tempfile.TemporaryDirectory(prefix="bench-serve-") as tmp:
-        demo = demo_workspace(Path(tmp) / "demo")
-        cold, warm = overview_times(demo, args.runs)
+        demo = Runner(demo_workspace(Path(tmp) / "demo")).measure(args.runs)
         print(
-            f"demo overview server time: {med(cold):.0f} ms with a new report "
-            f"(min {min(cold):.0f}), {med(warm):.1f} ms from the cache (target < 200 ms)"
+            f"demo overview server time: {med(demo['cold']):.0f} ms with a new report "
+            f"(min {min(demo['cold']):.0f}), {med(demo['warm']):.1f} ms from the cache "
+            f"(target < 200 ms); smm report --format json's work: {med(demo['json']):.0f} ms"
         )
-        demo_json = med(report_json_times(demo, args.runs))
-        print(f"demo smm report --format json (build + render): {demo_json:.0f} ms")
 
         from bench_report import setup
 
@@ -120,13 +128,12 @@ def main() -> None:
         info = setup(folder, args.posts)
         print(f"scaled workspace: {info.get('posts', '?'):,} posts ready in "
               f"{time.perf_counter() - clock:.0f} s")  # fmt: skip
-        baseline = med(report_json_times(folder, args.runs))
-        cold, warm = overview_times(folder, args.runs)
-        serve = med(cold)
-        print(f"scaled smm report --format json (build + render): {baseline:.0f} ms")
+        scaled = Runner(folder).measure(args.runs)
+        baseline, serve = med(scaled["json"]), med(scaled["cold"])
+        print(f"scaled smm report --format json's work (build + render): {baseline:.0f} ms")
         print(
             f"scaled overview server time: {serve:.0f} ms with a new report "
-            f"(target < 1500 ms), {med(warm):.1f} ms from the cache"
+            f"(target < 1500 ms), {med(scaled['warm']):.1f} ms from the cache"
         )
         print(f"ratio overview / report json: {serve / baseline:.2f} (target <= 1.2)")
 
