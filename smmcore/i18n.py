@@ -264,6 +264,12 @@ NOTES: dict[str, dict[str, str]] = {
         "kpi_failed": "KPI '{kpi}' could not be computed: {error}",
         "kpi_missing": "KPI '{kpi}' is listed in smm.toml but no plugin provides it.",
         "no_competitors": "No competitors in smm.toml: add some to benchmark the client.",
+        "growth_first_snapshot": "The history starts on {first}, inside {start} to {end}: "
+        "follower growth there is counted from the first snapshot, not from the end of the "
+        "period before, so it has a different base than the following periods.",
+        "renewal_first_period": "The history starts on {first}, inside {start} to {end}: "
+        "there is no earlier activity to compare with, so the network renewal rate counts "
+        "every account as new there (up to 100%); read it from the next period on.",
         "section_failed": "The {section} section could not be built: {error}",
         "channel_no_data": "{channel} ({owner}) has no data for the period, so its figures "
         "are unknown (n/a): {why}.",
@@ -311,6 +317,12 @@ NOTES: dict[str, dict[str, str]] = {
         "kpi_failed": "Il KPI '{kpi}' non è stato calcolato: {error}",
         "kpi_missing": "Il KPI '{kpi}' è elencato in smm.toml ma nessun plugin lo fornisce.",
         "no_competitors": "Nessun concorrente in smm.toml: aggiungine per confrontare il cliente.",
+        "growth_first_snapshot": "Lo storico inizia il {first}, nel periodo dal {start} al "
+        "{end}: lì la crescita dei follower parte dalla prima rilevazione, non dalla fine del "
+        "periodo precedente, quindi ha una base diversa dai periodi successivi.",
+        "renewal_first_period": "Lo storico inizia il {first}, nel periodo dal {start} al "
+        "{end}: non c'è attività precedente da confrontare, quindi lì il tasso di rinnovo della "
+        "rete conta ogni account come nuovo (fino al 100%); leggilo dal periodo successivo.",
         "section_failed": "La sezione {section} non è stata costruita: {error}",
         "channel_no_data": "{channel} ({owner}) non ha dati per il periodo, quindi i suoi "
         "valori sono sconosciuti (n.d.): {why}.",

@@ -149,6 +149,47 @@ def _latest_day(con: Any, tz: str) -> date | None:
     return row[0] if row else None
 
 
+def _first_month_notes(
+    rows: list[KPIRow],
+    first: date,
+    period: Period,
+    comparison: Period,
+    lang: str,
+    note: Any,
+) -> None:
+    """Notes for a period (or comparison period) at the start of the history: its follower
+    growth starts from the first snapshot rather than from the end of the period before,
+    and its network renewal rate counts every account as new (nothing before to compare)."""
+    values = {r.name: r.client for r in rows if r.section is None}
+    for which, p in (("period", period), ("comparison", comparison)):
+        if not (p.start <= first <= p.end):
+            continue
+        growth = values.get("follower_growth")
+        if (
+            growth is not None
+            and (growth.value if which == "period" else growth.previous) is not None
+        ):
+            note(
+                "growth_first_snapshot",
+                "warning",
+                first=_day_text(first, lang),
+                start=_day_text(p.start, lang),
+                end=_day_text(p.end, lang),
+            )
+        renewal = values.get("network_renewal_rate")
+        value = (
+            None if renewal is None else (renewal.value if which == "period" else renewal.previous)
+        )
+        if value is not None:
+            note(
+                "renewal_first_period",
+                "warning",
+                first=_day_text(first, lang),
+                start=_day_text(p.start, lang),
+                end=_day_text(p.end, lang),
+            )
+
+
 def _has_data(con: Any, start: datetime, end: datetime) -> bool:
     row = con.execute(
         """
@@ -882,19 +923,26 @@ def build_report(
                 note("mom_meaningful", "warning", months=history.full_months)
             else:
                 note("mom_ok", months=history.full_months)
-            if weeks_of_posts < BEST_TIME_WEEKS:
-                note("best_time_weeks", "warning", weeks=weeks_of_posts)
+            # the weeks the heatmap really covers, so the note and the chart agree
+            heat_weeks = series.best_time.weeks if series.best_time is not None else None
+            used_weeks = min(weeks_of_posts, BEST_TIME_WEEKS) if heat_weeks is None else heat_weeks
+            if used_weeks < BEST_TIME_WEEKS:
+                note("best_time_weeks", "warning", weeks=used_weeks)
             else:
-                note("best_time_ok", weeks=BEST_TIME_WEEKS)
+                note("best_time_ok", weeks=used_weeks)
             if compare_mode == "year" and history.full_months < 13:
                 note("yoy_needs", "warning", months=history.full_months)
-            if not _has_data(con, *_bounds(comparison.start, comparison.end, tz)):
+            changes = [r.client.change for r in rows if r.section is None and r.client]
+            if not _has_data(con, *_bounds(comparison.start, comparison.end, tz)) and all(
+                c is None for c in changes
+            ):  # a note never says "no changes" next to a change in the table
                 note(
                     "comparison_empty",
                     "warning",
                     start=_day_text(comparison.start, lang),
                     end=_day_text(comparison.end, lang),
                 )
+            _first_month_notes(rows, history.first, period, comparison, lang, note)
             if period.end > history.last:
                 note("period_incomplete", "warning", last=last, end=_day_text(period.end, lang))
         if not any(not r.is_client for r in refs):
