@@ -129,8 +129,8 @@ def line_chart(
     partial = partial or {}
     left = 72 if y_title else 56
     right, top = 16, 12
-    legend_items = (len(lines) if legend else 0) + (1 if partial else 0) + (1 if band else 0)
-    legend_rows = math.ceil(legend_items / 3)
+    extras = (1 if partial else 0) + (1 if band else 0)  # longer texts: two per row
+    legend_rows = math.ceil((len(lines) if legend else 0) / 3) + math.ceil(extras / 2)
     bottom = 34 + (18 if x_title else 0) + 18 * legend_rows
     plot_w, plot_h = width - left - right, height - top - bottom
     d0 = min(d for d, _ in points)
@@ -172,9 +172,12 @@ def line_chart(
         f'<line x1="{left}" x2="{width - right}" y1="{base}" y2="{base}" stroke="#9ca3af"/>'
     )
     with_year = d0.year != d1.year
-    for i, tick_day in enumerate(_date_ticks(d0, d1)):
+    date_ticks = _date_ticks(d0, d1)
+    for i, tick_day in enumerate(date_ticks):
         tx = x(tick_day)
         anchor = "start" if i == 0 else "middle"
+        if i == len(date_ticks) - 1 and tx > left + plot_w - 30:
+            anchor = "end"  # the last date stays inside the chart
         parts.append(
             f'<line x1="{_f(tx)}" x2="{_f(tx)}" y1="{base}" y2="{base + 4}" stroke="#9ca3af"/>'
             f'<text x="{_f(tx)}" y="{base + 16}" font-size="11" fill="{MUTED}" '
@@ -236,6 +239,7 @@ def line_chart(
                         f'class="partial-label">{_esc(i18n.t("partial", lang))}</text>'
                     )
     items: list[tuple[str, str]] = []
+    extra_items: list[tuple[str, str]] = []
     if legend:
         items += [
             (
@@ -246,7 +250,7 @@ def line_chart(
             for i, (label, _pts) in enumerate(lines)
         ]
     if partial:
-        items.append(
+        extra_items.append(
             (
                 '<line x1="0" y1="-7" x2="12" y2="-7" stroke="#374151" stroke-width="2" '
                 'stroke-dasharray="4 3"/>',
@@ -254,16 +258,19 @@ def line_chart(
             )
         )
     if band:
-        items.append(
+        extra_items.append(
             (
                 '<rect x="0" y="-11" width="12" height="8" fill="#eff6ff" stroke="#bfdbfe"/>',
                 i18n.t("period_band", lang),
             )
         )
     legend_top = base + 34 + (18 if x_title else 0)
-    for i, (swatch, label) in enumerate(items):
-        lx = left + (i % 3) * (plot_w / 3)
-        ly = legend_top + 18 * (i // 3)
+    placed = [(i % 3 * plot_w / 3, i // 3, item) for i, item in enumerate(items)]
+    first_row = math.ceil(len(items) / 3)
+    placed += [(i % 2 * plot_w / 2, first_row + i // 2, item) for i, item in enumerate(extra_items)]
+    for offset, row, (swatch, label) in placed:
+        lx = left + offset
+        ly = legend_top + 18 * row
         parts.append(
             f'<g transform="translate({_f(lx)},{ly})" class="legend">{swatch}'
             f'<text x="16" y="-4" font-size="12">{_esc(label)}</text></g>'
