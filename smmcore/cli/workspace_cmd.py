@@ -172,8 +172,10 @@ def init(
         language=_q(language),
         timezone=_q(timezone),
     )
+    from smmcore.safeout import write_output
+
     target.mkdir(parents=True, exist_ok=True)
-    config.write_text(text, encoding="utf-8")
+    write_output(config, text)  # whole or not at all
     gitignore = target / ".gitignore"
     if not gitignore.exists():
         gitignore.write_text(f"# the history store: rebuilt by 'smm sync'\n{STORE_DIR}/\n")
