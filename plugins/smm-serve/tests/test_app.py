@@ -297,6 +297,47 @@ def test_cross_site_posts_are_refused(demo_dir: Path, host: Any) -> None:
     assert "Sync finished" in page and 'id="sync-state"' in page
 
 
+def test_sync_waits_its_turn_behind_another_smm_process(
+    demo_dir: Path, host: Any, tmp_path: Path
+) -> None:
+    """Another process writing the store (an 'smm sync' in a terminal) holds DuckDB's file
+    lock: the page's sync is refused with the CLI's message, a new report says the store is
+    busy, and the store is left as it was."""
+    import shutil
+
+    folder = tmp_path / "copy"
+    shutil.copytree(demo_dir, folder)
+    store = folder / ".smm" / "store.duckdb"
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('locked', flush=True);"
+         " time.sleep(120)", str(store)],
+        stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        before = store.stat().st_mtime_ns
+        site = Site({"forno": folder}, host, allow_sync=True)
+        c = client(site)
+        busy = c.get("/w/forno/?lang=en")
+        assert busy.status_code == 503
+        assert "in use by another smm command" in html.unescape(busy.text)
+        page = c.get("/w/forno/sync?lang=en")
+        assert page.status_code == 200 and 'id="store-busy"' in page.text
+        response = c.post(
+            "/w/forno/sync", headers={"origin": LOCAL}, data={"csrf": site.csrf_token}
+        )
+        assert response.status_code == 303
+        run = site.sync_runs["forno"]
+        assert not run.ok and "in use by another smm command" in " ".join(run.lines)
+        assert store.stat().st_mtime_ns == before
+    finally:
+        holder.kill()
+        holder.wait(20)
+    # once the other process is done, the dashboard reads the store again
+    assert c.get("/w/forno/?lang=en").status_code == 200
+
+
 def test_without_allow_sync_the_dashboard_is_read_only(local: TestClient) -> None:
     body = local.get("/w/forno/sync?lang=en").text
     assert 'id="sync-off"' in body and "--allow-sync" in body and '<form method="post"' not in body
