@@ -536,6 +536,15 @@ def _read_jsonl_text(
             kind="invalid_data",
             hint="write one JSON object per line",
         ) from exc
+    if not keys:
+        problem = _first_bad_json_line(path)
+        raise SourceError(
+            f"{path.name} is not valid JSON Lines: {problem}"
+            if problem
+            else f"{path.name} is empty (no JSON object)",
+            kind="invalid_data",
+            hint="write one JSON object per line, or remove the file from the folder",
+        )
     chosen, notes = _resolve_columns(kind, keys, settings, path.name)
     exprs = [
         f"json_extract_string(json, {_sql_str('$.' + json.dumps(header))}) AS {_ident(canon)}"

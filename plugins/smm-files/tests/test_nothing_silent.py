@@ -119,6 +119,20 @@ def test_an_empty_file_is_reported(tmp_path: Path) -> None:
     assert "Traceback" not in said(result) and "unexpected" not in said(result)
 
 
+def test_an_empty_or_non_object_json_lines_file_is_reported(tmp_path: Path) -> None:
+    ws = demo(tmp_path)
+    folder = tmp_path / "jsonl"
+    folder.mkdir()
+    for text, message in (
+        ("\n\n", "posts.jsonl is empty (no JSON object)"),
+        ("[1, 2]\n", "posts.jsonl is not valid JSON Lines: line 1: not a JSON object"),
+    ):
+        (folder / "posts.jsonl").write_text(text, encoding="utf-8")
+        result = run(ws, "files", "check", str(folder))
+        assert result.exit_code == 1
+        assert message in said(result)
+
+
 def _big_unquoted_posts(folder: Path, rows: int) -> list[str]:
     """An unquoted posts.csv of about 11 MB (rows repeat the demo's with new ids)."""
     lines = ["network,account,post_id,created_at,text,likes,captured_at"]
