@@ -2,7 +2,7 @@
 "no data" into unknown in the report's KPI rows.
 
 A channel *has data for a period* when the store holds at least one of its posts, account
-snapshots or interactions dated in it (times that are not plausible do not count). A KPI value
+snapshots, interactions or daily metrics dated in it (times that are not plausible do not count). A KPI value
 of a scope none of whose channels has data for the period is unknown (``None``, ``n/a``), never
 a 0 computed over nothing: a competitor whose sync failed is not a competitor who posted
 nothing. Share of voice is a share of the owners that have data; with fewer than two such
@@ -48,12 +48,14 @@ def channel_coverage(
     previous: tuple[datetime, datetime],
 ) -> dict[str, ChannelCoverage]:
     """``"network:account"`` -> :class:`ChannelCoverage` for every workspace channel, in one
-    query over posts, account snapshots and interactions. Needs ``workspace_channels``."""
+    query over posts, account snapshots, interactions and daily metrics. Needs ``workspace_channels``."""
     parts = []
     for table, column in (
         ("posts", "created_at"),
         ("account_snapshots", "captured_at"),
         ("interactions", "occurred_at"),
+        # a network's day, placed at its noon UTC: inside that local day for offsets < 12 h
+        ("daily_metrics", "timezone('UTC', CAST(day AS TIMESTAMP) + INTERVAL 12 HOUR)"),
     ):
         is_post = "1" if table == "posts" else "0"
         parts.append(

@@ -29,12 +29,15 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-ColumnParse = Literal["text", "id", "count", "timestamp", "date", "kind"]
+from smmcore.daily import DAILY_METRICS
+
+ColumnParse = Literal["text", "id", "count", "number", "timestamp", "date", "kind"]
 """How a native cell becomes canonical text:
 
 ``text``      kept as it is (trimmed); empty is unknown
 ``id``        an identifier kept as text (``1.22158E+17`` is refused: it lost digits)
 ``count``     a whole number (see :class:`NumberStyle`); unknown stays unknown
+``number``    a decimal number (``4.5%`` is ``0.045``); unknown stays unknown
 ``timestamp`` a date and time, read with the format's :class:`DateStyle`
 ``date``      a date without time, read with the format's :class:`DateStyle` (00:00 local)
 ``kind``      a post kind, translated through :attr:`ExportFormat.kinds`
@@ -50,8 +53,14 @@ CANONICAL_FILLS: dict[str, tuple[str, ...]] = {
         "network", "account", "captured_at", "followers", "following", "posts_count",
         "display_name", "url", "bio",
     ),
+    # one row per day (and per post when post_id is given); every other column is a metric
+    # of smmcore.daily.DAILY_METRICS, stored as (metric, value); ``value`` with title_metrics
+    "daily": ("network", "account", "day", "post_id", "value", *DAILY_METRICS),
 }  # fmt: skip
 """Canonical file -> the columns a format filling it may produce (the smm-files format)."""
+
+DAILY_KEYS: tuple[str, ...] = ("network", "account", "day", "post_id", "value")
+"""The columns of a ``daily`` format that are not metric names."""
 
 _MONTHS: dict[str, tuple[str, ...]] = {
     # language -> the twelve month names (full); abbreviations are their first three letters
@@ -313,9 +322,19 @@ class ExportFormat(BaseModel):
 
     :param network: the network of every row (``"facebook"``).
     :param fills: the canonical file its rows become: ``"posts"`` (posts and, with
-        ``captured_at``, post metrics) or ``"accounts"`` (account snapshots); ``None`` for a
-        file that is recognised but whose columns the store does not keep (daily page totals):
-        it is named by ``smm files check`` and otherwise skipped.
+        ``captured_at``, post metrics), ``"accounts"`` (account snapshots) or ``"daily"``
+        (daily account-level metrics: a ``day`` column, and one column per metric named after
+        :data:`smmcore.daily.DAILY_METRICS`, each stored as a (day, metric, value) row);
+        ``None`` for a file that is recognised but whose columns the store does not keep: it
+        is named by ``smm files check`` and otherwise skipped.
+    :param daily_columns: for a ``posts`` format whose rows also carry daily numbers
+        (YouTube's chart data: one row per day and video): a ``day`` column and metric
+        columns, stored in ``daily_metrics`` per post, besides the posts themselves.
+    :param title_metrics: for a ``daily`` format with one metric per file named on a title
+        line above the header (Meta's time series): title -> ``"metric"`` or
+        ``"network:metric"`` (the title decides the network, ``"Facebook follows"`` ->
+        ``"facebook:new_followers"``); the column ``value`` holds the numbers. A file whose
+        title is not listed is recognised and not stored (``smm files check`` says why).
     :param columns: the canonical columns and the native headers carrying them.
     :param file_types: file extensions it comes as (``"csv"``, ``"xlsx"``, ``"xls"``).
     :param encodings: text encodings tried in order for CSV (a UTF-16 file starts with a BOM
@@ -347,8 +366,10 @@ class ExportFormat(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     network: str = Field(pattern=r"^[a-z][a-z0-9_-]*$")
-    fills: Literal["posts", "accounts"] | None
+    fills: Literal["posts", "accounts", "daily"] | None
     columns: tuple[ExportColumn, ...]
+    daily_columns: tuple[ExportColumn, ...] = ()
+    title_metrics: dict[str, str] = Field(default_factory=dict)
     file_types: tuple[str, ...] = ("csv",)
     encodings: tuple[str, ...] = ("utf-8-sig",)
     header_within: int = Field(default=1, ge=1, le=50)
@@ -376,6 +397,7 @@ class ExportFormat(BaseModel):
                     f"columns {', '.join(unknown)} are not canonical {self.fills} columns "
                     f"({', '.join(sorted(allowed))})"
                 )
+        self._check_daily()
         if not any(c.required for c in self.columns):
             raise ValueError("at least one column must be required (it recognises the file)")
         bad_types = [t for t in self.file_types if t not in ("csv", "xlsx", "xls")]
@@ -385,6 +407,65 @@ class ExportFormat(BaseModel):
             if target not in {c.to for c in self.columns}:
                 raise ValueError(f"skip_values names {target!r}, which no column fills")
         return self
+
+    def _check_daily(self) -> None:
+        targets = {c.to for c in self.columns}
+        if self.fills == "daily" and "day" not in targets:
+            raise ValueError("a daily format needs a column to 'day'")
+        if self.daily_columns:
+            if self.fills != "posts":
+                raise ValueError("daily_columns are for a posts format; use fills = 'daily'")
+            daily = {c.to for c in self.daily_columns}
+            allowed = set(CANONICAL_FILLS["daily"]) - {"value", "network", "account"}
+            unknown = sorted(t for t in daily if t not in allowed)
+            if unknown:
+                raise ValueError(
+                    f"daily_columns {', '.join(unknown)} are not daily metrics "
+                    f"({', '.join(sorted(DAILY_METRICS))})"
+                )
+            if "day" not in daily:
+                raise ValueError("daily_columns need a column to 'day'")
+        if ("value" in targets) != bool(self.title_metrics):
+            raise ValueError("a 'value' column and title_metrics go together")
+        if self.title_metrics and self.fills != "daily":
+            raise ValueError("title_metrics are for a daily format")
+        for title, target in self.title_metrics.items():
+            network, _, metric = target.rpartition(":")
+            if metric not in DAILY_METRICS:
+                raise ValueError(
+                    f"title_metrics[{title!r}]: {metric!r} is not a daily metric "
+                    f"({', '.join(sorted(DAILY_METRICS))})"
+                )
+            if network and not re.match(r"^[a-z][a-z0-9_-]*$", network):
+                raise ValueError(f"title_metrics[{title!r}]: {network!r} is not a network name")
+
+    @property
+    def fills_all(self) -> tuple[str, ...]:
+        """Every canonical file it fills (``("posts", "daily")`` with daily columns)."""
+        out = (self.fills,) if self.fills else ()
+        return out + (("daily",) if self.daily_columns else ())
+
+    def daily_metrics(self) -> tuple[str, ...]:
+        """The daily metrics it can store (metric columns and title metrics)."""
+        cols = self.daily_columns if self.fills == "posts" else self.columns
+        if self.fills not in ("daily", "posts"):
+            return ()
+        found: dict[str, None] = {}
+        for col in cols:
+            if col.to in DAILY_METRICS:
+                found.setdefault(col.to, None)
+        for target in self.title_metrics.values():
+            found.setdefault(target.rpartition(":")[2], None)
+        return tuple(found)
+
+    def title_metric(self, title: str) -> tuple[str | None, str] | None:
+        """(network or ``None``, metric) for a title line, or ``None`` when not listed."""
+        wanted = normalize_header(title)
+        for name, target in self.title_metrics.items():
+            if normalize_header(name) == wanted:
+                network, _, metric = target.rpartition(":")
+                return (network or None, metric)
+        return None
 
     @property
     def languages(self) -> tuple[str, ...]:
@@ -445,6 +526,22 @@ class ExportFormat(BaseModel):
                 continue
             by_column.append((col, index))
             used[normal[index]] = index
+        daily: list[tuple[ExportColumn, int]] = []
+        for col in self.daily_columns:
+            index = next(
+                (
+                    position[normalize_header(name)]
+                    for spellings in col.headers.values()
+                    for name in spellings
+                    if normalize_header(name) in position
+                ),
+                None,
+            )
+            if index is None:
+                missing.append(next((n[0] for n in col.headers.values() if n), col.to))
+                continue
+            daily.append((col, index))
+            used[normal[index]] = index
         lifetime_index = None
         for name in self.breakdown_column:
             found = position.get(normalize_header(name))
@@ -467,6 +564,7 @@ class ExportFormat(BaseModel):
             ignored=tuple(ignored),
             missing=tuple(missing),
             lifetime_index=lifetime_index,
+            daily_columns=tuple(daily),
         )
 
 
@@ -479,6 +577,7 @@ class HeaderMatch:
     :param used: native headers read; ``ignored``: native headers no column reads;
         ``missing``: headers the format knows but the file lacks (their values are unknown).
     :param lifetime_index: index of the :attr:`ExportFormat.breakdown_column`, if any.
+    :param daily_columns: (column, index) pairs of :attr:`ExportFormat.daily_columns`.
     """
 
     format: ExportFormat
@@ -488,6 +587,7 @@ class HeaderMatch:
     ignored: tuple[str, ...]
     missing: tuple[str, ...]
     lifetime_index: int | None = None
+    daily_columns: tuple[tuple[ExportColumn, int], ...] = ()
 
     @property
     def score(self) -> int:
@@ -515,7 +615,7 @@ def load_format(spec: Any) -> ExportFormat:
         raise TypeError(f"{spec.impl} is a {type(fmt).__name__}, not an smmcore ExportFormat")
     if fmt.network != spec.network:
         raise ValueError(f"{spec.impl}: network {fmt.network!r} but registered as {spec.network!r}")
-    if tuple(filter(None, (fmt.fills,))) != tuple(spec.fills):
+    if fmt.fills_all != tuple(spec.fills):
         raise ValueError(f"{spec.impl}: fills {fmt.fills!r} but registered as {spec.fills!r}")
     if spec.languages and set(spec.languages) != set(fmt.languages):
         raise ValueError(

@@ -230,7 +230,8 @@ class ExportFormatSpec(Registration):
 
     :param network: the network the format's rows belong to (``"instagram"``).
     :param fills: the canonical files it is read as (``"posts"``: posts and post metrics,
-        ``"accounts"``: account snapshots); empty when the store keeps none of its columns.
+        ``"accounts"``: account snapshots, ``"daily"``: daily account-level metrics); empty
+        when the store keeps none of its columns.
     :param languages: the languages whose headers it recognises (``"en"``, ``"it"``).
     """
 
@@ -243,11 +244,11 @@ class ExportFormatSpec(Registration):
         found = super().problems()
         if not isinstance(self.network, str) or not _NAME_RE.match(self.network or ""):
             found.append(f"export format {self.name!r} needs a network (lowercase name)")
-        unknown = [f for f in self.fills if f not in ("posts", "accounts")]
+        unknown = [f for f in self.fills if f not in ("posts", "accounts", "daily")]
         if unknown:
             found.append(
                 f"export format {self.name!r}: fills {', '.join(map(repr, unknown))}; "
-                "use 'posts' or 'accounts'"
+                "use 'posts', 'accounts' or 'daily'"
             )
         return found
 

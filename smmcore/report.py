@@ -107,11 +107,13 @@ def _history(con: Any, tz: str) -> tuple[HistoryInfo, date | None]:
               JOIN wc USING (network, account) WHERE {plausible_sql("captured_at")}),
         p AS (SELECT min(created_at) AS lo, max(created_at) AS hi, count(*) AS n FROM posts
               JOIN wc USING (network, account)
-              WHERE kind <> 'repost' AND {plausible_sql("created_at")})
-        SELECT CAST(timezone($tz, least(s.lo, p.lo)) AS DATE),
-               CAST(timezone($tz, greatest(s.hi, p.hi)) AS DATE),
+              WHERE kind <> 'repost' AND {plausible_sql("created_at")}),
+        d AS (SELECT min(day) AS lo, max(day) AS hi FROM daily_metrics
+              JOIN wc USING (network, account) WHERE value IS NOT NULL)
+        SELECT least(CAST(timezone($tz, least(s.lo, p.lo)) AS DATE), d.lo),
+               greatest(CAST(timezone($tz, greatest(s.hi, p.hi)) AS DATE), d.hi),
                CAST(timezone($tz, p.lo) AS DATE), p.n
-        FROM s, p
+        FROM s, p, d
         """,
         {"tz": tz},
     ).fetchone()
@@ -137,12 +139,13 @@ def _latest_day(con: Any, tz: str) -> date | None:
     """The day of the latest data of any workspace channel (the anchor of ``30d``)."""
     row = con.execute(
         f"""
-        SELECT CAST(timezone($tz, greatest(
+        SELECT greatest(CAST(timezone($tz, greatest(
             (SELECT max(captured_at) FROM account_snapshots JOIN workspace_channels
                 USING (network, account) WHERE {plausible_sql("captured_at")}),
             (SELECT max(created_at) FROM posts JOIN workspace_channels USING (network, account)
                 WHERE {plausible_sql("created_at")})
-        )) AS DATE)
+        )) AS DATE), (SELECT max(day) FROM daily_metrics JOIN workspace_channels
+                USING (network, account) WHERE value IS NOT NULL))
         """,
         {"tz": tz},
     ).fetchone()
@@ -198,6 +201,10 @@ def _has_data(con: Any, start: datetime, end: datetime) -> bool:
                   AND captured_at < $e)
              + (SELECT count(*) FROM posts JOIN workspace_channels wc USING (network, account)
                   WHERE wc.is_client AND created_at >= $s AND created_at < $e)
+             + (SELECT count(*) FROM daily_metrics JOIN workspace_channels wc
+                  USING (network, account) WHERE wc.is_client
+                  AND timezone('UTC', CAST(day AS TIMESTAMP) + INTERVAL 12 HOUR) >= $s
+                  AND timezone('UTC', CAST(day AS TIMESTAMP) + INTERVAL 12 HOUR) < $e)
         """,
         {"s": start, "e": end},
     ).fetchone()

@@ -57,9 +57,9 @@ def test_open_creates_folder_and_current_schema(tmp_path: Path) -> None:
     path = tmp_path / "ws" / ".smm" / "store.duckdb"
     with Store.open(path) as s:
         assert path.exists()
-        assert s.schema_version == SCHEMA_VERSION == 2
+        assert s.schema_version == SCHEMA_VERSION
         versions = rows(s, "SELECT version FROM schema_version ORDER BY version")
-        assert versions == [(1,), (2,)]
+        assert versions == [(m[0],) for m in MIGRATIONS]
 
 
 def test_opening_a_v1_store_migrates_it_and_keeps_the_data(tmp_path: Path) -> None:
@@ -77,7 +77,7 @@ def test_opening_a_v1_store_migrates_it_and_keeps_the_data(tmp_path: Path) -> No
     con.close()
 
     with Store.open(path) as s:
-        assert s.schema_version == 2
+        assert s.schema_version == SCHEMA_VERSION
         assert rows(s, "SELECT count(*) FROM post_metrics") == [(2,)]
         assert s.get_cursor("u") == {"page": 4}
         # the new view exists and keeps only the latest snapshot (likes 7, not 3)
@@ -92,7 +92,7 @@ def test_read_only_open_of_an_old_store_upgrades_it_too(tmp_path: Path) -> None:
     store_db.migrate(con, MIGRATIONS[:1])
     con.close()
     with Store.open(path, read_only=True) as s:
-        assert s.schema_version == 2
+        assert s.schema_version == SCHEMA_VERSION
         assert s.read_only
 
 
@@ -537,3 +537,31 @@ def test_a_sync_commit_imports_no_pyarrow(tmp_path: Path) -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split("\n")[:2] == ["[('ciao', 2)]", "False False"]
+
+
+# ------------------------------------------------------------------ daily metrics
+
+
+def test_daily_metrics_keyed_by_day_and_metric_and_unknown_never_erases(tmp_path: Path) -> None:
+    """Writing the same days twice stores nothing twice; a NULL later keeps the known value."""
+    day = ["2026-03-01", "2026-03-01", "2026-03-02"]
+    with Store.open(tmp_path / "s.duckdb") as s:
+        first = {
+            "network": ["linkedin"] * 3,
+            "account": ["forno"] * 3,
+            "day": day,
+            "metric": ["page_views", "unique_visitors", "page_views"],
+            "value": [120.0, 80.0, 95.0],
+        }
+        s.write([RecordBatch("daily_metrics", first)])
+        again = dict(first, value=[None, 81.0, None])
+        s.write([RecordBatch("daily_metrics", again)])
+        assert rows(
+            s,
+            "SELECT strftime(day, '%Y-%m-%d'), metric, post_id, value FROM daily_metrics "
+            "ORDER BY day, metric",
+        ) == [
+            ("2026-03-01", "page_views", "", 120.0),
+            ("2026-03-01", "unique_visitors", "", 81.0),
+            ("2026-03-02", "page_views", "", 95.0),
+        ]

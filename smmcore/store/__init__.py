@@ -9,6 +9,7 @@ Tables and their natural keys (writing a row with the same key again updates it)
     post_metrics        (network, account, post_id, captured_at) one row per snapshot
     audience_members    (network, account, member)
     interactions        (network, account, interaction_id)
+    daily_metrics       (network, account, day, metric, post_id) daily totals; post_id '' = account
     keyword_signals     (tool, term, metric, geo, language, timeframe, item, period_start)
     sync_state          (unit_key)                               cursor, last success, last error
 

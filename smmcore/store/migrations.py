@@ -127,9 +127,26 @@ FROM post_metrics
 ORDER BY network, account, post_id, captured_at DESC;
 """,
     ),
+    (
+        3,
+        "daily_metrics: daily account-level (or per-post) totals as the network reports them",
+        """
+CREATE TABLE daily_metrics (
+    network  VARCHAR NOT NULL,
+    account  VARCHAR NOT NULL,
+    day      DATE NOT NULL,
+    metric   VARCHAR NOT NULL,
+    post_id  VARCHAR NOT NULL DEFAULT '',
+    value    DOUBLE,
+    PRIMARY KEY (network, account, day, metric, post_id)
+);
+""",
+    ),
 ]
 """(version, description, SQL). ``keyword_signals.period_start`` is ``1970-01-01`` for
-values that are not points of a time series (related queries, suggestions, regions)."""
+values that are not points of a time series (related queries, suggestions, regions).
+``daily_metrics.day`` is the calendar day the network reports, ``post_id`` is ``''`` for the
+whole account and ``metric`` is a name of :data:`smmcore.daily.DAILY_METRICS`."""
 
 SCHEMA_VERSION: int = MIGRATIONS[-1][0]
 """The schema version this smmcore writes."""

@@ -61,6 +61,12 @@ TABLES: dict[str, TableSpec] = {
             keep_known=True,
         ),
         TableSpec(
+            "daily_metrics",
+            ("network", "account", "day", "metric", "post_id"),
+            {"post_id": "''"},
+            keep_known=True,
+        ),
+        TableSpec(
             "keyword_signals",
             ("tool", "term", "metric", "geo", "language", "timeframe", "item", "period_start"),
             {

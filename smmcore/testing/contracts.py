@@ -89,6 +89,7 @@ TABLE_KEYS: dict[str, tuple[str, ...]] = {
     "post_metrics": ("network", "account", "post_id", "captured_at"),
     "audience_members": ("network", "account", "member"),
     "interactions": ("network", "account", "interaction_id"),
+    "daily_metrics": ("network", "account", "day", "metric", "post_id"),
     "keyword_signals": (
         "tool",
         "term",

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from smmcore.contracts import SourceError
+from smmcore.daily import DAILY_METRICS
 from smmcore.exports import ExportFormat, HeaderMatch, best_match, load_format
 
 if TYPE_CHECKING:
@@ -81,6 +82,17 @@ class NativeFile:
     """Name in the file (casefolded) -> the channel's account (``export_name``)."""
     problem: SourceError | None = None
     """Why the file cannot be imported (no channel says whose rows it holds)."""
+    network: str | None = None
+    """The network of its rows when the file (a title line) or its channel says it; else
+    the format's."""
+    metric: str | None = None
+    """The daily metric a one-metric-per-file export holds (from its title line)."""
+    title: str | None = None
+    """The title line above the header, for formats that read their metric from it."""
+    part: str | None = None
+    """``"daily"`` for the daily numbers of a posts file that also carries them."""
+    skip_reason: str | None = None
+    """Why a recognised file is not stored (an unknown metric title)."""
 
     @property
     def format(self) -> ExportFormat:
@@ -88,12 +100,35 @@ class NativeFile:
 
     @property
     def kind(self) -> str | None:
-        """The canonical file it is read as (``posts``, ``accounts``) or ``None``."""
+        """The canonical file it is read as (``posts``, ``accounts``, ``daily``) or ``None``."""
+        if self.part is not None:
+            return self.part
+        if self.skip_reason is not None:
+            return None
         return self.format.fills
 
     @property
+    def row_network(self) -> str:
+        """The network its rows are stored under."""
+        return self.network or self.format.network
+
+    @property
     def name(self) -> str:
-        return f"{self.rel} [{self.sheet}]" if self.sheet else self.rel
+        base = f"{self.rel} [{self.sheet}]" if self.sheet else self.rel
+        return f"{base} (daily numbers)" if self.part == "daily" else base
+
+    def daily_part(self) -> NativeFile:
+        """The same file read for its :attr:`ExportFormat.daily_columns`."""
+        from dataclasses import replace
+
+        return replace(self, part="daily")
+
+    def stored_metrics(self) -> list[str]:
+        """The daily metrics this file stores (those whose columns it has)."""
+        if self.metric:
+            return [self.metric]
+        pairs = self.match.daily_columns if self.format.fills == "posts" else self.match.columns
+        return list(dict.fromkeys(c.to for c, _ in pairs if c.to in DAILY_METRICS))
 
     @property
     def suffix(self) -> str:
@@ -113,8 +148,14 @@ class NativeFile:
         m = self.match
         lang = f", {m.language}" if m.language else ""
         fills = f"read as {self.kind}" if self.kind else "recognised, nothing stored"
-        lines = [f"{self.name}: {self.format_name} ({self.format.network}{lang}), {fills}"]
+        if self.kind == "daily":
+            fills = "read as daily metrics"
+        lines = [f"{self.name}: {self.format_name} ({self.row_network}{lang}), {fills}"]
         lines.append("  columns used: " + (", ".join(m.used) or "none"))
+        daily = self.stored_metrics() if not self.skip_reason else []
+        if daily:
+            per = "per day and post" if self.format.fills == "posts" else "per day"
+            lines.append(f"  stores daily metrics ({per}): " + ", ".join(daily))
         if m.ignored:
             lines.append("  columns ignored: " + ", ".join(m.ignored))
         if m.missing:
@@ -123,7 +164,9 @@ class NativeFile:
             lines.append(f"  account: {self.account} (from the channel configured for it)")
         if self.problem is not None:
             lines.append(f"  cannot be imported: {self.problem.args[0]}. {self.problem.hint}")
-        if not self.kind and self.format.notes:
+        if self.skip_reason is not None:
+            lines.append(f"  why: {self.skip_reason}")
+        elif not self.kind and self.format.notes:
             lines.append(f"  why: {self.format.notes[0]}")
         return lines
 
@@ -227,8 +270,14 @@ def _names(value: Any) -> list[str]:
 
 def _bind(nf: NativeFile, channels: list[dict[str, Any]]) -> None:
     """Set whose rows the file holds, from the channels configured for the folder."""
-    network = nf.format.network
-    mine = [c for c in channels if str(c.get("network", "")).lower() == network]
+    fmt = nf.format
+    if nf.network is not None or not fmt.title_metrics:
+        networks = [nf.row_network]
+    else:  # the title names no network: any network the format's titles name may own it
+        named = {t.rpartition(":")[0] for t in fmt.title_metrics.values()}
+        networks = sorted(n for n in named if n) or [fmt.network]
+    network = " or ".join(networks)
+    mine = [c for c in channels if str(c.get("network", "")).lower() in networks]
     for c in mine:
         for name in _names(c.get("export_name")):
             nf.account_names[name.strip().casefold()] = c["account"]
@@ -243,12 +292,14 @@ def _bind(nf: NativeFile, channels: list[dict[str, Any]]) -> None:
         return
     if claimed:
         nf.account = claimed[0]["account"]
+        nf.network = str(claimed[0]["network"]).lower()
         return
     has_account = any(col.to == "account" for col, _ in nf.match.columns)
     if has_account or not nf.format.fills:
         return
     if len(mine) == 1:
         nf.account = mine[0]["account"]
+        nf.network = str(mine[0]["network"]).lower()
         return
     which = (
         f"the {network} channels {', '.join(c['account'] for c in mine)} all could be its owner"
@@ -261,6 +312,33 @@ def _bind(nf: NativeFile, channels: list[dict[str, Any]]) -> None:
         hint=f'add a {network} channel with source = "files" to smm.toml; with several, '
         f'give the right one options = {{ export_files = ["{nf.rel}"] }}',
     )
+
+
+def _title(nf: NativeFile, above: Sequence[list[Any]]) -> None:
+    """Read the metric (and network) of a one-metric-per-file export from its title line."""
+    fmt = nf.format
+    if not fmt.title_metrics:
+        return
+    titles = [
+        str(row[0]).strip()
+        for row in above
+        if row
+        and row[0] is not None
+        and str(row[0]).strip()
+        and not str(row[0]).strip().lower().startswith("sep=")
+        and not any(str(c).strip() for c in row[1:] if c is not None)
+    ]
+    nf.title = titles[-1] if titles else None
+    found = fmt.title_metric(nf.title) if nf.title else None
+    if found is None:
+        known = ", ".join(fmt.title_metrics)
+        nf.skip_reason = (
+            f"its metric {nf.title!r} is not one this format stores (known: {known})"
+            if nf.title
+            else f"it has no title line naming its metric (known: {known})"
+        )
+        return
+    nf.network, nf.metric = found
 
 
 def scan(
@@ -310,6 +388,7 @@ def scan(
                 hit = _find_header(rows, csv_formats, None)
                 if hit is not None:
                     nf = NativeFile(path, rel, None, hit[1], hit[2], hit[0], encoding=encoding)
+                    _title(nf, rows[: hit[0]])
                     _bind(nf, channels)
                     found.append(nf)
                     recognised = True
@@ -328,10 +407,15 @@ def locate(
 ) -> list[tuple[str, NativeFile]]:
     """The recognised native files whose rows the store keeps, as ``(kind, file)``."""
     found, _unknown = scan(folder, settings, taken)
+    out: list[tuple[str, NativeFile]] = []
     for nf in found:
         if nf.kind and nf.problem is not None:
             raise nf.problem
-    return [(nf.kind, nf) for nf in found if nf.kind]
+        if nf.kind:
+            out.append((nf.kind, nf))
+        if nf.kind == "posts" and nf.match.daily_columns:
+            out.append(("daily", nf.daily_part()))
+    return out
 
 
 # --------------------------------------------------------------------------- reading
@@ -384,7 +468,10 @@ def read_table(nf: NativeFile, settings: FilesSettings) -> pa.Table:
             numbers.append(number)
     n = len(data_rows)
     out: dict[str, list[str | None]] = {}
-    for col, index in nf.match.columns:
+    pairs = list(nf.match.columns)
+    if nf.part == "daily":  # the daily numbers of a posts file: its post id and daily columns
+        pairs = [(c, i) for c, i in pairs if c.to == "post_id"] + list(nf.match.daily_columns)
+    for col, index in pairs:
         cells = [r[index] if index < len(r) else None for r in data_rows]
         if col.pattern:
             rx = re.compile(col.pattern)
@@ -410,7 +497,9 @@ def read_table(nf: NativeFile, settings: FilesSettings) -> pa.Table:
         column = out.get(target) or [None] * n
         mask = [(v or "").casefold() not in wanted for v in column]
         keep = mask if keep is None else [a and b for a, b in zip(keep, mask, strict=True)]
-    out["network"] = [fmt.network] * n
+    out["network"] = [nf.row_network] * n
+    if nf.kind == "daily":
+        return _daily_table(nf, out, numbers, keep)
     for target, constant in fmt.constants.items():
         out[target] = [constant if v is None else v for v in out.get(target) or [None] * n]
     if nf.account is not None:
@@ -429,6 +518,43 @@ def read_table(nf: NativeFile, settings: FilesSettings) -> pa.Table:
         numbers = [v for v, ok in zip(numbers, keep, strict=True) if ok]
     data = {k: pa.array(v, type=pa.string()) for k, v in out.items() if not k.startswith("_")}
     data["_row"] = pa.array(numbers, type=pa.int64())
+    return pa.table(data)
+
+
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}T")
+
+
+def _daily_table(
+    nf: NativeFile, out: dict[str, list[str | None]], numbers: list[int], keep: list[bool] | None
+) -> pa.Table:
+    """The wide daily rows (a day, one column per metric) as canonical ``daily`` rows:
+    one (network, account, day, metric, post_id, value) row per day and metric."""
+    import pyarrow as pa
+
+    n = len(numbers)
+    if nf.metric:  # one metric per file, named by its title line
+        metrics = [(nf.metric, out.get("value") or [None] * n)]
+    else:
+        metrics = [(name, out[name]) for name in nf.stored_metrics() if name in out]
+    days = [v[:10] if v is not None and _ISO_DAY.match(v) else v for v in out.get("day", [])]
+    account = nf.account
+    accounts = out.get("account") or [account] * n
+    posts = out.get("post_id") or [None] * n
+    rows = [i for i in range(n) if keep is None or keep[i]]
+    cols: dict[str, list[Any]] = {
+        k: [] for k in ("network", "account", "day", "metric", "post_id", "value", "_row")
+    }
+    for i in rows:
+        for name, values in metrics:
+            cols["network"].append(out["network"][i])
+            cols["account"].append(account if account is not None else accounts[i])
+            cols["day"].append(days[i] if i < len(days) else None)
+            cols["metric"].append(name)
+            cols["post_id"].append(posts[i])
+            cols["value"].append(values[i])
+            cols["_row"].append(numbers[i])
+    data = {k: pa.array(v, type=pa.string()) for k, v in cols.items() if k != "_row"}
+    data["_row"] = pa.array(cols["_row"], type=pa.int64())
     return pa.table(data)
 
 
@@ -455,6 +581,9 @@ def _convert(
 ) -> str | None:
     if parse == "count":
         return _count(cell, style)
+    if parse == "number":
+        number = style.parse(cell)
+        return number if number is None or isinstance(number, str) else repr(float(number))
     if parse in ("timestamp", "date"):
         value = fmt.dates.parse(cell, date_only=parse == "date", zone=zone, captured=captured)
         return value.isoformat() if isinstance(value, datetime) else value

@@ -50,6 +50,7 @@ STORE_TABLES: tuple[str, ...] = (
     "post_metrics",
     "audience_members",
     "interactions",
+    "daily_metrics",
 )
 """The store tables an export fills, in the order they are yielded."""
 
@@ -657,6 +658,30 @@ def _typed(col: Column, raw: str, tz: str | None, fmt: str | None = None) -> tup
             f"'{n} ''' || left({n}_, 40) || ''' is not one of {', '.join(allowed)}' END"
         )
         return value, err
+    if col.type == "date":
+        value = f"TRY_CAST(trim({raw}) AS DATE)"
+        err = (
+            f"CASE WHEN {raw} IS NOT NULL AND {n}_ IS NULL THEN '{n} ' || {q} || "
+            f"' is not a day (YYYY-MM-DD)' WHEN {raw} IS NULL THEN '{n} is empty' END"
+        )
+        return value, err
+    if col.type == "number":
+        number = f"TRY_CAST(trim({raw}) AS DOUBLE)"
+        value = f"CASE WHEN isfinite({number}) THEN {number} END"
+        err = (
+            f"CASE WHEN {raw} IS NOT NULL AND {n}_ IS NULL THEN '{n} is not a number: ' || {q} END"
+        )
+        return value, err
+    if col.type == "daily_metric":
+        from smmcore.daily import DAILY_METRICS
+
+        value = f"NULLIF(trim({raw}), '')"
+        listed = ", ".join(_sql_str(k) for k in DAILY_METRICS)
+        err = (
+            f"CASE WHEN {n}_ IS NULL THEN '{n} is empty' WHEN {n}_ NOT IN ({listed}) THEN "
+            f"'{n} ''' || left({n}_, 40) || ''' is not a daily metric (see smmcore.daily)' END"
+        )
+        return value, err
     if col.type == "bool":
         low = f"lower(trim({raw}))"
         t = ", ".join(_sql_str(v) for v in _TRUE)
@@ -707,6 +732,13 @@ def _validation_sql(
         typed_exprs.append(f"{value} AS {col.name}_")
         if err:
             errs.append(err)
+        if col.type == "date":
+            errs.append(
+                f"CASE WHEN {col.name}_ < DATE '{EARLIEST:%Y-%m-%d}' OR {col.name}_ > "
+                f"DATE '{latest:%Y-%m-%d}' THEN '{col.name} ' || strftime({col.name}_, "
+                f"'%Y-%m-%d') || ' is not plausible: before 2004 or later than the import "
+                f"day plus a day' END"
+            )
         if col.type == "timestamp":
             errs.append(
                 f"CASE WHEN {col.name}_ < TIMESTAMPTZ {lo} OR {col.name}_ > TIMESTAMPTZ {hi} "
@@ -763,6 +795,7 @@ _AUDIENCE_COLUMNS = (
 _INTERACTION_COLUMNS = (
     "network", "account", "interaction_id", "member", "kind", "post_id", "occurred_at",
 )  # fmt: skip
+_DAILY_COLUMNS = ("network", "account", "day", "metric", "post_id", "value")
 _SINCE_COLUMN = {"accounts": "captured_at", "posts": "created_at", "interactions": "occurred_at"}
 
 _ACCOUNTS_SQL = """
@@ -789,7 +822,10 @@ def _keep(table: pa.Table, mask: pa.ChunkedArray) -> pa.Table:
     return table.filter(mask)
 
 
-_KEEP_KNOWN = {"posts", "post_metrics", "account_snapshots", "audience_members", "interactions"}
+_KEEP_KNOWN = {
+    "posts", "post_metrics", "account_snapshots", "audience_members", "interactions",
+    "daily_metrics",
+}  # fmt: skip
 """Tables whose rows merge value by value (an empty cell keeps the value read before), as the
 store merges them (every table an export fills)."""
 
@@ -904,6 +940,10 @@ def _store_tables(
             con, t, ("network", "account", "interaction_id"), store_table="interactions"
         )
         out["interactions"] = t.select(list(_INTERACTION_COLUMNS))
+    if "daily" in good:
+        key = ("network", "account", "day", "metric", "post_id")
+        daily = _last_per_key(con, good["daily"], key, store_table="daily_metrics")
+        out["daily_metrics"] = daily.select(list(_DAILY_COLUMNS))
     return {name: out[name] for name in STORE_TABLES if name in out}
 
 
@@ -916,6 +956,9 @@ def _empty(kind: FileKind) -> str:
         "post_kind": "VARCHAR",
         "interaction_kind": "VARCHAR",
         "bool": "BOOLEAN",
+        "date": "DATE",
+        "number": "DOUBLE",
+        "daily_metric": "VARCHAR",
     }
     cols = ", ".join(f"NULL::{types[c.type]} AS {c.name}" for c in kind.columns)
     return f"SELECT NULL::BIGINT AS _row, {cols} WHERE FALSE"
@@ -1032,6 +1075,7 @@ _KIND_TABLES = {
     "posts": (("posts", _POST_COLUMNS), ("post_metrics", _METRIC_COLUMNS)),
     "audience": (("audience_members", _AUDIENCE_COLUMNS),),
     "interactions": (("interactions", _INTERACTION_COLUMNS),),
+    "daily": (("daily_metrics", _DAILY_COLUMNS),),
 }
 
 
@@ -1041,6 +1085,7 @@ _CHUNK_KEYS = {
     "post_metrics": ("network", "account", "post_id", "captured_at"),
     "audience_members": ("network", "account", "member"),
     "interactions": ("network", "account", "interaction_id"),
+    "daily_metrics": ("network", "account", "day", "metric", "post_id"),
 }
 _CHUNK_ORDER = {"posts": "captured_at DESC NULLS LAST, _row DESC"}
 
@@ -1105,7 +1150,11 @@ def _open_checked(
             from smm_files.native import read_raw
 
             table = read_raw(path, settings)
-            raw, unit = _Raw(batches=table.to_reader(), notes=[], rows=table.num_rows), "row"
+            import pyarrow.compute as pc
+
+            # file rows, not values: a daily file gives one value per day and metric
+            read = pc.count_distinct(table.column("_row")).as_py() if table.num_rows else 0
+            raw, unit = _Raw(batches=table.to_reader(), notes=[], rows=read), "row"
         elif path.suffix.lower() != ".csv":
             raw = _read_jsonl_text(con, path, kind, settings)
             unit = "line"

@@ -9,7 +9,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-ColumnType = Literal["key", "text", "timestamp", "count", "post_kind", "interaction_kind", "bool"]
+ColumnType = Literal[
+    "key",
+    "text",
+    "timestamp",
+    "count",
+    "post_kind",
+    "interaction_kind",
+    "bool",
+    "date",
+    "number",
+    "daily_metric",
+]
 """How a column is parsed:
 
 ``key``       a required identifier (trimmed; a leading ``@`` is dropped from handles)
@@ -19,6 +30,9 @@ ColumnType = Literal["key", "text", "timestamp", "count", "post_kind", "interact
 ``post_kind`` one of :data:`POST_KINDS`, empty means ``post``
 ``interaction_kind`` one of :data:`INTERACTION_KINDS`
 ``bool``      true/false, yes/no, 1/0; empty means unknown
+``date``      a calendar day, ``YYYY-MM-DD``
+``number``    a decimal number (may be negative), empty means unknown (never 0)
+``daily_metric`` a name of :data:`smmcore.daily.DAILY_METRICS`
 """
 
 POST_KINDS: tuple[str, ...] = ("post", "reply", "repost", "quote", "video", "story", "article")
@@ -130,8 +144,20 @@ FILE_KINDS: dict[str, FileKind] = {
             Column("interaction_id", "text"),
         ),
     ),
+    "daily": FileKind(
+        "daily",
+        (
+            _k("network"),
+            _k("account"),
+            Column("day", "date", required=True),
+            Column("metric", "daily_metric", required=True),
+            Column("post_id", "text"),
+            Column("value", "number"),
+        ),
+    ),
 }
-"""The four canonical files, in import order."""
+"""The canonical files, in import order (``daily``: daily account-level metrics, one row per
+day and metric; ``post_id`` empty for the whole account)."""
 
 EXTENSIONS: tuple[str, ...] = (".csv", ".jsonl", ".ndjson")
 """File extensions recognised in an export folder (CSV and JSON Lines)."""

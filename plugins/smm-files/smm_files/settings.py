@@ -86,6 +86,7 @@ class FilesSettings(BaseModel):
     posts: FileSettings = Field(default_factory=FileSettings)
     audience: FileSettings = Field(default_factory=FileSettings)
     interactions: FileSettings = Field(default_factory=FileSettings)
+    daily: FileSettings = Field(default_factory=FileSettings)
 
     _channels: list[dict[str, Any]] = PrivateAttr(default_factory=list)
 

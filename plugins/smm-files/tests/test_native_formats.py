@@ -194,14 +194,17 @@ def test_meta_daily_breakdown_is_refused(tmp_path: Path) -> None:
     assert not list(ws.glob("**/*.duckdb")) or rows(ws, "SELECT count(*) FROM posts") == [(0,)]
 
 
-def test_meta_daily_series_is_named_and_not_stored(tmp_path: Path) -> None:
+def test_meta_daily_series_is_stored_beside_the_posts(tmp_path: Path) -> None:
     ws = workspace(
         tmp_path, "meta/Facebook follows.csv", "meta/Mar-01-2026_Mar-31-2026_1727196598254722.csv"
     )
     output = check(ws, "meta-daily-series", "en")
-    assert "recognised, nothing stored" in output
+    assert "meta-daily-series (facebook, en), read as daily metrics" in output
     imported(ws)
     assert rows(ws, "SELECT DISTINCT network FROM posts") == [("instagram",)]
+    assert rows(ws, "SELECT DISTINCT network, metric FROM daily_metrics") == [
+        ("facebook", "new_followers")
+    ]
 
 
 @pytest.mark.parametrize(
@@ -225,7 +228,7 @@ def test_linkedin_content_workbook(tmp_path: Path, fixture: str) -> None:
     assert video[8:] == (52, 7, None, 930, 2310, None, 61, None)
 
 
-def test_linkedin_followers_and_visitors_are_recognised_not_stored(tmp_path: Path) -> None:
+def test_linkedin_followers_and_visitors_are_not_follower_totals(tmp_path: Path) -> None:
     ws = workspace(
         tmp_path,
         "linkedin/forno-rossi_followers_1742193384397.xlsx",
@@ -233,8 +236,9 @@ def test_linkedin_followers_and_visitors_are_recognised_not_stored(tmp_path: Pat
         "linkedin/forno-rossi_content_1742193384396.xlsx",
     )
     output = check(ws, "linkedin-followers", "en")
-    assert "linkedin-visitors (linkedin, en), recognised, nothing stored" in output
+    assert "linkedin-visitors (linkedin, en), read as daily metrics" in output
     imported(ws)
+    # daily NEW followers are never taken for the follower count
     assert rows(ws, "SELECT count(*) FROM account_snapshots") == [(0,)]
 
 
@@ -262,7 +266,7 @@ def test_tiktok_content(tmp_path: Path, fixture: str, language: str) -> None:
 def test_tiktok_follower_history_and_overview(tmp_path: Path) -> None:
     ws = workspace(tmp_path, "tiktok/FollowerHistory.csv", "tiktok/Overview.csv")
     output = check(ws, "tiktok-followers", "en")
-    assert "tiktok-overview (tiktok, en), recognised, nothing stored" in output
+    assert "tiktok-overview (tiktok, en), read as daily metrics" in output
     imported(ws)
     snaps = rows(
         ws, "SELECT account, captured_at, followers FROM account_snapshots ORDER BY captured_at"

@@ -22,6 +22,7 @@ from smm_kpis.definitions import (
 from smm_kpis.sqlbase import ScopeKey
 from smmcore.contracts import KPI, KPIContext, Period
 from smmcore.interactions import DATED_INTERACTIONS, RENEWAL_ENGAGED_SQL, renewal_baseline
+from smmcore.kpitools import _has_table
 from smmcore.models import KPIValue
 
 Values = dict[ScopeKey, tuple[float | None, dict[str, Any]]]
@@ -406,6 +407,57 @@ FROM m GROUP BY ALL"""
         return sqlbase.make_values(self.name, ctx, scopes, cur, prev)
 
 
+# --------------------------------------------------------------------------- daily totals
+
+
+class DailyTotal(KPI):
+    """Σ of a daily account-level metric (``daily_metrics``, ``post_id = ''``) over the days
+    of each period; with several metrics, the first one the network reports for a day."""
+
+    def __init__(self, name: str, metrics: tuple[str, ...]) -> None:
+        self.name = name
+        self.metrics = metrics
+
+    def sql(self, ctx: KPIContext, params: dict[str, Any]) -> str:
+        """Per scope and period: the sum of the known days and how many days are known."""
+        wc = sqlbase.channels_cte(ctx, params)
+        params["cd0"], params["cd1"] = ctx.period.start, ctx.period.end
+        params["pd0"], params["pd1"] = ctx.previous.start, ctx.previous.end
+        pick = ", ".join(f"max(value) FILTER (WHERE metric = '{m}')" for m in self.metrics)
+        wanted = ", ".join(f"'{m}'" for m in self.metrics)
+        value = f"coalesce({pick})" if len(self.metrics) > 1 else pick
+        return f"""WITH wc AS ({wc}),
+d AS (
+    SELECT network, account, day, {value} AS v
+    FROM daily_metrics
+    WHERE post_id = '' AND metric IN ({wanted})
+      AND day BETWEEN least($cd0, $pd0) AND greatest($cd1, $pd1)
+    GROUP BY network, account, day),
+t AS (
+    SELECT d.network, d.account, d.v, wc.owner, wc.is_client,
+           CASE WHEN d.day BETWEEN $cd0 AND $cd1 THEN 0
+                WHEN d.day BETWEEN $pd0 AND $pd1 THEN 1 END AS per
+    FROM d JOIN wc ON d.network = wc.network AND d.account = wc.account)
+SELECT {sqlbase.SCOPE_COLUMNS}, sum(v) AS total, count(v) AS days_known
+FROM t WHERE per IS NOT NULL GROUP BY {sqlbase.SCOPE_GROUPING}"""
+
+    def compute(self, ctx: KPIContext) -> list[KPIValue]:
+        """The sums per scope for both periods; unknown where no day is known."""
+        scopes = sqlbase.all_scopes(sqlbase.channels(ctx))
+        cur: Values = {}
+        prev: Values = {}
+        if _has_table(ctx.con, "daily_metrics"):
+            params: dict[str, Any] = {}
+            for row in sqlbase.fetch_dicts(ctx.con, self.sql(ctx, params), params):
+                scope = sqlbase.scope_of_row(row)
+                if scope is None:
+                    continue
+                period = sqlbase.period_of(ctx, row["per"])
+                detail = {"days_known": int(row["days_known"]), "days_in_period": period.days}
+                (cur if row["per"] == 0 else prev)[scope] = (_f(row["total"]), detail)
+        return sqlbase.make_values(self.name, ctx, scopes, cur, prev)
+
+
 # --------------------------------------------------------------------------- instances
 
 
@@ -434,6 +486,8 @@ share_of_voice = ShareOfVoice()
 best_time_to_post = BestTimeToPost()
 top_posts = TopPosts()
 network_renewal_rate = NetworkRenewal()
+new_followers = DailyTotal("new_followers", ("new_followers",))
+profile_views = DailyTotal("profile_views", ("profile_views", "page_views"))
 
 BUILTIN_KPIS: dict[str, KPI] = {e["name"]: globals()[e["name"]] for e in BUILTINS}
 """Registration name -> KPI object."""

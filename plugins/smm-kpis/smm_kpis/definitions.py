@@ -179,6 +179,34 @@ BUILTINS: list[dict[str, Any]] = [
         "aggregation": "count; ranking by engagements per post",
     },
     {
+        "name": "new_followers",
+        "description": "Followers gained in the period, as the network counts them day by day "
+        "(LinkedIn New followers, Meta Facebook/Instagram follows).",
+        "label": "New followers (daily)",
+        "formula": "Σ over the period's days of the daily new_followers the network reports "
+        "for the account (daily_metrics; days as the network dates them); unfollows are not "
+        "subtracted; days without a value are left out (detail: days_known of "
+        "days_in_period); unknown when no day is known",
+        "unit": "followers",
+        "higher_is_better": True,
+        "aggregation": "sum over days and channels",
+        "daily_metrics": ("new_followers",),
+    },
+    {
+        "name": "profile_views",
+        "description": "Visits to the account's profile or Page in the period, as the network "
+        "counts them day by day.",
+        "label": "Profile and Page views",
+        "formula": "Σ over the period's days of the daily profile_views (TikTok Profile "
+        "Views, Instagram profile visits), or page_views where the network reports those "
+        "instead (LinkedIn page views, Facebook visits); days without a value are left out "
+        "(detail: days_known of days_in_period); unknown when no day is known",
+        "unit": "views",
+        "higher_is_better": True,
+        "aggregation": "sum over days and channels",
+        "daily_metrics": ("profile_views", "page_views"),
+    },
+    {
         "name": "network_renewal_rate",
         "description": "Share of the accounts that engaged in the period and not in the one "
         "before, in %.",

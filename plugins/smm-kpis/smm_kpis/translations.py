@@ -126,6 +126,29 @@ IT: dict[str, dict[str, str]] = {
         "periodo x 100 (interazioni con un orario noto; un account è rete + handle)",
         "aggregation": "rapporto di account distinti",
     },
+    "new_followers": {
+        "label": "Nuovi follower (giornalieri)",
+        "description": "Follower guadagnati nel periodo, come la rete li conta giorno per "
+        "giorno (LinkedIn Nuovi follower, Meta follow di Facebook/Instagram).",
+        "formula": "Σ sui giorni del periodo dei new_followers giornalieri che la rete indica "
+        "per l'account (daily_metrics; giorni come li data la rete); gli unfollow non sono "
+        "sottratti; i giorni senza valore sono esclusi (dettaglio: days_known su "
+        "days_in_period); sconosciuto se nessun giorno è noto",
+        "aggregation": "somma su giorni e canali",
+        "unit": "follower",
+    },
+    "profile_views": {
+        "label": "Visite al profilo e alla pagina",
+        "description": "Visite al profilo o alla pagina dell'account nel periodo, come la rete "
+        "le conta giorno per giorno.",
+        "formula": "Σ sui giorni del periodo delle profile_views giornaliere (TikTok "
+        "visualizzazioni del profilo, Instagram visite al profilo), o delle page_views dove "
+        "la rete indica quelle (LinkedIn visualizzazioni della pagina, Facebook visite); i "
+        "giorni senza valore sono esclusi (dettaglio: days_known su days_in_period); "
+        "sconosciuto se nessun giorno è noto",
+        "aggregation": "somma su giorni e canali",
+        "unit": "visualizzazioni",
+    },
 }
 """Italian texts of the built-in KPIs."""
 

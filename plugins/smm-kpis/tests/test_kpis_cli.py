@@ -51,7 +51,7 @@ def test_list_json_includes_workspace_kpis(tmp_path: Path) -> None:
     result = run(["kpis", "list", "--json"], tmp_path)
     assert result.exit_code == 0, result.output
     data = {item["name"]: item for item in json.loads(result.output)}
-    assert len(data) == 14  # 13 built-in + 1 from smm.toml
+    assert len(data) == 16  # 15 built-in + 1 from smm.toml
     assert data["follower_growth"]["origin"] == "kpis"
     assert data["posts_per_week"]["higher_is_better"] is None
     custom = data["saves_rate"]

@@ -57,56 +57,84 @@ LINKEDIN_POSTS = ExportFormat(
     ),
     **_WORKBOOK,  # type: ignore[arg-type]
 )
+
+
+def _split(metric: str, header: str, required: bool = False) -> tuple[ExportColumn, ...]:
+    """``<header> (total)``, ``(organic)`` and ``(sponsored)`` as ``metric``, ``metric_organic``
+    and ``metric_sponsored``."""
+    return (
+        _c(metric, "count", False, f"{header} (total)"),
+        _c(f"{metric}_organic", "count", required, f"{header} (organic)"),
+        _c(f"{metric}_sponsored", "count", False, f"{header} (sponsored)"),
+    )
+
+
 LINKEDIN_PAGE_METRICS = ExportFormat(
     network="linkedin",
-    fills=None,
+    fills="daily",
     sheets=("Metrics",),
     columns=(
-        _c("_date", "text", True, "Date"),
-        _c("_impressions", "text", True, "Impressions (total)", "Impressions (organic)"),
-        _c("_clicks", "text", False, "Clicks (total)", "clicks(total)"),
-        _c("_reactions", "text", False, "Reactions (total)"),
-        _c("_comments", "text", False, "Comments (total)"),
-        _c("_reposts", "text", False, "Reposts (total)", "Shares (total)"),
+        _c("day", "date", True, "Date"),
+        *_split("impressions", "Impressions", required=True),
+        _c("unique_impressions_organic", "count", False, "Unique impressions (organic)"),
+        _c("clicks", "count", False, "Clicks (total)", "clicks(total)"),
+        _c("clicks_organic", "count", False, "Clicks (organic)"),
+        _c("clicks_sponsored", "count", False, "Clicks (sponsored)"),
+        *_split("likes", "Reactions"),
+        *_split("replies", "Comments"),
+        _c("reposts", "count", False, "Reposts (total)", "Shares (total)"),
+        _c("reposts_organic", "count", False, "Reposts (organic)", "Shares (organic)"),
+        _c("reposts_sponsored", "count", False, "Reposts (sponsored)", "Shares (sponsored)"),
+        _c("engagement_rate", "number", False, "Engagement rate (total)"),
+        _c("engagement_rate_organic", "number", False, "Engagement rate (organic)"),
+        _c("engagement_rate_sponsored", "number", False, "Engagement rate (sponsored)"),
     ),
+    dates=_DATES,
     notes=(
-        "Daily totals of the Page (impressions, clicks, reactions by day): the store keeps "
-        "posts and follower totals, not daily Page totals, so this sheet is not imported.",
+        "Daily totals of the Page, stored as daily metrics: impressions, clicks, reactions "
+        "(likes), comments (replies), reposts, each total/organic/sponsored, and the engagement "
+        "rate (a ratio, 0-1, never added up over days) [L1 L4 L5].",
     ),
     **_WORKBOOK,  # type: ignore[arg-type]
 )
 
 LINKEDIN_FOLLOWERS = ExportFormat(
     network="linkedin",
-    fills=None,
+    fills="daily",
     sheets=("New followers",),
     columns=(
-        _c("_date", "text", True, "Date"),
-        _c("_total", "text", True, "Total followers"),
-        _c("_organic", "text", True, "Organic followers"),
-        _c("_sponsored", "text", False, "Sponsored followers"),
-        _c("_invited", "text", False, "Auto-invited followers"),
+        _c("day", "date", True, "Date"),
+        _c("new_followers", "count", True, "Total followers"),
+        _c("new_followers_organic", "count", True, "Organic followers"),
+        _c("new_followers_sponsored", "count", False, "Sponsored followers"),
+        _c("new_followers_invited", "count", False, "Auto-invited followers"),
     ),
+    dates=_DATES,
     notes=(
-        "New followers per day, not the follower total: the store keeps totals (account "
-        "snapshots), so this sheet is not imported; the total comes from an accounts.csv.",
+        "New followers per day (Total followers is the day's new followers, not the follower "
+        "count), stored as the daily metric new_followers with its organic, sponsored and "
+        "auto-invited parts [L4 M5]. The follower total comes from an accounts.csv.",
     ),
     **_WORKBOOK,  # type: ignore[arg-type]
 )
 
 LINKEDIN_VISITORS = ExportFormat(
     network="linkedin",
-    fills=None,
+    fills="daily",
     columns=(
-        _c("_date", "text", True, "Date"),
-        _c("_views", "text", True, "Total page views (total)"),
-        _c("_unique", "text", False, "Total unique visitors (total)"),
-        _c("_desktop", "text", False, "Total page views (desktop)"),
-        _c("_mobile", "text", False, "Total page views (mobile)"),
+        _c("day", "date", True, "Date"),
+        _c("page_views", "count", True, "Total page views (total)"),
+        _c("page_views_desktop", "count", False, "Total page views (desktop)"),
+        _c("page_views_mobile", "count", False, "Total page views (mobile)"),
+        _c("unique_visitors", "count", False, "Total unique visitors (total)"),
+        _c("unique_visitors_desktop", "count", False, "Total unique visitors (desktop)"),
+        _c("unique_visitors_mobile", "count", False, "Total unique visitors (mobile)"),
     ),
+    dates=_DATES,
     notes=(
-        "Page views and unique visitors per day: the store has no table for Page visits, so "
-        "this file is recognised and not imported.",
+        "Page views and unique visitors per day, stored as daily metrics (page_views, "
+        "unique_visitors, each also by desktop and mobile) [L4]. Daily unique visitors are not "
+        "added up over a period (a visitor may come on several days).",
     ),
     **_WORKBOOK,  # type: ignore[arg-type]
 )

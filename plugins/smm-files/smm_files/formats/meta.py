@@ -139,21 +139,42 @@ INSTAGRAM_STORIES = ExportFormat(
     ),
 )
 
+META_SERIES_TITLES: dict[str, str] = {
+    # title line -> daily metric; "network:metric" when the title names the network
+    "Views": "views",
+    "Viewers": "reach",
+    "Reach": "reach",
+    "Content interactions": "interactions",
+    "Facebook visits": "facebook:page_views",
+    "Facebook link clicks": "facebook:link_clicks",
+    "Facebook follows": "facebook:new_followers",
+    "Instagram follows": "instagram:new_followers",
+    "Instagram link clicks": "instagram:link_clicks",
+    "Instagram profile visits": "instagram:profile_views",
+}
+"""The metric titles of Meta's overview time series [M5 M11 M12 M13]."""
+
 META_DAILY_SERIES = ExportFormat(
     network="meta",
-    fills=None,
+    fills="daily",
     encodings=("utf-16",),
     header_within=3,
     columns=(
-        _c("_date", "text", True, en="Date"),
-        _c("_primary", "text", True, en="Primary"),
+        _c("day", "date", True, en="Date"),
+        _c("value", "count", True, en="Primary"),
     ),
+    title_metrics=META_SERIES_TITLES,
+    dates=META_DATES,
     notes=(
-        "One metric per day for the whole Page or account (Views, Reach, Facebook follows, "
-        "...): the store keeps posts and follower totals, not daily account totals, so this "
-        "file is recognised and not imported. Daily reach must never be summed into a "
-        "period's reach (M7).",
+        "One metric per day for the whole Page or account, named on the title line: "
+        "Facebook follows and Instagram follows are stored as new_followers, Facebook visits "
+        "as page_views, Instagram profile visits as profile_views, link clicks as "
+        "link_clicks, Views as views, Viewers and Reach as reach, Content interactions as "
+        "interactions. A title that names no network (Views, Reach, ...) takes the network "
+        "of the channel that claims the file (options.export_files) or of the only Facebook "
+        "or Instagram channel. Daily reach is never summed into a period's reach (M7).",
         "UTF-16 with a BOM, a sep=, line, the metric's title, then Date,Primary [M11 M12 M13]; "
-        "the Italian header line is unconfirmed.",
+        "the Italian header line is unconfirmed; a title not listed is named by 'smm files "
+        "check' and not stored.",
     ),
 )

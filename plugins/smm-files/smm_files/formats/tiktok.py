@@ -85,20 +85,20 @@ TIKTOK_FOLLOWERS = ExportFormat(
 
 TIKTOK_OVERVIEW = ExportFormat(
     network="tiktok",
-    fills=None,
+    fills="daily",
     account_from_channel=True,
     columns=(
-        _c("_date", "text", True, en="Date"),
-        _c("_video_views", "text", True, en="Video Views"),
-        _c("_profile_views", "text", True, en="Profile Views"),
-        _c("_likes", "text", False, en="Likes"),
-        _c("_comments", "text", False, en="Comments"),
-        _c("_shares", "text", False, en="Shares"),
+        _c("day", "date", True, en="Date"),
+        _c("views", "count", True, en="Video Views"),
+        _c("profile_views", "count", True, en="Profile Views"),
+        _c("likes", "count", False, en="Likes"),
+        _c("replies", "count", False, en="Comments"),
+        _c("reposts", "count", False, en="Shares"),
     ),
     dates=_DAYS,
     notes=(
-        "Daily account totals (video views, profile views, likes by day): the store keeps "
-        "posts and follower totals, not daily account totals, so this file is not imported; "
-        "the Content file gives the per-video numbers.",
+        "Daily account totals, stored as daily metrics: Video Views as views, Profile Views as "
+        "profile_views, Likes as likes, Comments as replies, Shares as reposts [T2 T3]. A "
+        "negative count (comments deleted) is kept as TikTok wrote it.",
     ),
 )

@@ -60,11 +60,17 @@ YOUTUBE_CHART = ExportFormat(
     fills="posts",
     account_from_channel=True,
     columns=(*_VIDEO, _c("_date", "text", True, en="Date")),
+    daily_columns=(
+        _c("day", "date", False, en="Date"),
+        _c("views", en="Views", it="Visualizzazioni"),
+        _c("engaged_views", en="Engaged views"),
+    ),
     constants={"kind": "video"},
     dates=_DATES,
     notes=(
-        "One row per day and video: the videos (id, title, publish time) are imported; the "
-        "daily numbers are not (the store keeps cumulative snapshots, not daily increments). "
-        "Use Table data for the numbers.",
+        "One row per day and video: the videos (id, title, publish time) are imported as "
+        "posts, and the day's Views (or Engaged views) as daily metrics of that video "
+        "(daily_metrics with its post id), never as a cumulative snapshot. Use Table data "
+        "for the videos' totals.",
     ),
 )
