@@ -2,8 +2,8 @@
 "no data" into unknown in the report's KPI rows.
 
 A channel *has data for a period* when the store holds at least one of its posts, account
-snapshots, interactions or daily metrics dated in it (times that are not plausible do not count). A KPI value
-of a scope none of whose channels has data for the period is unknown (``None``, ``n/a``), never
+snapshots, interactions or daily metrics dated in it (times that are not plausible do not
+count). A KPI value of a scope none of whose channels has data for the period is unknown (``None``, ``n/a``), never
 a 0 computed over nothing: a competitor whose sync failed is not a competitor who posted
 nothing. Share of voice is a share of the owners that have data; with fewer than two such
 owners it is unknown.
@@ -48,7 +48,8 @@ def channel_coverage(
     previous: tuple[datetime, datetime],
 ) -> dict[str, ChannelCoverage]:
     """``"network:account"`` -> :class:`ChannelCoverage` for every workspace channel, in one
-    query over posts, account snapshots, interactions and daily metrics. Needs ``workspace_channels``."""
+    query over posts, account snapshots, interactions and daily metrics. Needs
+    ``workspace_channels``."""
     parts = []
     for table, column in (
         ("posts", "created_at"),

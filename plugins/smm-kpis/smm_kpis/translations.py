@@ -131,7 +131,7 @@ IT: dict[str, dict[str, str]] = {
         "description": "Follower guadagnati nel periodo, come la rete li conta giorno per "
         "giorno (LinkedIn Nuovi follower, Meta follow di Facebook/Instagram).",
         "formula": "Σ sui giorni del periodo dei new_followers giornalieri che la rete indica "
-        "per l'account (daily_metrics; giorni come li data la rete); gli unfollow non sono "
+        "per l'account (giorni come li data la rete); gli unfollow non sono "
         "sottratti; i giorni senza valore sono esclusi (dettaglio: days_known su "
         "days_in_period); sconosciuto se nessun giorno è noto",
         "aggregation": "somma su giorni e canali",
