@@ -5,9 +5,8 @@ A channel *has data for a period* when the store holds at least one of its posts
 snapshots, interactions or daily metrics dated in it (times that are not plausible do not
 count). A KPI value of a scope none of whose channels has data for the period is unknown
 (``None``, ``n/a``), never a 0 computed over nothing: a competitor whose sync failed is not a
-competitor who posted
-nothing. Share of voice is a share of the owners that have data; with fewer than two such
-owners it is unknown.
+competitor who posted nothing. Share of voice is a share of the owners that have data; with
+fewer than two such owners it is unknown.
 
 Why a channel has no data comes from the store (what it holds) and ``sync_state`` (how its
 sync units last went), found through the same planning as ``smm sync``.
