@@ -59,9 +59,6 @@ CANONICAL_FILLS: dict[str, tuple[str, ...]] = {
 }  # fmt: skip
 """Canonical file -> the columns a format filling it may produce (the smm-files format)."""
 
-DAILY_KEYS: tuple[str, ...] = ("network", "account", "day", "post_id", "value")
-"""The columns of a ``daily`` format that are not metric names."""
-
 _MONTHS: dict[str, tuple[str, ...]] = {
     # language -> the twelve month names (full); abbreviations are their first three letters
     "en": ("january", "february", "march", "april", "may", "june", "july", "august",
