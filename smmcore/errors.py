@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import errno
+import re
+
 
 class SmmError(Exception):
     """A failure the user can act on. The CLI prints ``Error: <message>`` and exits 1.
@@ -43,3 +46,104 @@ class ConfigError(SmmError):
 
 class StoreError(SmmError):
     """The history store cannot be opened or written."""
+
+
+class EnvironmentFault(SmmError):
+    """The machine, not smm, stopped the command: permission denied, disk full, a damaged or
+    newer store, memory, a lock. The message names the path and what to do."""
+
+
+_DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
+_PERMISSION = (errno.EPERM, errno.EACCES)
+_READ_ONLY_FS = errno.EROFS
+_QUOTED_PATH = re.compile(r"""["'](/[^"']+)["']""")
+
+_NOTHING_LOST = "the store keeps its previous state"
+
+
+def _path_of(exc: BaseException, default: object | None) -> str:
+    name = getattr(exc, "filename", None)
+    if name:
+        return str(name)
+    found = _QUOTED_PATH.search(str(exc))
+    if found:
+        return found.group(1)
+    return str(default) if default else "the workspace folder"
+
+
+def explain_environment(exc: BaseException, path: object | None = None) -> EnvironmentFault | None:
+    """An :class:`EnvironmentFault` for an environmental failure (OS errors, DuckDB's I/O,
+    corruption, version and memory errors), or ``None`` when ``exc`` looks like a bug.
+
+    :param path: the file the caller was working on, named when the error does not say.
+    """
+    if isinstance(exc, EnvironmentFault):
+        return exc
+    text = str(exc)
+    lower = text.lower()
+    code = getattr(exc, "errno", None) if isinstance(exc, OSError) else None
+    module = type(exc).__module__.split(".")[0]
+    is_duckdb = module in ("duckdb", "_duckdb")
+    if not isinstance(exc, OSError | MemoryError) and not is_duckdb:
+        return None
+    where = _path_of(exc, path)
+    if code in _DISK_FULL or "no space left on device" in lower or "disk quota" in lower:
+        return EnvironmentFault(
+            f"the disk is full (writing {where})",
+            hint="free some space (the store needs room for the new data and its write-ahead "
+            f"log), then run the command again; {_NOTHING_LOST}",
+        )
+    if code == _READ_ONLY_FS or "read-only file system" in lower:
+        return EnvironmentFault(
+            f"{where} is on a read-only file system",
+            hint="copy the workspace to a writable folder and run smm there (smm --workspace)",
+        )
+    if code in _PERMISSION or "permission denied" in lower:
+        return EnvironmentFault(
+            f"permission denied: {where}",
+            hint="check who owns it and its permissions (ls -l), or run smm as a user who may "
+            f"write there; {_NOTHING_LOST}",
+        )
+    if (
+        isinstance(exc, MemoryError)
+        or type(exc).__name__ == "OutOfMemoryException"
+        or (is_duckdb and "out of memory" in lower)
+    ):
+        return EnvironmentFault(
+            "out of memory" + (f" ({text.strip()[:160]})" if text.strip() else ""),
+            hint="close other programs, or set a lower SMM_STORE_MEMORY_LIMIT (e.g. 256MB) so "
+            "the store spills more to disk, or sync fewer channels at a time (--channel); "
+            "nothing was lost",
+        )
+    if is_duckdb and "lock" in lower and ("conflicting" in lower or "could not set" in lower):
+        return EnvironmentFault(
+            f"the history store {where} is in use by another smm process",
+            hint="wait for it to finish (or stop it), then run the command again",
+        )
+    if is_duckdb and "version number" in lower and ("can only read" in lower or "newer" in lower):
+        return EnvironmentFault(
+            f"the history store {where} was written by a newer version of smm (DuckDB)",
+            hint="upgrade smm ('pip install -U smmcore' or 'uv tool upgrade smmcore') and run "
+            "the command again; the file was not changed",
+        )
+    damaged = (
+        "not a valid duckdb database",
+        "corrupt",
+        "checksum",
+        "invalid database",
+        "failed to read database header",
+        "could not read enough bytes",
+    )
+    if is_duckdb and any(d in lower for d in damaged):
+        return EnvironmentFault(
+            f"the history store {where} is damaged",
+            hint=f"move it away (mv {where} {where}.damaged) and run 'smm sync --full' to "
+            "rebuild it from the networks and exports; keep the damaged copy if you need "
+            "to recover its history",
+        )
+    if isinstance(exc, OSError):
+        return EnvironmentFault(
+            f"{where}: {exc.strerror or text}",
+            hint="check the file and the disk, then run the command again",
+        )
+    return None

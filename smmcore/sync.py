@@ -286,6 +286,11 @@ def describe_error(exc: BaseException) -> str:
         return str(exc)
     if isinstance(exc, SmmError):
         return exc.format_message()
+    from smmcore.errors import explain_environment
+
+    fault = explain_environment(exc)
+    if fault is not None:
+        return fault.format_message()
     text = str(exc)
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 

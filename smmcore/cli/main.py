@@ -210,9 +210,15 @@ def main(argv: list[str] | None = None, *, app: App | None = None) -> None:
     except KeyboardInterrupt:
         click.echo("Interrupted.", err=True)
         sys.exit(130)
-    except Exception as exc:
+    except (Exception, MemoryError) as exc:
         if app.debug:
             traceback.print_exc()
+        from smmcore.errors import explain_environment
+
+        fault = explain_environment(exc)
+        if fault is not None:  # the machine, not a bug: say what and where, and what to do
+            click.echo(f"Error: {fault.format_message()}", err=True)
+            sys.exit(1)
         click.echo(
             f"Error: unexpected {type(exc).__name__}: {exc} "
             "(run again with --debug for the traceback and report it)",

@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from smmcore.contracts import NoData, RecordBatch, SyncCursor
-from smmcore.errors import StoreError
+from smmcore.errors import StoreError, explain_environment
 from smmcore.store.ingest import SEQ, batch_to_arrow, seq_array
 from smmcore.store.migrations import MIGRATIONS, SCHEMA_VERSION
 from smmcore.store.tables import TABLES, TableSpec
@@ -101,12 +101,18 @@ def _connect(path: Path, read_only: bool) -> Any:
     except duckdb.IOException as exc:
         if "lock" in str(exc).lower():
             raise _lock_message(path, exc) from exc
+        fault = explain_environment(exc, path)
+        if fault is not None:
+            raise StoreError(str(fault), hint=fault.hint) from exc
         raise StoreError(f"cannot open the history store {path}: {exc}") from exc
     except duckdb.Error as exc:
         if read_only and "different configuration" in str(exc):
             # this process already has the store open for writing: share that database
             # (the Store still refuses writes)
             return _connect(path, False)
+        fault = explain_environment(exc, path)
+        if fault is not None:
+            raise StoreError(str(fault), hint=fault.hint) from exc
         raise StoreError(
             f"cannot open the history store {path}: {exc}",
             hint="if another part of this program has it open with other settings, close it "
@@ -215,7 +221,11 @@ class Store:
                 hint="run 'smm sync' to bring the channels' data in first",
             )
         if not read_only:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                fault = explain_environment(exc, path.parent)
+                raise StoreError(str(fault), hint=fault.hint if fault else None) from exc
         con = _connect(path, read_only)
         try:
             version = _schema_version(con)
@@ -231,7 +241,12 @@ class Store:
                 else:
                     migrate(con)
             elif version > SCHEMA_VERSION:
-                migrate(con)  # raises the "newer schema" error
+                raise StoreError(
+                    f"the history store {path} was written by a newer version of smm (schema "
+                    f"version {version}; this smmcore understands {SCHEMA_VERSION})",
+                    hint="upgrade smm ('pip install -U smmcore' or 'uv tool upgrade smmcore') "
+                    "and run the command again; the file was not changed",
+                )
             limit = memory_limit or os.environ.get("SMM_STORE_MEMORY_LIMIT")
             if not limit and not read_only:
                 limit = WRITE_MEMORY_LIMIT
