@@ -84,6 +84,8 @@ def explain_environment(exc: BaseException, path: object | None = None) -> Envir
     code = getattr(exc, "errno", None) if isinstance(exc, OSError) else None
     module = type(exc).__module__.split(".")[0]
     is_duckdb = module in ("duckdb", "_duckdb")
+    if isinstance(exc, ConnectionError | TimeoutError):  # the network: a unit's business
+        return None
     if not isinstance(exc, OSError | MemoryError) and not is_duckdb:
         return None
     where = _path_of(exc, path)
@@ -141,7 +143,7 @@ def explain_environment(exc: BaseException, path: object | None = None) -> Envir
             "rebuild it from the networks and exports; keep the damaged copy if you need "
             "to recover its history",
         )
-    if isinstance(exc, OSError):
+    if isinstance(exc, OSError) and code is not None and getattr(exc, "filename", None):
         return EnvironmentFault(
             f"{where}: {exc.strerror or text}",
             hint="check the file and the disk, then run the command again",

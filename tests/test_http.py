@@ -463,7 +463,7 @@ def test_retry_backoff_is_announced_through_the_injected_sleep() -> None:
 
     t0 = time.monotonic()
     assert run(main) == {"n": 4}
-    assert time.monotonic() - t0 < 2  # the 1 + 2 + 4 s of backoff took no real time
+    assert time.monotonic() - t0 < 5  # the 1 + 2 + 4 s of backoff took no real time
     assert [int(s) for s in fake.sleeps] == [1, 2, 4]  # 1, 2, 4 s plus jitter under 1 s
     # the 1 s wait is not announced; the 2 s and 4 s ones are, with host, length and why
     assert len(lines) == 2, lines
