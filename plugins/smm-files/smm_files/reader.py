@@ -1319,7 +1319,11 @@ def iter_export(
                 n_kept += t.num_rows
                 side.register("_chunk", t)
                 try:
-                    side.execute("INSERT INTO found SELECT DISTINCT network, account FROM _chunk")
+                    if kind_name in ("audience", "interactions"):
+                        # the accounts of posts and snapshots are in the side tables below
+                        side.execute(
+                            "INSERT INTO found SELECT DISTINCT network, account FROM _chunk"
+                        )
                     if kind_name == "accounts":
                         side.execute(
                             "INSERT INTO accounts SELECT network, account, captured_at, "
@@ -1392,7 +1396,12 @@ def iter_export(
                 hint="export the data again (the files hold their headers and nothing else)",
             )
         summary.conflicts, summary.conflict_examples = _conflicts(side, files)
-        summary.found = sorted(side.execute("SELECT DISTINCT * FROM found").fetchall())
+        summary.found = sorted(
+            side.execute(
+                "SELECT network, account FROM found UNION SELECT network, account FROM posts "
+                "UNION SELECT network, account FROM accounts"
+            ).fetchall()
+        )
         if log is not None:
             if summary.bad_count:
                 report = ExportData(
