@@ -597,6 +597,14 @@ class Dashboard:
                     request, SmmError(f"the {name!r} format writes no file"), slug=slug,
                     sel=sel, status=404,
                 )  # fmt: skip
+            from smmcore.branding import load_brand
+
+            try:  # the look smm report gives the file: audience and brand of smm.toml
+                brand = load_brand(ws.config, ws.dir)
+            except SmmError as exc:
+                return self.error(request, exc, slug=slug, sel=sel)
+            audience = str(getattr(ws.config.report, "audience", "analyst")).lower()
+            report = report.model_copy(update={"audience": audience, "brand": brand})
             if getattr(reporter, "binary", False):
                 buffer: Any = io.BytesIO()
                 reporter.render(report, buffer)

@@ -251,29 +251,45 @@ class Site:
         )
 
     def report(self, slug: str, ws: Any, sel: Selection) -> tuple[Any, bool]:
-        """``(report, from_cache)`` of ``ws`` for the selection."""
+        """``(report, from_cache)`` of ``ws`` for the selection.
+
+        Two levels: this process's memory, then the workspace's report cache on disk (the one
+        ``smm report`` uses, so a report either of them built serves both; ``SMM_NO_CACHE=1``
+        turns it off); otherwise :func:`smmcore.report.build_report` builds it."""
         from smmcore.periods import today_in
 
-        key = (
-            slug,
-            sel.spec,
-            sel.compare,
-            sel.lang,
-            today_in(ws.config.client.timezone),
-            self.signature(ws),
-        )
+        day = today_in(ws.config.client.timezone)
+        key = (slug, sel.spec, sel.compare, sel.lang, day, self.signature(ws))
         cached = self.cache.get(key)
         if cached is not None:
             return cached, True
         from smmcore.report import build_report
+        from smmcore.report_cache import ReportCache
+        from smmcore.report_model import Report
 
         with self.store_lock:
-            cached = self.cache.get(
-                key, count=False
-            )  # built meanwhile by another request (or the prewarm)
+            # built meanwhile by another request (or the prewarm)?
+            cached = self.cache.get(key, count=False)
             if cached is not None:
                 return cached, True
-            report = build_report(ws, self.host, sel.spec, sel.compare, language=sel.lang)
+            disk = ReportCache.for_workspace(ws, self.host)
+            report = disk.get(
+                "report",
+                {
+                    "period": sel.spec,
+                    "compare": sel.compare,
+                    "language": sel.lang,
+                    "day": day.isoformat(),
+                },
+                lambda: build_report(
+                    ws, self.host, sel.spec, sel.compare, language=sel.lang, cache=disk
+                ),
+                lambda built: built.model_dump(mode="json"),
+                Report.model_validate,
+                keep=lambda built: (
+                    not any(n.code in ("kpi_failed", "section_failed") for n in built.notes)
+                ),
+            )
             self.cache.put(key, report)
         return report, False
 

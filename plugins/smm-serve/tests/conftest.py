@@ -146,6 +146,7 @@ def json_report(demo_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Any
             target = out / f"r{len(cache)}.json"
             args = ["-w", str(demo_dir), "report", "--format", "json", "-o", str(target)]
             args += ["--period", period, "--language", language, "--compare", compare]
+            args += ["--no-cache"]  # computed afresh, not the dashboard's cached copy
             result = CliRunner().invoke(cli, args, obj=App())
             assert result.exit_code == 0, result.output
             cache[key] = json.loads(target.read_text("utf-8"))
