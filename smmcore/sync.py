@@ -580,9 +580,12 @@ async def sync_async(
                 raise
             if channels is None and (options or {}).get("keywords", True):
                 # a full sync also refreshes the tracked keywords; failures are only logged
+                from smmcore.http import WaitScope, wait_scope
                 from smmcore.keywords import refresh_workspace_keywords_async
 
-                await refresh_workspace_keywords_async(workspace, host, store, log=progress.log)
+                # the keyword tools' waits count against the same caps as a unit's
+                with wait_scope(WaitScope(label="keywords", limit=unit_cap, run=run_waits)):
+                    await refresh_workspace_keywords_async(workspace, host, store, log=progress.log)
         finally:
             await http.aclose()
     finally:

@@ -137,6 +137,7 @@ def test_retry_after_100_is_announced_deferred_and_the_rest_finishes(tmp_path: P
             tmp_path,
             {
                 "limited": f"{refusing.base}/feed",
+                "limited2": f"{refusing.base}/other",  # same host: waits for the same window
                 "alpha": f"{good.base}/alpha",
                 "beta": f"{good.base}/beta",
                 "brief": f"{brief.base}/feed",
@@ -159,13 +160,15 @@ def test_retry_after_100_is_announced_deferred_and_the_rest_finishes(tmp_path: P
     assert "100 s" in deferral and "Retry-After" in deferral and "max_wait" in deferral
     assert when - (first_hit - t0) < 1.0
     assert len(refusing.hits) == 1  # no hammering of the refusing host
+    # the other unit on that host is not silent either: deferred at once, with the reason
+    assert [li for _, li in lines if "limited2" in li and "deferred to the next sync" in li]
     # the 2 s wait fits under the cap: announced when it starts, then the unit finishes
     (wait_at, waiting), *_ = [(t, li) for t, li in lines if "waiting 2 s" in li]
     assert "Retry-After of HTTP 429" in waiting and brief.base.removeprefix("http://") in waiting
     assert brief.hits[1][0] - brief.hits[0][0] >= 1.9
     assert wait_at - (brief.hits[0][0] - t0) < 1.0
     # the summary: three units synced, one deferred with the time the network gave
-    assert "3 of 4 unit(s) synced" in out and "1 deferred to the next sync" in out, out
+    assert "3 of 5 unit(s) synced" in out and "2 deferred to the next sync" in out, out
     assert "deferred" in out and "answers again after" in out
     # well inside the cap plus the good units' time (nothing waits the 100 s)
     assert elapsed < 5 + 2 + 8, elapsed
@@ -177,10 +180,11 @@ def test_retry_after_100_is_announced_deferred_and_the_rest_finishes(tmp_path: P
     finally:
         con.close()
     assert posts.get("alpha") == 2 and posts.get("beta") == 2 and posts.get("brief") == 2
-    assert "limited" not in posts
-    limited_key = next(k for k in state if k.endswith(":limited"))
-    assert "deferred to the next sync" in state[limited_key]
-    assert cursors[limited_key] is None  # the next sync starts this unit from scratch
+    assert "limited" not in posts and "limited2" not in posts
+    for name in ("limited", "limited2"):
+        key = next(k for k in state if k.endswith(f":{name}"))
+        assert "deferred to the next sync" in state[key]
+        assert cursors[key] is None  # the next sync starts this unit from scratch
 
 
 def test_ctrl_c_stops_promptly_and_says_what_was_saved(tmp_path: Path) -> None:
@@ -227,3 +231,27 @@ def test_ctrl_c_stops_promptly_and_says_what_was_saved(tmp_path: Path) -> None:
     assert any(k.endswith(":quick") and v for k, v in cursors.items())
     assert not any(k.endswith(":stalled") and v for k, v in cursors.items())
     assert time.monotonic() - t0 < 30
+
+
+def test_the_progress_display_shows_a_waiting_unit_as_waiting() -> None:
+    from datetime import UTC, datetime
+
+    from smmcore.cli.sync_cmd import RichProgress
+    from smmcore.contracts import SyncUnit
+    from smmcore.http import WaitEvent
+
+    unit = SyncUnit("feeds", "feeds:rss:blog", "rss", "blog")
+    progress = RichProgress()
+    progress.start([unit])
+    try:
+        progress.unit_started(unit)
+        now = datetime.now(UTC)
+        progress.unit_waiting(
+            unit, WaitEvent("feeds:rss:blog", "h.example", 12, "Retry-After", now)
+        )
+        (task,) = progress.progress.tasks
+        assert "waiting 12 s for h.example" in task.description
+        progress.unit_waiting(unit, WaitEvent("feeds:rss:blog", "h.example", 0, "Retry-After", now))
+        assert "waiting" not in task.description
+    finally:
+        progress.close()
