@@ -10,9 +10,12 @@ from __future__ import annotations
 import pluggy
 
 from smmcore.registry import (
+    ChartSeriesSpec,
     CommandSpec,
+    DemoSpec,
     ExportFormatSpec,
     KeywordToolSpec,
+    KPIProviderSpec,
     KPISpec,
     ReporterSpec,
     ReportSectionSpec,
@@ -33,8 +36,11 @@ hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
 
 __all__ = [
     "PROJECT_NAME",
+    "ChartSeriesSpec",
     "CommandSpec",
+    "DemoSpec",
     "ExportFormatSpec",
+    "KPIProviderSpec",
     "KPISpec",
     "KeywordToolSpec",
     "ReportSectionSpec",

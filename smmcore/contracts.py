@@ -18,9 +18,10 @@ if TYPE_CHECKING:
     import httpx
     from pydantic import BaseModel
 
-    from smmcore.config import ChannelConfig
+    from smmcore.config import ChannelConfig, WorkspaceConfig
     from smmcore.models import KeywordSignal, KPIValue, Segment
-    from smmcore.report_model import Report, ReportSection
+    from smmcore.registry import KPISpec
+    from smmcore.report_model import Report, ReportSection, Series
 
 
 # --------------------------------------------------------------------------- sources
@@ -478,3 +479,55 @@ class DashboardContext:
     params: Mapping[str, str]
     open_store: Callable[[], Any]
     url_for: Callable[[str], str]
+
+
+# --------------------------------------------------------------------------- KPI providers
+
+
+class KPIProvider(ABC):
+    """Supplies KPIs that depend on the workspace (the declarative ``[kpis.*]`` of
+    ``smm.toml``), next to the registered ones."""
+
+    def __init__(self, settings: BaseModel | None = None, *, name: str = "") -> None:
+        self.settings = settings
+        self.name = name
+
+    @abstractmethod
+    def kpis(self, config: WorkspaceConfig) -> list[tuple[KPISpec, KPI]]:
+        """The workspace's KPIs as ``(definition, implementation)`` pairs; raise
+        :class:`~smmcore.errors.ConfigError` (one problem per invalid KPI) otherwise."""
+
+
+# --------------------------------------------------------------------------- chart series
+
+
+@dataclass
+class ChartContext:
+    """What a chart-series builder receives.
+
+    :param con: a DuckDB connection to the workspace store (read it; do not write).
+    :param window: the days the chart covers (at least the report period).
+    :param timezone: the client's IANA time zone; buckets are local days and weeks.
+    :param granularity: ``"day"`` or ``"week"`` (weeks start on Monday).
+    :param channels: the workspace channels; return one series per channel with data, keyed
+        ``"network:account"``.
+    """
+
+    con: Any
+    window: Period
+    timezone: str
+    granularity: Literal["day", "week"]
+    channels: Sequence[ChannelRef]
+
+
+class ChartSeriesBuilder(ABC):
+    """Computes the series of one standard chart (``followers``, ``engagement``)."""
+
+    def __init__(self, settings: BaseModel | None = None, *, name: str = "") -> None:
+        self.settings = settings
+        self.name = name
+
+    @abstractmethod
+    def series(self, ctx: ChartContext) -> list[Series]:
+        """One :class:`~smmcore.report_model.Series` per channel (``key`` and ``channel`` =
+        ``"network:account"``); the report fills in labels and owners."""

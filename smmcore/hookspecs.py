@@ -21,10 +21,13 @@ from smmcore import hookspec
 
 if TYPE_CHECKING:
     from smmcore.registry import (
+        ChartSeriesSpec,
         CommandSpec,
         DashboardPageSpec,
+        DemoSpec,
         ExportFormatSpec,
         KeywordToolSpec,
+        KPIProviderSpec,
         KPISpec,
         ReporterSpec,
         ReportSectionSpec,
@@ -179,6 +182,55 @@ def smm_register_dashboard_pages(register: Callable[[DashboardPageSpec], None]) 
     plugin's job. Scripts, inline styles and anything loaded from another site are blocked by
     the dashboard's Content-Security-Policy. Pages are read-only: the context offers the
     report and a read-only store, nothing to write with.
+
+    .. versionadded:: 0.2.0
+    """
+
+
+@hookspec
+def smm_register_kpi_providers(register: Callable[[KPIProviderSpec], None]) -> None:
+    """Register KPI providers: KPIs that depend on the workspace (the declarative ``[kpis.*]``
+    of ``smm.toml`` are one).
+
+    Called the first time the core needs KPIs of a workspace (``smm report``, ``smm kpis``).
+
+    :param register: call ``register(KPIProviderSpec(...))`` once per provider. The record's
+        ``impl`` references a class implementing :class:`smmcore.contracts.KPIProvider`, whose
+        ``kpis(config)`` returns ``(KPISpec, KPI)`` pairs for a
+        :class:`smmcore.config.WorkspaceConfig` and raises
+        :class:`smmcore.errors.ConfigError` for invalid definitions. A name already used by a
+        registered KPI is ignored with a note.
+
+    .. versionadded:: 0.2.0
+    """
+
+
+@hookspec
+def smm_register_chart_series(register: Callable[[ChartSeriesSpec], None]) -> None:
+    """Register the data of the report's standard charts (``followers``, ``engagement``).
+
+    Called the first time the core builds a report.
+
+    :param register: call ``register(ChartSeriesSpec(...))`` with ``name="followers"`` or
+        ``name="engagement"``. The record's
+        ``impl`` references a class implementing :class:`smmcore.contracts.ChartSeriesBuilder`
+        whose ``series(ctx)`` returns one :class:`smmcore.report_model.Series` per channel
+        over ``ctx.window``. The first registration of a name in plugin order is used.
+
+    .. versionadded:: 0.2.0
+    """
+
+
+@hookspec
+def smm_register_demos(register: Callable[[DemoSpec], None]) -> None:
+    """Register demo workspaces for ``smm demo``.
+
+    Called when ``smm demo`` runs.
+
+    :param register: call ``register(DemoSpec(...))``. The record's ``impl`` references a
+        callable ``write(folder, *, end_date)`` writing a demo ``smm.toml`` and the data its
+        channels sync from, offline. ``smm demo`` uses the first registered demo (or the one
+        named with ``--name``).
 
     .. versionadded:: 0.2.0
     """

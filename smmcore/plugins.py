@@ -34,10 +34,13 @@ from smmcore import PROJECT_NAME, hookspecs
 from smmcore.errors import PluginError, SmmError
 from smmcore.registry import (
     REGISTRATION_TYPES,
+    ChartSeriesSpec,
     CommandSpec,
     DashboardPageSpec,
+    DemoSpec,
     ExportFormatSpec,
     KeywordToolSpec,
+    KPIProviderSpec,
     KPISpec,
     Registration,
     ReporterSpec,
@@ -394,6 +397,18 @@ class PluginHost:
     def dashboard_pages(self) -> dict[str, DashboardPageSpec]:
         """Every registered dashboard page (``smm serve``), by name."""
         return self._collect("dashboard_pages")  # type: ignore[return-value]
+
+    def kpi_providers(self) -> dict[str, KPIProviderSpec]:
+        """Every registered KPI provider (declarative KPIs, ...), by name."""
+        return self._collect("kpi_providers")  # type: ignore[return-value]
+
+    def chart_series(self) -> dict[str, ChartSeriesSpec]:
+        """Every registered chart-series builder, by chart name."""
+        return self._collect("chart_series")  # type: ignore[return-value]
+
+    def demos(self) -> dict[str, DemoSpec]:
+        """Every registered demo workspace, by name."""
+        return self._collect("demos")  # type: ignore[return-value]
 
     def get(self, point: str, name: str) -> Registration:
         """One registration of an extension point, or a clear :class:`SmmError`."""

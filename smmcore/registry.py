@@ -272,6 +272,42 @@ class ReportSectionSpec(Registration):
     kind: ClassVar[str] = "report_section"
 
 
+@dataclass(frozen=True, kw_only=True)
+class KPIProviderSpec(Registration):
+    """A KPI provider: KPIs that depend on the workspace, such as the declarative ``[kpis.*]``
+    of ``smm.toml``.
+
+    ``impl`` names a class implementing :class:`smmcore.contracts.KPIProvider`.
+    """
+
+    kind: ClassVar[str] = "kpi_provider"
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChartSeriesSpec(Registration):
+    """The data of one of the report's standard charts.
+
+    ``name`` is the chart it fills: ``"followers"`` (followers per day or week, per channel)
+    or ``"engagement"`` (engagements of the posts published each week, per channel). ``impl``
+    names a class implementing :class:`smmcore.contracts.ChartSeriesBuilder`. The first
+    registration of a name (in plugin order) draws that chart.
+    """
+
+    kind: ClassVar[str] = "chart_series"
+
+
+@dataclass(frozen=True, kw_only=True)
+class DemoSpec(Registration):
+    """A demo workspace ``smm demo`` can write and report on, offline.
+
+    ``impl`` names a callable ``write(folder: Path, *, end_date: date | None) -> None`` that
+    writes ``smm.toml`` (its first line starting with ``# Demo workspace:``) and the data
+    its channels sync from, without network.
+    """
+
+    kind: ClassVar[str] = "demo"
+
+
 REGISTRATION_TYPES: dict[str, type[Registration]] = {
     "sources": SourceSpec,
     "keyword_tools": KeywordToolSpec,
@@ -281,6 +317,9 @@ REGISTRATION_TYPES: dict[str, type[Registration]] = {
     "commands": CommandSpec,
     "export_formats": ExportFormatSpec,
     "report_sections": ReportSectionSpec,
+    "kpi_providers": KPIProviderSpec,
+    "chart_series": ChartSeriesSpec,
+    "demos": DemoSpec,
 }
 """Extension point name -> the registration type its ``register`` callback accepts."""
 

@@ -35,7 +35,6 @@ from smmcore.report_model import (
     ScopeValue,
     SegmentSummary,
     Series,
-    SeriesPoint,
     TopPost,
 )
 
@@ -48,14 +47,6 @@ MEANINGFUL_MONTHS = 3
 """Full months of history before month-over-month trends mean something."""
 CHART_MIN_DAYS = 84
 """Time-series charts cover at least this many days (12 weeks) ending with the period."""
-TOP_POSTS = 10
-
-ENGAGEMENTS_SQL = (
-    "CASE WHEN likes IS NULL AND reposts IS NULL AND replies IS NULL AND quotes IS NULL "
-    "THEN NULL ELSE COALESCE(likes, 0) + COALESCE(reposts, 0) + COALESCE(replies, 0) "
-    "+ COALESCE(quotes, 0) END"
-)
-"""Engagements of a post: likes + reposts + replies + quotes (the KPIs' definition)."""
 
 
 def _bounds(start: date, end: date, tz: str) -> tuple[datetime, datetime]:
@@ -211,178 +202,6 @@ def _has_data(con: Any, start: datetime, end: datetime) -> bool:
     return bool(row and row[0])
 
 
-def _followers_series(
-    con: Any, tz: str, start: date, end: date, weekly: bool, infos: Mapping[str, ChannelInfo]
-) -> list[Series]:
-    lo, hi = _bounds(start, end, tz)
-    bucket = "date_trunc('week', day)" if weekly else "day"
-    rows = con.execute(
-        f"""
-        WITH d AS (
-            SELECT s.network, s.account, s.captured_at, s.followers,
-                   CAST(timezone($tz, s.captured_at) AS DATE) AS day
-            FROM account_snapshots s JOIN workspace_channels wc USING (network, account)
-            WHERE s.captured_at >= $lo AND s.captured_at < $hi AND s.followers IS NOT NULL)
-        SELECT network, account, CAST({bucket} AS DATE) AS b,
-               arg_max(followers, captured_at) AS followers
-        FROM d GROUP BY ALL ORDER BY network, account, b
-        """,
-        {"tz": tz, "lo": lo, "hi": hi},
-    ).fetchall()
-    found: dict[str, list[SeriesPoint]] = {}
-    for network, account, day, followers in rows:
-        found.setdefault(f"{network}:{account}", []).append(
-            SeriesPoint(date=day, value=float(followers))
-        )
-    return _series(found, infos)
-
-
-def _engagement_series(
-    con: Any, tz: str, start: date, end: date, infos: Mapping[str, ChannelInfo]
-) -> list[Series]:
-    lo, hi = _bounds(start, end, tz)
-    rows = con.execute(
-        f"""
-        WITH p AS (
-            SELECT p.network, p.account, p.post_id,
-                   CAST(date_trunc('week', CAST(timezone($tz, p.created_at) AS DATE)) AS DATE)
-                       AS wk
-            FROM posts p JOIN workspace_channels wc USING (network, account)
-            WHERE p.kind <> 'repost' AND p.created_at >= $lo AND p.created_at < $hi),
-        latest AS (
-            -- a post's snapshots are taken after it went out: only those since $lo matter
-            SELECT network, account, post_id,
-                   arg_max_null(likes, captured_at) AS likes,
-                   arg_max_null(reposts, captured_at) AS reposts,
-                   arg_max_null(replies, captured_at) AS replies,
-                   arg_max_null(quotes, captured_at) AS quotes
-            FROM post_metrics WHERE captured_at >= $lo
-            GROUP BY network, account, post_id),
-        m AS (
-            SELECT p.network, p.account, p.wk, l.likes, l.reposts, l.replies, l.quotes
-            FROM p LEFT JOIN latest l USING (network, account, post_id))
-        SELECT network, account, wk, sum({ENGAGEMENTS_SQL}) AS engagements
-        FROM m GROUP BY ALL ORDER BY network, account, wk
-        """,
-        {"tz": tz, "lo": lo, "hi": hi},
-    ).fetchall()
-    weeks: list[date] = []
-    week = start - timedelta(days=start.weekday())
-    while week <= end:
-        weeks.append(week)
-        week += timedelta(days=7)
-    values: dict[str, dict[date, float | None]] = {}
-    for network, account, wk, engagements in rows:
-        values.setdefault(f"{network}:{account}", {})[wk] = (
-            None if engagements is None else float(engagements)
-        )
-    found = {
-        cid: [SeriesPoint(date=w, value=values.get(cid, {}).get(w, 0.0)) for w in weeks]
-        for cid in infos
-    }
-    return _series(found, infos)
-
-
-def _series(
-    found: Mapping[str, list[SeriesPoint]], infos: Mapping[str, ChannelInfo]
-) -> list[Series]:
-    out = []
-    for cid, info in infos.items():
-        if cid not in found:
-            continue
-        out.append(
-            Series(
-                key=cid,
-                label=info.label,
-                owner=info.owner,
-                is_client=info.is_client,
-                network=info.network,
-                channel=cid,
-                points=found[cid],
-            )
-        )
-    return out
-
-
-def _top_posts_sql(con: Any, tz: str, period: Period, limit: int = TOP_POSTS) -> list[TopPost]:
-    lo, hi = _bounds(period.start, period.end, tz)
-    cur = con.execute(
-        f"""
-        WITH p AS (
-            SELECT p.network, p.account, wc.owner, p.post_id, p.created_at, p.kind, p.text, p.url
-            FROM posts p JOIN workspace_channels wc USING (network, account)
-            WHERE wc.is_client AND p.kind <> 'repost'
-              AND p.created_at >= $lo AND p.created_at < $hi),
-        m AS (
-            SELECT p.*,
-                   arg_max_null(m.likes, m.captured_at) AS likes,
-                   arg_max_null(m.reposts, m.captured_at) AS reposts,
-                   arg_max_null(m.replies, m.captured_at) AS replies,
-                   arg_max_null(m.quotes, m.captured_at) AS quotes,
-                   arg_max_null(m.views, m.captured_at) AS views
-            FROM p LEFT JOIN post_metrics m USING (network, account, post_id)
-            GROUP BY ALL),
-        top AS (
-            SELECT *, {ENGAGEMENTS_SQL} AS engagements FROM m
-            WHERE likes IS NOT NULL OR reposts IS NOT NULL OR replies IS NOT NULL
-               OR quotes IS NOT NULL
-            ORDER BY engagements DESC, created_at DESC LIMIT {int(limit)}),
-        f AS (
-            SELECT s.network, s.account, s.captured_at, s.followers
-            FROM account_snapshots s JOIN (SELECT DISTINCT network, account FROM top) t
-              USING (network, account)
-            WHERE s.followers IS NOT NULL)
-        SELECT top.*, (SELECT arg_max(f.followers, f.captured_at) FROM f
-                       WHERE f.network = top.network AND f.account = top.account
-                         AND f.captured_at <= top.created_at + INTERVAL 1 DAY) AS followers
-        FROM top ORDER BY engagements DESC, created_at DESC
-        """,
-        {"lo": lo, "hi": hi},
-    )
-    names = [d[0] for d in cur.description]
-    out = []
-    for raw in cur.fetchall():
-        row = dict(zip(names, raw, strict=True))
-        followers = row.pop("followers")
-        eng = row["engagements"]
-        rate = eng / followers * 100.0 if eng is not None and followers else None
-        out.append(TopPost(**row, engagement_rate=rate))
-    return out
-
-
-def _best_time_sql(con: Any, tz: str, period: Period) -> Heatmap | None:
-    """Mean engagements per post by local weekday x hour, client posts of the 16 weeks
-    ending with the period."""
-    start = min(period.start, period.end - timedelta(weeks=BEST_TIME_WEEKS) + timedelta(days=1))
-    lo, hi = _bounds(start, period.end, tz)
-    rows = con.execute(
-        f"""
-        WITH p AS (
-            SELECT p.network, p.account, p.post_id, timezone($tz, p.created_at) AS ts
-            FROM posts p JOIN workspace_channels wc USING (network, account)
-            WHERE wc.is_client AND p.kind <> 'repost'
-              AND p.created_at >= $lo AND p.created_at < $hi),
-        m AS (
-            SELECT p.ts,
-                   arg_max_null(m.likes, m.captured_at) AS likes,
-                   arg_max_null(m.reposts, m.captured_at) AS reposts,
-                   arg_max_null(m.replies, m.captured_at) AS replies,
-                   arg_max_null(m.quotes, m.captured_at) AS quotes
-            FROM p JOIN post_metrics m USING (network, account, post_id)
-            GROUP BY p.network, p.account, p.post_id, p.ts)
-        SELECT isodow(ts) - 1 AS d, hour(ts) AS h, avg({ENGAGEMENTS_SQL}) AS v, count(*) AS n
-        FROM m GROUP BY ALL
-        """,
-        {"tz": tz, "lo": lo, "hi": hi},
-    ).fetchall()
-    if not rows:
-        return None
-    return _heatmap(
-        {(int(d), int(h)): (None if v is None else float(v), int(n)) for d, h, v, n in rows},
-        weeks=(period.end - start).days // 7 + 1,
-    )
-
-
 def _heatmap(
     cells: Mapping[tuple[int, int], tuple[float | None, int]], weeks: int | None
 ) -> Heatmap:
@@ -451,40 +270,78 @@ def _top_posts_from_detail(detail: Mapping[str, Any]) -> list[TopPost] | None:
     return [TopPost(**{k: v for k, v in p.items() if k in fields}) for p in posts]
 
 
+# --------------------------------------------------------------------------- charts
+
+
+def _chart(
+    host: Any,
+    workspace: Any,
+    name: str,
+    con: Any,
+    window: Period,
+    tz: str,
+    weekly: bool,
+    refs: Sequence[ChannelRef],
+    note: Callable[..., None],
+) -> list[Series]:
+    """The series of chart ``name`` from its registered builder (none: an empty chart)."""
+    builders = host.chart_series() if hasattr(host, "chart_series") else {}
+    spec = builders.get(name)
+    if spec is None:
+        return []
+    from smmcore.contracts import ChartContext
+
+    ctx = ChartContext(
+        con=con,
+        window=window,
+        timezone=tz,
+        granularity="week" if weekly else "day",
+        channels=refs,
+    )
+    try:
+        return list(host.implementation(spec, workspace).series(ctx))
+    except Exception as exc:
+        if getattr(host, "strict", False):
+            raise
+        note("section_failed", "warning", section=f"chart {name}", error=f"{exc}")
+        return []
+
+
 # --------------------------------------------------------------------------- KPIs
 
 
 def _kpi_objects(
     workspace: Any, host: Any, problems: list[str]
 ) -> dict[str, tuple[Any, Callable[[], Any]]]:
-    """KPI name -> (definition, loader of the implementation): registered ones, then the
-    declarative ones from ``smm.toml`` (when the smm-kpis plugin is loaded). An invalid
+    """KPI name -> (definition, loader of the implementation): registered ones, then those of
+    the KPI providers (the declarative ``[kpis.*]`` of ``smm.toml``). An invalid or shadowed
     declarative KPI is added to ``problems``."""
     found: dict[str, tuple[Any, Callable[[], Any]]] = {}
     # The standard KPIs (smm-kpis) lead; other plugins' follow in plugin order.
     registered = sorted(host.kpis().items(), key=lambda kv: kv[1].plugin != "kpis")
     for name, spec in registered:
         found[name] = (spec, lambda spec=spec: host.implementation(spec, workspace))
-    kpis_loaded = any(spec.impl.startswith("smm_kpis.") for spec, _ in found.values())
-    if workspace.config.kpis and kpis_loaded:
+    providers = host.kpi_providers() if hasattr(host, "kpi_providers") else {}
+    if workspace.config.kpis and not providers:
+        problems.append(
+            "smm.toml defines KPIs under [kpis], but no installed plugin computes declarative "
+            "KPIs (install smm-kpis: 'smm plugins install smm-kpis')"
+        )
+    for pspec in providers.values():
         try:
-            from smm_kpis.custom import custom_kpis  # type: ignore[import-not-found]
-
-            declared = list(custom_kpis(workspace.config))
-        except ImportError:
-            declared = []
+            declared = list(host.implementation(pspec, workspace).kpis(workspace.config))
         except Exception as exc:  # an invalid [kpis.NAME]: say so, report the rest
             message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
             problems.append(message)
-            declared = []
-        if declared:
-            for item in declared:
-                spec, impl = (
-                    item if isinstance(item, tuple) else (getattr(item, "spec", item), item)
+            continue
+        for spec, impl in declared:
+            if spec.name in found:
+                problems.append(
+                    f"[kpis.{spec.name}] in smm.toml is ignored: a plugin registers a KPI "
+                    f"named {spec.name!r}, which wins; rename it in smm.toml"
                 )
-                name = getattr(spec, "name", None)
-                if name and name not in found:
-                    found[name] = (spec, lambda impl=impl: impl)
+                continue
+            found[spec.name] = (spec, lambda impl=impl: impl)
     return found
 
 
@@ -847,9 +704,9 @@ def build_report(
         weekly = window.days > 120
         series = ChartSeries(
             window=_period_info(window),
-            followers=_followers_series(con, tz, window.start, window.end, weekly, infos),
+            followers=_chart(host, workspace, "followers", con, window, tz, weekly, refs, note),
             followers_granularity="week" if weekly else "day",
-            engagement=_engagement_series(con, tz, window.start, window.end, infos),
+            engagement=_chart(host, workspace, "engagement", con, window, tz, False, refs, note),
         )
         best_row = next((r for r in rows if r.section == "best_time"), None)
         weeks_of_posts = ((period.end - posts_first).days + 1) // 7 if posts_first else 0
@@ -858,8 +715,6 @@ def build_report(
             series.best_time = _heatmap_from_detail(
                 best_row.client.detail, min(weeks_of_posts, BEST_TIME_WEEKS)
             )
-        if series.best_time is None and (best_row is not None or not cfg.report.kpis):
-            series.best_time = _best_time_sql(con, tz, period)
         timings["series"] = time.perf_counter() - clock
 
         clock = time.perf_counter()
@@ -868,7 +723,7 @@ def build_report(
         if top_row is not None and top_row.client is not None:
             top_posts = _top_posts_from_detail(top_row.client.detail)
         if top_posts is None:
-            top_posts = _top_posts_sql(con, tz, period)
+            top_posts = []
         timings["top_posts"] = time.perf_counter() - clock
         clock = time.perf_counter()
         try:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from smmcore.cli.app import App, pass_app
+from smmcore.errors import SmmError
 
 if TYPE_CHECKING:
     from smmcore.audience import SegmentationResult
@@ -242,14 +243,16 @@ def renewal_cmd(app: App, months: int, fmt: str) -> None:
     timezone = workspace.config.client.timezone
     store = workspace.open_store(read_only=True)
     try:
-        try:
-            from smm_segments.renewal import monthly_renewal
-        except ImportError as exc:
-            raise click.ClickException(
-                "the renewal table needs the smm-segments plugin: smm plugins install smm-segments"
-            ) from exc
+        # the segmenter registered as "renewal" (smm-segments has one) owns the definition
+        spec = app.host.segmenters().get("renewal")
+        segmenter = app.host.implementation(spec, workspace) if spec is not None else None
+        if not callable(getattr(segmenter, "monthly", None)):
+            raise SmmError(
+                "the renewal table needs a 'renewal' segmenter with a monthly table",
+                hint="install the smm-segments plugin: smm plugins install smm-segments",
+            )
         last = latest_activity_day(store, timezone) or today_in(timezone)
-        rows = monthly_renewal(store.con, timezone, last, months)
+        rows = segmenter.monthly(store.con, timezone, last, months)
     finally:
         store.close()
     if _emit_data(fmt, rows):

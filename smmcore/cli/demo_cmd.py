@@ -1,7 +1,8 @@
 """``smm demo``: write the demo workspace, sync it from its bundled export, report on it.
 
-Runs offline: the data comes from the smm-files generator, the KPIs from smm-kpis and the
-report formats from smm-reports; ``smm demo`` says which of them is missing.
+Runs offline: the workspace and its data come from a registered demo
+(``smm_register_demos``; smm-files has one), the KPIs and report formats from their plugins;
+``smm demo`` says which of them is missing.
 """
 
 from __future__ import annotations
@@ -21,22 +22,24 @@ DEMO_MARKER = "# Demo workspace:"
 
 
 def check_demo_plugins(host: Any) -> Any:
-    """The ``smm_files.demo`` module, once the three plugins the demo needs are present;
-    otherwise an error naming the missing ones."""
+    """The registered demo writer (``smm_register_demos``), once the KPIs and the terminal and
+    HTML report formats it needs are present; otherwise an error naming what is missing."""
     missing = []
-    if "files" not in host.sources():
-        missing.append("smm-files (the 'files' source)")
+    demos = host.demos()
+    if not demos:
+        missing.append("a demo workspace (smm-files registers one)")
     if not host.kpis():
-        missing.append("smm-kpis (the KPIs)")
+        missing.append("KPIs (smm-kpis)")
     reporters = host.reporters()
     if "terminal" not in reporters or "html" not in reporters:
-        missing.append("smm-reports (the 'terminal' and 'html' formats)")
-    demo = None
+        missing.append("the 'terminal' and 'html' report formats (smm-reports)")
+    writer = None
     if not missing:
+        spec = next(iter(demos.values()))
         try:
-            from smm_files import demo  # type: ignore[import-not-found,no-redef]
-        except ImportError as exc:
-            missing.append(f"smm-files (its demo generator cannot be imported: {exc})")
+            writer = spec.load()
+        except Exception as exc:
+            missing.append(f"the demo {spec.name!r} of plugin {spec.plugin!r} ({exc})")
     if missing:
         raise SmmError(
             "smm demo needs plugins that are not installed or failed to load: "
@@ -44,7 +47,7 @@ def check_demo_plugins(host: Any) -> Any:
             hint="install them with: pip install 'smmcore[standard]' (or, in a clone of the "
             "repository, 'uv sync'); 'smm plugins list' shows what is loaded",
         )
-    return demo
+    return writer
 
 
 def _prepare(out: Path | None) -> Path:
@@ -102,10 +105,10 @@ def demo(app: App, out: Path | None, end_date: Any, language: str | None) -> Non
 
     clock = time.perf_counter()
     host = app.host
-    demo_module = check_demo_plugins(host)
+    write_demo = check_demo_plugins(host)
     folder = _prepare(out)
     last_day: date | None = end_date.date() if end_date else None
-    demo_module.write_demo_workspace(folder, end_date=last_day)
+    write_demo(folder, end_date=last_day)
     ws = load_workspace(folder)
     result = run_sync(ws, host)
     if not result.ok:

@@ -31,17 +31,20 @@ def _workspace_kpis(app: App) -> tuple[list[Any], str | None]:
         return [], f"custom KPIs of {app.workspace_dir} not shown: {exc.format_message()}"
     if not workspace.config.kpis:
         return [], None
-    try:
-        from smm_kpis.custom import custom_kpis  # type: ignore[import-not-found]
-    except ImportError:
+    providers = app.host.kpi_providers()
+    if not providers:
         return [], (
-            "smm.toml defines KPIs under [kpis], but the smm-kpis plugin that computes them is "
-            "not installed ('smm plugins install smm-kpis')"
+            "smm.toml defines KPIs under [kpis], but no installed plugin computes declarative "
+            "KPIs (install smm-kpis: 'smm plugins install smm-kpis')"
         )
-    try:
-        return [spec for spec, _impl in custom_kpis(workspace.config)], None
-    except SmmError as exc:
-        return [], exc.format_message()
+    found: list[Any] = []
+    for spec in providers.values():
+        try:
+            provider = app.host.implementation(spec, workspace)
+            found.extend(kpi_spec for kpi_spec, _impl in provider.kpis(workspace.config))
+        except SmmError as exc:
+            return [], exc.format_message()
+    return found, None
 
 
 def _all_kpis(app: App) -> tuple[list[tuple[Any, str]], str | None]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from smmcore import CommandSpec, ExportFormatSpec, SourceSpec, hookimpl
+from smmcore import CommandSpec, DemoSpec, ExportFormatSpec, SourceSpec, hookimpl
 
 
 @hookimpl
@@ -80,3 +80,14 @@ def smm_register_export_formats(register: Callable[[ExportFormatSpec], None]) ->
                 languages=languages,
             )
         )
+
+
+@hookimpl
+def smm_register_demos(register: Callable[[DemoSpec], None]) -> None:
+    register(
+        DemoSpec(
+            name="forno-rossi",
+            description="Forno Rossi, a bakery in Bologna: 3 channels, 2 competitors, 12 months.",
+            impl="smm_files.demo:write_demo_workspace",
+        )
+    )

@@ -23,6 +23,7 @@ from typing import Any
 from smm_kpis.declarative import AGGREGATION_TEXT, DeclarativeKPI, build_definition
 from smm_kpis.definitions import BUILTINS
 from smm_kpis.expr import ExpressionError
+from smmcore.contracts import KPIProvider
 from smmcore.errors import ConfigError
 from smmcore.registry import KPISpec
 
@@ -104,3 +105,10 @@ def custom_kpis(workspace_config: Any) -> list[tuple[KPISpec, DeclarativeKPI]]:
     if problems:
         raise ConfigError("invalid KPI definitions in smm.toml", problems=problems, hint=_HINT)
     return found
+
+
+class DeclarativeKPIs(KPIProvider):
+    """The KPI provider of smm-kpis: the ``[kpis.<name>]`` tables of ``smm.toml``."""
+
+    def kpis(self, config: Any) -> list[tuple[KPISpec, DeclarativeKPI]]:
+        return custom_kpis(config)

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from smm_kpis.definitions import BUILTINS, REGISTRATION_FIELDS
 from smm_kpis.translations import TRANSLATIONS
-from smmcore import KPISpec, hookimpl
+from smmcore import ChartSeriesSpec, KPIProviderSpec, KPISpec, hookimpl
 
 
 @hookimpl
@@ -22,3 +22,35 @@ def smm_register_kpis(register: Callable[[KPISpec], None]) -> None:
                 **fields,
             )
         )
+
+
+@hookimpl
+def smm_register_kpi_providers(register: Callable[[KPIProviderSpec], None]) -> None:
+    """The declarative KPIs written in ``smm.toml`` (``[kpis.<name>]``)."""
+    register(
+        KPIProviderSpec(
+            name="declarative",
+            description="Declarative KPIs from [kpis.<name>] in smm.toml: numerator, "
+            "denominator, aggregation.",
+            impl="smm_kpis.custom:DeclarativeKPIs",
+        )
+    )
+
+
+@hookimpl
+def smm_register_chart_series(register: Callable[[ChartSeriesSpec], None]) -> None:
+    """The data of the report's followers and engagement charts."""
+    register(
+        ChartSeriesSpec(
+            name="followers",
+            description="Followers per channel at the end of each day or week.",
+            impl="smm_kpis.charts:FollowersSeries",
+        )
+    )
+    register(
+        ChartSeriesSpec(
+            name="engagement",
+            description="Engagements of the own posts published each week, per channel.",
+            impl="smm_kpis.charts:EngagementSeries",
+        )
+    )

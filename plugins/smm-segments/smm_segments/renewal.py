@@ -82,6 +82,11 @@ def monthly_renewal(con: Any, timezone: str, last_month: date, months: int = 12)
 class RenewalSegmenter(Segmenter):
     """New contacts, retained and lapsed members, against the previous period."""
 
+    def monthly(self, con: Any, timezone: str, last_month: date, months: int = 12) -> list[dict]:
+        """The month-by-month renewal table of ``smm audience renewal``
+        (:func:`monthly_renewal`)."""
+        return monthly_renewal(con, timezone, last_month, months)
+
     def segment(self, ctx: AudienceContext) -> list[Segment]:
         """Three segments: ``renewal:new-contacts``, ``renewal:retained``, ``renewal:lapsed``."""
         prev = renewal_baseline(ctx.period)
