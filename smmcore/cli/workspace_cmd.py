@@ -61,8 +61,8 @@ timezone = {timezone}
 # kpis = []                  # empty: every KPI
 
 # ---------------------------------------------------------------- custom KPIs
-# [kpis.saves_rate]
-# label = "Saves rate"
+# [kpis.saves_per_impression]
+# label = "Saves per 100 impressions"
 # numerator = "saves"
 # denominator = "impressions"
 # aggregation = "ratio_of_sums"
