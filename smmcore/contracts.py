@@ -112,6 +112,8 @@ class SourceContext:
     :param log: call with a line of progress text.
     :param now: the time of this sync run.
     :param options: run-level options from the command line (``{"skip_bad": True}``).
+    :param timezone: the client's IANA time zone (``[client] timezone``): read local times
+        without an offset (an export's "2026-03-01 09:00") in it, never as UTC.
     """
 
     cursor: Mapping[str, Any] | None = None
@@ -122,6 +124,7 @@ class SourceContext:
     log: Callable[[str], None] = lambda _line: None
     now: datetime | None = None
     options: Mapping[str, Any] = field(default_factory=dict)
+    timezone: str = "UTC"
 
 
 SourceItem = Any

@@ -117,9 +117,22 @@ class SourceSpec(Registration):
 
     kind: ClassVar[str] = "source"
     networks: tuple[str, ...] = ()
+    options: str | None = None
+    """Optional lazy reference to a pydantic model of a channel's ``options`` table: each
+    channel's options are validated against it (unknown keys get a did-you-mean)."""
+
+    def problems(self) -> list[str]:
+        found = super().problems()
+        if self.options is not None and (
+            not isinstance(self.options, str) or not _REF_RE.match(self.options)
+        ):
+            found.append(
+                f"source {self.name!r}: options must be 'module:attribute', got {self.options!r}"
+            )
+        return found
 
     def summary(self) -> dict[str, Any]:
-        return {**super().summary(), "networks": list(self.networks)}
+        return {**super().summary(), "networks": list(self.networks), "options": self.options}
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from smmcore.contracts import NoData, SourceContext, SourceError, SyncUnit
 from smmcore.errors import SmmError
+from smmcore.registry import resolve_reference
 
 if TYPE_CHECKING:
     import httpx
@@ -291,6 +292,15 @@ def describe_error(exc: BaseException) -> str:
     fault = explain_environment(exc)
     if fault is not None:
         return fault.format_message()
+    errors = getattr(exc, "errors", None)
+    if type(exc).__name__ == "ValidationError" and callable(errors):
+        # a record the source could not build: say which model, field and value
+        parts = []
+        for error in errors()[:3]:
+            where = ".".join(str(p) for p in error.get("loc", ())) or "(record)"
+            parts.append(f"{where}: {error.get('msg', '')} (got {error.get('input')!r:.60})")
+        title = getattr(exc, "title", "record")
+        return f"the source built an invalid {title} record: " + "; ".join(parts)
     text = str(exc)
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
@@ -302,6 +312,50 @@ class PlannedUnit:
     unit: SyncUnit
     source: Any = None
     error: str | None = None
+
+
+def _channel_loc(ws: Workspace, channel: ChannelConfig) -> tuple[Any, ...]:
+    for i, ch in enumerate(ws.config.channels):
+        if ch is channel:
+            return ("channels", i, "options")
+    for j, comp in enumerate(ws.config.competitors):
+        for k, ch in enumerate(comp.channels):
+            if ch is channel:
+                return ("competitors", j, "channels", k, "options")
+    return ("options",)
+
+
+def _check_options(
+    ws: Workspace, spec: Any, chans: list[ChannelConfig], planned: list[PlannedUnit]
+) -> list[ChannelConfig]:
+    """The channels whose ``options`` the source's options model accepts; each other one
+    becomes a failed unit naming the key, its line and the closest known key."""
+    if not getattr(spec, "options", None):
+        return chans
+    from pydantic import ValidationError
+
+    from smmcore.workspace import CONFIG_FILE, toml_lines, validation_problems
+
+    model = resolve_reference(spec.options)
+    good = []
+    for ch in chans:
+        try:
+            model.model_validate(dict(ch.options))
+        except ValidationError as exc:
+            problems = validation_problems(
+                exc, CONFIG_FILE, toml_lines(ws.text), _channel_loc(ws, ch), model=model
+            )
+            planned.append(
+                PlannedUnit(
+                    SyncUnit(spec.name, f"{spec.name}:{ch.network}:{ch.account}", ch.network,
+                             ch.account),
+                    error=f"invalid channel options for source {spec.name!r}: "
+                    + "; ".join(problems),
+                )
+            )  # fmt: skip
+            continue
+        good.append(ch)
+    return good
 
 
 def plan_units(
@@ -343,7 +397,8 @@ def plan_units(
                     hint="fix 'source' in smm.toml or install the plugin",
                 )
             source = host.implementation(spec, ws)
-            units = source.plan(chans)
+            chans = _check_options(ws, spec, chans, planned)
+            units = source.plan(chans) if chans else []
         except Exception as exc:
             reason = _scrubber(ws)(describe_error(exc))
             for ch in chans:
@@ -549,6 +604,7 @@ async def sync_async(
                 "workspace_dir": workspace.dir,
                 "now": report.started_at,
                 "options": dict(options or {}),
+                "timezone": workspace.config.client.timezone,
             }
             semaphore = asyncio.Semaphore(max(1, concurrency))
             try:

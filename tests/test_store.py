@@ -487,7 +487,13 @@ def test_units_committed_together_are_each_all_or_nothing(store: Store) -> None:
     good_a = _unit(store, "a", post("a1", text="A"), metrics("a1", likes=3))
     broken = _unit(store, "b", post("b1"))
     broken.add(RecordBatch("posts", {"network": ["m"], "account": ["x"], "post_id": ["1"]}))
-    bad_time = {"network": ["m"], "account": ["x"], "post_id": ["1"], "captured_at": ["never"]}
+    # passes the add-time checks (it has an offset) but no such day exists: fails at commit
+    bad_time = {
+        "network": ["m"],
+        "account": ["x"],
+        "post_id": ["1"],
+        "captured_at": ["2026-13-45T10:00:00+00:00"],
+    }
     broken.add(RecordBatch("post_metrics", bad_time))
     good_c = _unit(store, "c", post("c1", text="C"), metrics("c1", likes=None))
     errors = store.commit_units([good_a, broken, good_c])

@@ -334,6 +334,27 @@ class Suggest(KeywordTool):
 
 class WrongMetric(Suggest):
     metric = "interest"
+
+
+def _mixed_kpis(register):
+    from smmcore import KPISpec
+
+    register(KPISpec(name="posts", description="Posts.", impl="impls:PostCount", label="Posts",
+                     formula="count(posts)", unit="posts", aggregation="sum"))
+    # invalid: no formula; it must fail its own tests only
+    register(KPISpec(name="broken", description="Broken.", impl="impls:PostCount",
+                     label="Broken", formula="", unit="posts", aggregation="sum"))
+
+
+def _mixed():
+    from types import SimpleNamespace
+
+    from smmcore import hookimpl
+
+    return SimpleNamespace(smm_register_kpis=hookimpl(_mixed_kpis))
+
+
+MIXED = _mixed()
 """
 
 CONTRACT_TESTS = """
@@ -410,6 +431,18 @@ class TestPostCount(KPIContract):
         __import__("impls").post("forno", 2),
     ]
     expected = {"channel:example:forno": 2.0, "channel:example:rival": None}
+
+
+class TestValidKPIOfAMixedPlugin(KPIContract):
+    plugin = __import__("impls").MIXED
+    plugin_name = "mixed"
+    name = "posts"
+
+
+class TestInvalidKPIOfAMixedPlugin(KPIContract):
+    plugin = __import__("impls").MIXED
+    plugin_name = "mixed"
+    name = "broken"
 
 
 class TestZeroPostCount(KPIContract):
@@ -571,7 +604,11 @@ def test_good_implementations_pass_every_contract_test(contract_outcomes) -> Non
 @pytest.mark.parametrize(
     ("cls", "failing"),
     [
-        ("TestNaiveSource", {"test_records_are_valid"}),
+        # the store refuses the naive time too (checked at sync time on every path)
+        (
+            "TestNaiveSource",
+            {"test_records_are_valid", "test_records_write_to_store_idempotently"},
+        ),
         # the first cursor is taken, so the rerun also fetches again
         (
             "TestTwoCursorSource",
@@ -607,6 +644,14 @@ def test_each_defect_fails_exactly_the_tests_that_catch_it(
     contract_outcomes, cls: str, failing: set[str]
 ) -> None:
     assert _failed(contract_outcomes, cls) == failing
+
+
+def test_one_invalid_registration_fails_only_its_own_tests(contract_outcomes) -> None:
+    valid = _outcome(contract_outcomes, "TestValidKPIOfAMixedPlugin")
+    assert valid and "failed" not in valid.values(), valid
+    invalid = _outcome(contract_outcomes, "TestInvalidKPIOfAMixedPlugin")
+    assert invalid and set(invalid.values()) <= {"failed", "skipped"}, invalid
+    assert "failed" in invalid.values()
 
 
 def test_a_swallowed_or_wrapped_unrecorded_request_still_fails(contract_outcomes) -> None:

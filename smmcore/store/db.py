@@ -40,6 +40,7 @@ from smmcore.errors import StoreError, explain_environment
 from smmcore.store.ingest import SEQ, batch_to_arrow, seq_array
 from smmcore.store.migrations import MIGRATIONS, SCHEMA_VERSION
 from smmcore.store.tables import TABLES, TableSpec
+from smmcore.store.validate import InvalidRecord, check_model
 
 MODEL_BATCH_ROWS = 250
 """A unit holding this many models of one table stages them into its TEMP table (so the
@@ -687,6 +688,10 @@ class UnitWriter:
                 f"cannot store a {type(item).__name__}",
                 hint="yield models from smmcore.models, RecordBatch or SyncCursor objects",
             )
+        try:
+            check_model(item, table)
+        except InvalidRecord as exc:
+            raise self._invalid(exc) from None
         bucket = self._models.setdefault(table, [])
         bucket.append(item)
         self.counts[table] = self.counts.get(table, 0) + 1
@@ -696,10 +701,27 @@ class UnitWriter:
     def add_batch(self, table: str, columns: Any) -> None:
         """Add many rows of one table at once (a dict of columns or a ``pyarrow.Table``)."""
         spec = self._spec(table)
-        data = batch_to_arrow(table, columns, self.store.columns(spec.name))
+        try:
+            data = batch_to_arrow(table, columns, self.store.columns(spec.name))
+        except InvalidRecord as exc:
+            raise self._invalid(exc) from None
         if data.num_rows:
             self.counts[table] = self.counts.get(table, 0) + data.num_rows
             self._push(table, data)
+
+    def _invalid(self, exc: InvalidRecord) -> InvalidRecord:
+        """``exc`` naming the source and unit it came from (nothing of the unit is stored)."""
+        who = []
+        if self.source:
+            who.append(f"source {self.source!r}")
+        if self.unit_key:
+            who.append(f"unit {self.unit_key!r}")
+        prefix = f"{', '.join(who)}: " if who else ""
+        return InvalidRecord(
+            f"{prefix}{exc}",
+            hint="the plugin produced an invalid record; nothing of this unit was stored "
+            "(report it to the plugin's authors)",
+        )
 
     def set_cursor(self, cursor: Mapping[str, Any] | Any) -> None:
         """The cursor saved with this unit's data (a JSON-ready mapping or a SyncCursor)."""

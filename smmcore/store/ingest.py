@@ -100,6 +100,8 @@ def batch_to_arrow(table: str, data: Any, columns: Mapping[str, str]) -> Any:
             f"a RecordBatch for {table!r} holds {type(data).__name__}",
             hint="pass a dict of column -> values or a pyarrow.Table",
         )
+    from smmcore.store.validate import check_arrow, check_columns
+
     unknown = [n for n in names if n not in columns]
     if unknown:
         raise StoreError(
@@ -107,7 +109,9 @@ def batch_to_arrow(table: str, data: Any, columns: Mapping[str, str]) -> Any:
             hint=f"the columns of {table!r} are: {', '.join(columns)}",
         )
     if isinstance(data, pa.Table):
+        check_arrow(table, data)
         return data
+    check_columns(table, data)
     arrays = {name: _array(data[name], columns[name]) for name in names}
     lengths = {len(a) for a in arrays.values()}
     if len(lengths) > 1:
@@ -115,4 +119,6 @@ def batch_to_arrow(table: str, data: Any, columns: Mapping[str, str]) -> Any:
             f"a RecordBatch for {table!r} has columns of different lengths: "
             + ", ".join(f"{n}={len(a)}" for n, a in arrays.items()),
         )
-    return pa.table(arrays)
+    converted = pa.table(arrays)
+    check_arrow(table, converted)
+    return converted

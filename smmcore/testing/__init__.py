@@ -28,6 +28,7 @@ if TYPE_CHECKING:
         make_host,
         make_workspace,
         open_store,
+        sync_and_report,
         write_workspace,
     )
     from smmcore.testing.replay import ReplayTransport, UnexpectedRequest, replay_transport
@@ -46,6 +47,7 @@ _EXPORTS: dict[str, str] = {
     "make_host": "helpers",
     "make_workspace": "helpers",
     "open_store": "helpers",
+    "sync_and_report": "helpers",
     "write_workspace": "helpers",
     "ReplayTransport": "replay",
     "UnexpectedRequest": "replay",
@@ -72,6 +74,7 @@ __all__ = [
     "open_store",
     "replay_transport",
     "sample_report",
+    "sync_and_report",
     "write_workspace",
 ]
 

@@ -211,15 +211,16 @@ class PluginContract:
 
         host = make_host((self.plugin_name, self.plugin), strict=False)
         found = getattr(host, self.point)()
-        problems = host.problems()
-        if problems:
-            pytest.fail("the plugin has problems:\n  " + "\n  ".join(problems), pytrace=False)
         if self.name not in found:
+            # only the registration under test matters here: another invalid registration
+            # of the plugin fails its own test class, not this one
             kind = REGISTRATION_TYPES[self.point].kind
             names = ", ".join(sorted(found)) or "nothing"
+            problems = host.problems()
+            mine = [p for p in problems if repr(self.name) in p] or problems
             pytest.fail(
-                f"plugin {self.plugin_name!r} registers no {kind} named {self.name!r} "
-                f"(it registers: {names})",
+                f"plugin {self.plugin_name!r} registers no valid {kind} named {self.name!r} "
+                f"(it registers: {names})" + ("".join(f"\n  {p}" for p in mine) if mine else ""),
                 pytrace=False,
             )
         return found[self.name]
@@ -399,6 +400,8 @@ class SourceContract(PluginContract):
         try:
             items = _run(collect())
         except Exception as exc:
+            if type(exc).__name__ == "ValidationError" and hasattr(exc, "errors"):
+                self._invalid_record(unit, exc)
             if transport is not None and transport.unexpected:
                 from smmcore.testing.replay import UnexpectedRequest
 
@@ -408,6 +411,22 @@ class SourceContract(PluginContract):
         if transport is not None and transport.unexpected:
             unrecorded("the source swallowed the error")
         return items
+
+    def _where(self, unit: SyncUnit) -> str:
+        return f"plugin {self.plugin_name!r}, source {self.name or '?'!r}, unit {unit.key!r}"
+
+    def _invalid_record(self, unit: SyncUnit, exc: Any, row: str = "") -> None:
+        details = "; ".join(
+            f"{'.'.join(str(p) for p in e.get('loc', ())) or '(record)'}: {e.get('msg')} "
+            f"(got {e.get('input')!r:.60})"
+            for e in exc.errors()[:3]
+        )
+        pytest.fail(
+            f"{self._where(unit)}: an invalid {getattr(exc, 'title', 'record')} record{row}: "
+            f"{details}. Expected: ids as non-empty texts, timestamps with a UTC offset, "
+            "counts >= 0 or None when unknown",
+            pytrace=False,
+        )
 
     def _required_units(self) -> list[SyncUnit]:
         units = self.get_units()
@@ -463,11 +482,16 @@ class SourceContract(PluginContract):
     def test_records_are_valid(self, tmp_path: Path) -> None:
         """Every record validates (aware timestamps, counts ``None`` or >= 0, known tables and
         columns), including records built with ``model_construct`` and batch rows."""
+        from pydantic import ValidationError
+
         tables = _record_tables()
         for unit in self._required_units():
             for item in self.fetch(unit, tmp_path):
                 if type(item) in tables:
-                    type(item).model_validate(item.model_dump())
+                    try:
+                        type(item).model_validate(item.model_dump())
+                    except ValidationError as exc:
+                        self._invalid_record(unit, exc)
                 elif isinstance(item, RecordBatch):
                     model = _model_for_table(item.table)
                     assert model is not None, (
@@ -479,7 +503,10 @@ class SourceContract(PluginContract):
                             f"RecordBatch({item.table!r}) has unknown columns {sorted(unknown)}"
                         )
                         clean = {k: v for k, v in row.items() if v is not None}
-                        model.model_validate(clean)
+                        try:
+                            model.model_validate(clean)
+                        except ValidationError as exc:
+                            self._invalid_record(unit, exc, f" in RecordBatch({item.table!r})")
 
     def test_no_duplicate_keys_in_one_run(self, tmp_path: Path) -> None:
         for unit in self._required_units():
@@ -551,12 +578,26 @@ class SourceContract(PluginContract):
         if not self.error_units:
             pytest.skip("set `error_units` to check failures ((unit, kind) pairs)")
         for unit, kind in self.error_units:
-            with pytest.raises(SourceError) as info:
+            try:
                 self.fetch(unit, tmp_path)
-            assert info.value.kind == kind, (
-                f"unit {unit.key!r} failed with kind {info.value.kind!r}, expected {kind!r}"
-            )
-            assert str(info.value).strip(), "a SourceError needs a message"
+            except SourceError as exc:
+                assert exc.kind == kind, (
+                    f"{self._where(unit)} failed with kind {exc.kind!r}, expected {kind!r}"
+                )
+                assert str(exc).strip(), f"{self._where(unit)}: a SourceError needs a message"
+            except Exception as exc:
+                pytest.fail(
+                    f"{self._where(unit)}: expected SourceError(kind={kind!r}), got "
+                    f"{type(exc).__name__}: {exc}. Catch it in the source and raise "
+                    "SourceError(message, kind=..., hint=...) so the user sees a clear cause",
+                    pytrace=False,
+                )
+            else:
+                pytest.fail(
+                    f"{self._where(unit)}: expected SourceError(kind={kind!r}), but fetch "
+                    "finished without an error",
+                    pytrace=False,
+                )
 
 
 # =========================================================================== KPIs

@@ -96,3 +96,32 @@ def fetch_all(source: Any, unit: Any, ctx: Any, transport: Any = None) -> list[A
             return [item async for item in source.fetch(unit, context)]
 
     return asyncio.run(collect())
+
+
+def sync_and_report(
+    folder: Path,
+    toml_text: str,
+    *plugins: PluginArg,
+    installed: bool = False,
+    period: str | None = None,
+    now: Any = None,
+    strict: bool = True,
+) -> tuple[Any, Any]:
+    """Write a workspace into ``folder``, sync it and build its report, in process.
+
+    :param plugins: the plugins under test (modules or ``(name, module)`` pairs).
+    :param installed: also load the installed plugins (the KPIs and report formats of
+        smm-kpis and smm-reports, for example); by default only ``plugins``.
+    :param period: the report period (``"30d"``, ``"2026-03"``; default ``[report] period``).
+    :param now: the report's generation time (fixes ``30d`` to a day).
+    :returns: ``(sync report, report)``: a :class:`~smmcore.sync.SyncReport` and a
+        :class:`~smmcore.report_model.Report`; render the latter with any reporter.
+    """
+    from smmcore.plugins import PluginHost
+    from smmcore.report import build_report
+    from smmcore.sync import run_sync
+
+    workspace = make_workspace(folder, toml_text)
+    host = PluginHost(_plugin_pairs(plugins), discover=installed, strict=strict, env={})
+    synced = run_sync(workspace, host)
+    return synced, build_report(workspace, host, period, now=now)

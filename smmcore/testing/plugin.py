@@ -111,3 +111,16 @@ def smm_replay_transport() -> Iterator[Callable[..., Any]]:
             + "\n  ".join(unexpected),
             pytrace=False,
         )
+
+
+@pytest.fixture
+def smm_sync_and_report(tmp_path: Path) -> Callable[..., Any]:
+    """Sync a workspace and build its report, in process:
+    ``synced, report = smm_sync_and_report(toml_text, my_plugin, installed=True)``
+    (see :func:`smmcore.testing.helpers.sync_and_report`)."""
+    from smmcore.testing.helpers import sync_and_report
+
+    def run(toml_text: str, *plugins: Any, **kwargs: Any) -> tuple[Any, Any]:
+        return sync_and_report(tmp_path / "workspace", toml_text, *plugins, **kwargs)
+
+    return run

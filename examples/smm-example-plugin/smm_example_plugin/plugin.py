@@ -20,6 +20,7 @@ def smm_register_sources(register: Callable[[SourceSpec], None]) -> None:
             description="Follower counts over time from a local JSON file.",
             impl="smm_example_plugin.source:FollowersFileSource",
             settings="smm_example_plugin.source:FollowersFileSettings",
+            options="smm_example_plugin.source:FollowersFileOptions",
             capabilities=("accounts", "followers"),
         )
     )

@@ -21,7 +21,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from smmcore.contracts import Source, SourceContext, SourceError, SyncCursor, SyncUnit
 from smmcore.models import Account, AccountSnapshot
 
@@ -33,6 +33,14 @@ class FollowersFileSettings(BaseModel):
         default="followers.json",
         description="The JSON file of snapshots, relative to the workspace folder.",
     )
+
+
+class FollowersFileOptions(BaseModel):
+    """A channel's ``options``: ``{ path = "data/x.json" }`` reads that file for it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    path: str | None = None
 
 
 class FollowersFileSource(Source):

@@ -15,6 +15,7 @@ def smm_register_sources(register: Any) -> None:
             description="Bluesky accounts through the public AppView: profile, posts (reposts "
             "kept apart), followers, likes, reposts and replies of recent posts.",
             impl="smm_bluesky.source:BlueskySource",
+            options="smmcore.sourcekit:HttpChannelOptions",
             settings="smm_bluesky.source:BlueskySettings",
             capabilities=("profile", "posts", "metrics", "audience", "interactions"),
             networks=("bluesky",),

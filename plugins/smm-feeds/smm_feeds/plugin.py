@@ -16,6 +16,7 @@ def smm_register_sources(register: Callable[[SourceSpec], None]) -> None:
             description="Corporate blogs: RSS and Atom feeds and the WordPress REST API",
             impl="smm_feeds.source:FeedsSource",
             settings="smm_feeds.settings:FeedsSettings",
+            options="smm_feeds.settings:FeedOptions",
             capabilities=("profile", "posts", "metrics"),
             networks=("blog", "rss", "wordpress"),
         )

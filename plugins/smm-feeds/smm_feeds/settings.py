@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import ConfigDict, Field
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
 
 from smmcore.http import HttpSourceSettings
 
@@ -24,3 +26,14 @@ class FeedsSettings(HttpSourceSettings):
     refresh_days: float = Field(default=7, ge=0)
     """WordPress: also refresh the comment counts of posts up to this many days older than
     the newest post of the previous sync."""
+
+
+class FeedOptions(BaseModel):
+    """A blog channel's ``options`` in smm.toml."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Literal["auto", "rss", "wordpress"] | None = Field(
+        default=None, description='Which reader: "rss", "wordpress" or "auto" (the default).'
+    )
+    url: str | None = Field(default=None, description="The feed or site (default: the url).")

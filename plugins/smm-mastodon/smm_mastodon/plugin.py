@@ -15,6 +15,7 @@ def smm_register_sources(register: Any) -> None:
             description="Mastodon accounts on any instance: profile, posts, followers, "
             "favourites, boosts and replies of recent posts.",
             impl="smm_mastodon.source:MastodonSource",
+            options="smmcore.sourcekit:HttpChannelOptions",
             settings="smm_mastodon.source:MastodonSettings",
             capabilities=("profile", "posts", "metrics", "audience", "interactions"),
             networks=("mastodon",),
