@@ -101,6 +101,21 @@ class PostMetrics(BaseModel):
     saves: Count = None
 
 
+class ExtraMetric(BaseModel):
+    """One value of a metric the source declares beyond the standard counters
+    (``SourceSpec.metrics``: TikTok's average watch time, a completion rate), for one post
+    at one moment. ``value`` is ``None`` when the network does not report it."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    network: str = Field(min_length=1)
+    account: str = Field(min_length=1)
+    post_id: str = Field(min_length=1)
+    captured_at: AwareDatetime
+    metric: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    value: float | None = None
+
+
 class AudienceMember(BaseModel):
     """An account in the audience of one of the workspace's accounts.
 
@@ -260,6 +275,7 @@ RECORD_TABLES: dict[type[BaseModel], str] = {
     AccountSnapshot: "account_snapshots",
     Post: "posts",
     PostMetrics: "post_metrics",
+    ExtraMetric: "post_metrics_extra",
     AudienceMember: "audience_members",
     Interaction: "interactions",
     KeywordSignal: "keyword_signals",

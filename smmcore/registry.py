@@ -106,6 +106,27 @@ class Registration:
         }
 
 
+@dataclass(frozen=True)
+class MetricSpec:
+    """A post metric a source declares beyond the standard counters of ``post_metrics``.
+
+    :param name: lowercase letters, digits and ``_`` (``avg_watch_seconds``); declarative
+        KPIs use it as ``extra_<name>``.
+    :param unit: ``"seconds"``, ``"%"``, ``"count"``, ...
+    :param description: one line: what it measures and how the network computes it.
+    """
+
+    name: str
+    unit: str
+    description: str
+
+
+STANDARD_METRICS = (
+    "likes", "reposts", "replies", "quotes", "views", "impressions", "reach", "clicks", "saves",
+)  # fmt: skip
+"""The standard counters of ``post_metrics`` (an extra metric may not reuse their names)."""
+
+
 @dataclass(frozen=True, kw_only=True)
 class SourceSpec(Registration):
     """A data source: a social network, a blog feed, an analytics export.
@@ -120,9 +141,29 @@ class SourceSpec(Registration):
     options: str | None = None
     """Optional lazy reference to a pydantic model of a channel's ``options`` table: each
     channel's options are validated against it (unknown keys get a did-you-mean)."""
+    metrics: tuple[MetricSpec, ...] = ()
+    """Post metrics beyond the standard counters that this source stores as
+    :class:`~smmcore.models.ExtraMetric` records (table ``post_metrics_extra``)."""
 
     def problems(self) -> list[str]:
         found = super().problems()
+        for metric in self.metrics:
+            if not isinstance(metric, MetricSpec):
+                found.append(f"source {self.name!r}: metrics must be MetricSpec records")
+            elif not re.match(r"^[a-z][a-z0-9_]*$", metric.name or ""):
+                found.append(
+                    f"source {self.name!r}: invalid metric name {metric.name!r}: use "
+                    "lowercase letters, digits and '_'"
+                )
+            elif metric.name in STANDARD_METRICS:
+                found.append(
+                    f"source {self.name!r}: metric {metric.name!r} is a standard counter; "
+                    "store it in PostMetrics"
+                )
+            elif not metric.unit or not (metric.description or "").strip():
+                found.append(
+                    f"source {self.name!r}: metric {metric.name!r} needs a unit and a description"
+                )
         if self.options is not None and (
             not isinstance(self.options, str) or not _REF_RE.match(self.options)
         ):
@@ -132,7 +173,14 @@ class SourceSpec(Registration):
         return found
 
     def summary(self) -> dict[str, Any]:
-        return {**super().summary(), "networks": list(self.networks), "options": self.options}
+        return {
+            **super().summary(),
+            "networks": list(self.networks),
+            "options": self.options,
+            "metrics": [
+                {"name": m.name, "unit": m.unit, "description": m.description} for m in self.metrics
+            ],
+        }
 
 
 @dataclass(frozen=True, kw_only=True)

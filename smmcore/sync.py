@@ -312,6 +312,34 @@ class PlannedUnit:
     unit: SyncUnit
     source: Any = None
     error: str | None = None
+    metrics: frozenset[str] = frozenset()
+    """The extra metrics the source declares (``SourceSpec.metrics``)."""
+
+
+def _check_declared(item: Any, planned: PlannedUnit) -> None:
+    """Refuse an extra metric the source did not declare (``SourceSpec.metrics``): it would
+    be stored without a unit or a description anyone could read."""
+    from smmcore.contracts import RecordBatch
+    from smmcore.models import ExtraMetric
+
+    if isinstance(item, ExtraMetric):
+        names = {item.metric}
+    elif isinstance(item, RecordBatch) and item.table == "post_metrics_extra":
+        data = item.columns
+        if hasattr(data, "column_names"):  # a pyarrow.Table
+            values = data.column("metric").to_pylist() if "metric" in data.column_names else []
+        else:
+            values = list(data.get("metric", []))
+        names = {str(v) for v in values}
+    else:
+        return
+    undeclared = sorted(names - planned.metrics)
+    if undeclared:
+        raise SmmError(
+            f"source {planned.unit.source!r} yields the metric(s) {', '.join(undeclared)} it "
+            "does not declare",
+            hint="declare each in its SourceSpec(metrics=(MetricSpec(name, unit, description),))",
+        )
 
 
 def _channel_loc(ws: Workspace, channel: ChannelConfig) -> tuple[Any, ...]:
@@ -409,7 +437,8 @@ def plan_units(
                     )
                 )
             continue
-        planned.extend(PlannedUnit(unit, source=source) for unit in units)
+        metrics = frozenset(m.name for m in getattr(spec, "metrics", ()))
+        planned.extend(PlannedUnit(unit, source=source, metrics=metrics) for unit in units)
     return planned
 
 
@@ -512,6 +541,7 @@ async def _run_unit(
                     if isinstance(item, NoData):
                         result.no_data.append(_no_data(item, expected_empty))
                         continue
+                    _check_declared(item, planned)
                     writer.add(item)
                     progress.unit_records(unit, sum(writer.counts.values()))
                     if writer.needs_staging:
@@ -521,6 +551,7 @@ async def _run_unit(
                     if isinstance(item, NoData):
                         result.no_data.append(_no_data(item, expected_empty))
                         continue
+                    _check_declared(item, planned)
                     writer.add(item)
                     progress.unit_records(unit, sum(writer.counts.values()))
                     if writer.needs_staging:

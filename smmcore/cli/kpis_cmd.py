@@ -132,3 +132,40 @@ def show_kpi(app: App, name: str, as_json: bool) -> None:
         click.echo(f"{key + ':':<16}{lines[0]}")
         for line in lines[1:]:
             click.echo(" " * 16 + line)
+
+
+@kpis.command("metrics")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@pass_app
+def list_metrics(app: App, as_json: bool) -> None:
+    """List the post metrics KPIs can use: the standard counters, and the extra metrics the
+    installed sources declare (with unit and description)."""
+    from smmcore.registry import STANDARD_METRICS
+
+    rows = [
+        {"name": name, "unit": "count", "description": "standard counter", "source": "",
+         "table": "post_metrics"}
+        for name in STANDARD_METRICS
+    ]  # fmt: skip
+    for spec in app.host.sources().values():
+        for metric in spec.metrics:
+            rows.append(
+                {
+                    "name": metric.name,
+                    "unit": metric.unit,
+                    "description": metric.description,
+                    "source": spec.name,
+                    "table": "post_metrics_extra",
+                }
+            )
+    if as_json:
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    width = max(len(r["name"]) for r in rows)
+    for r in rows:
+        origin = f"source {r['source']}" if r["source"] else "post_metrics"
+        click.echo(f"{r['name']:<{width}}  [{r['unit']}] {r['description']} ({origin})")
+    click.echo(
+        "\nExtra metrics are in post_metrics_extra_latest (network, account, post_id, metric, "
+        "value); declarative KPIs use them as extra_<name>."
+    )

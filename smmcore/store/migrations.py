@@ -142,6 +142,26 @@ CREATE TABLE daily_metrics (
 );
 """,
     ),
+    (
+        4,
+        "post_metrics_extra: metrics a source declares beyond the standard counters",
+        """
+CREATE TABLE post_metrics_extra (
+    network      VARCHAR NOT NULL,
+    account      VARCHAR NOT NULL,
+    post_id      VARCHAR NOT NULL,
+    captured_at  TIMESTAMPTZ NOT NULL,
+    metric       VARCHAR NOT NULL,
+    value        DOUBLE,
+    PRIMARY KEY (network, account, post_id, captured_at, metric)
+);
+
+CREATE VIEW post_metrics_extra_latest AS
+SELECT DISTINCT ON (network, account, post_id, metric) *
+FROM post_metrics_extra
+ORDER BY network, account, post_id, metric, captured_at DESC;
+""",
+    ),
 ]
 """(version, description, SQL). ``keyword_signals.period_start`` is ``1970-01-01`` for
 values that are not points of a time series (related queries, suggestions, regions).

@@ -45,6 +45,11 @@ TABLES: dict[str, TableSpec] = {
             "post_metrics", ("network", "account", "post_id", "captured_at"), keep_known=True
         ),
         TableSpec(
+            "post_metrics_extra",
+            ("network", "account", "post_id", "captured_at", "metric"),
+            keep_known=True,
+        ),
+        TableSpec(
             "audience_members",
             ("network", "account", "member"),
             {"updated_at": _NOW},

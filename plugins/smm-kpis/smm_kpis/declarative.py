@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from smm_kpis import sqlbase
-from smm_kpis.expr import Compiled, ExpressionError, compile_expression
+from smm_kpis.expr import EXTRA_PREFIX, Compiled, ExpressionError, compile_expression, is_extra
 from smmcore.contracts import KPI, KPIContext
 from smmcore.models import KPIValue
 
@@ -100,13 +100,29 @@ class DeclarativeKPI(KPI):
         """The query: aggregated rows per (period, scope level, scope)."""
         d = self.definition
         names = set(d.numerator.names) | (set(d.denominator.names) if d.denominator else set())
+        extras = sorted(n for n in names if is_extra(n))
+        names -= set(extras)
         base = sqlbase.posts_ctes(
             ctx, params, metrics=names - {"posts", "followers"}, followers="followers" in names
         )
         den_sql = d.denominator.sql if d.denominator else "CAST(1 AS DOUBLE)"
+        source = "b"
+        if extras:
+            # extra metrics: the latest value of each, one column per metric (names are
+            # validated identifiers, so they are safe in SQL)
+            picks = ", ".join(
+                f"max(value) FILTER (WHERE metric = '{n.removeprefix(EXTRA_PREFIX)}') AS {n}"
+                for n in extras
+            )
+            base += f""",
+bx AS (SELECT b.*, {", ".join(f"x.{n}" for n in extras)}
+       FROM b LEFT JOIN (SELECT network, account, post_id, {picks}
+                         FROM post_metrics_extra_latest GROUP BY ALL) x
+       USING (network, account, post_id))"""
+            source = "bx"
         return f"""{base},
 v AS (SELECT per, owner, is_client, network, account,
-             {d.numerator.sql} AS num, {den_sql} AS den FROM b)
+             {d.numerator.sql} AS num, {den_sql} AS den FROM {source})
 SELECT {sqlbase.SCOPE_COLUMNS},
        count(*) AS n_posts,
        count(*) FILTER (WHERE num IS NOT NULL AND den IS NOT NULL) AS n_both,

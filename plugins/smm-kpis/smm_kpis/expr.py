@@ -37,6 +37,17 @@ _TOKEN_RE = re.compile(
 )
 
 
+EXTRA_PREFIX = "extra_"
+"""``extra_<metric>``: the latest value of an extra metric a source declares."""
+
+
+def is_extra(name: str) -> bool:
+    """Whether ``name`` names an extra metric (``extra_avg_watch_seconds``)."""
+    return name.startswith(EXTRA_PREFIX) and bool(
+        re.fullmatch(r"[a-z][a-z0-9_]*", name.removeprefix(EXTRA_PREFIX))
+    )
+
+
 class ExpressionError(ValueError):
     """An expression outside the grammar; the message says what and where."""
 
@@ -70,9 +81,11 @@ def tokenize(text: str) -> list[Token]:
         kind = match.lastgroup or ""
         value = match.group(kind)
         start = match.start(kind)
-        if kind == "name" and value.lower() not in COLUMNS:
+        if kind == "name" and value.lower() not in COLUMNS and not is_extra(value.lower()):
             raise ExpressionError(
-                f"unknown name {value!r} at position {start + 1}; allowed: " + ", ".join(COLUMNS)
+                f"unknown name {value!r} at position {start + 1}; allowed: "
+                + ", ".join(COLUMNS)
+                + ", or extra_<metric> for a metric a source declares ('smm kpis metrics')"
             )
         tokens.append(Token(kind, value.lower() if kind == "name" else value, start + 1))
         pos = match.end()
@@ -123,6 +136,8 @@ class _Parser:
             return f"CAST({float(token.text)!r} AS DOUBLE)"
         if token.kind == "name":
             self.names.add(token.text)
+            if token.text not in self.column_sql and is_extra(token.text):
+                return f"CAST({token.text} AS DOUBLE)"  # a validated identifier
             return self.column_sql[token.text]
         if token.kind == "op" and token.text == "(":
             inner = self.expr(depth + 1)
