@@ -20,7 +20,7 @@ from smmcore import __version__
 from smmcore.errors import SmmError
 
 TEMPLATE_SUFFIX = ".tmpl"
-KINDS = ("source", "kpi", "reporter")
+KINDS = ("source", "kpi", "reporter", "export-format")
 """What ``smm plugins new --kind`` can generate (several at once)."""
 DEFAULT_KINDS = ("source", "kpi")
 
@@ -32,10 +32,17 @@ _FILE_KINDS: dict[str, str] = {
     "tests/test_kpis.py.tmpl": "kpi",
     "__package__/reporter.py.tmpl": "reporter",
     "tests/test_reporter.py.tmpl": "reporter",
+    "__package__/formats.py.tmpl": "export-format",
+    "tests/test_formats.py.tmpl": "export-format",
 }
 """Template files generated only for one kind; the others are always generated."""
 
-_SPEC_CLASSES = {"source": "SourceSpec", "kpi": "KPISpec", "reporter": "ReporterSpec"}
+_SPEC_CLASSES = {
+    "source": "SourceSpec",
+    "kpi": "KPISpec",
+    "reporter": "ReporterSpec",
+    "export-format": "ExportFormatSpec",
+}
 _NAME_RE = re.compile(r"^[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*$")
 _DIST_RE = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 
@@ -134,6 +141,8 @@ _README_ROWS = {
     "kpi": "| KPI | `{n.kpi_name}` | replies per own post in the period (ratio of sums) |",
     "reporter": "| report format | `{n.reporter_name}` | a plain-text summary of the KPIs "
     "(`smm report --format {n.reporter_name}`) |",
+    "export-format": "| export format | `{n.name}-posts` | the {n.name} analytics export of "
+    "posts, read by smm-files without a column mapping |",
 }
 
 _README_CONFIGURE = {
@@ -158,6 +167,10 @@ Then `smm sync` and `smm report`.
     "reporter": """
 `smm report --format {n.reporter_name}` writes `report.txt`;
 `[plugins.{n.reporter_name}] title = "..."` sets its first line.
+""",
+    "export-format": """
+Put the {n.name} export in the folder of the smm-files source and sync:
+`smm files check` names the file as `{n.name}-posts`, `smm sync` imports it.
 """,
 }
 

@@ -191,3 +191,29 @@ def test_demo_net_with_every_kind_passes_ruff_and_its_tests_in_a_fresh_environme
         assert run.returncode == 0, f"{' '.join(command)}:\n{run.stdout}\n{run.stderr}"
         if command[3:4] == ["pytest"]:
             assert " passed" in run.stdout and "failed" not in run.stdout, run.stdout
+
+
+def test_an_export_format_plugin_passes_ruff_and_its_tests(tmp_path: Path) -> None:
+    package = create_plugin("pinboard", tmp_path, kinds=["export-format"])
+    files = sorted(str(p.relative_to(package)) for p in package.rglob("*.py"))
+    assert files == [
+        "smm_pinboard/__init__.py",
+        "smm_pinboard/formats.py",
+        "smm_pinboard/plugin.py",
+        "tests/test_formats.py",
+    ]
+    assert "ExportFormatSpec" in (package / "smm_pinboard" / "plugin.py").read_text()
+    lint = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "."], cwd=package, capture_output=True, text=True
+    )
+    assert lint.returncode == 0, lint.stdout + lint.stderr
+    tests = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"],
+        cwd=package,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(package)},
+        timeout=120,
+    )
+    assert tests.returncode == 0, tests.stdout + tests.stderr
+    assert "3 passed" in tests.stdout

@@ -238,7 +238,7 @@ def uninstall(packages: tuple[str, ...], yes: bool) -> None:
     "--kind",
     "kinds",
     multiple=True,
-    type=click.Choice(["source", "kpi", "reporter"]),
+    type=click.Choice(["source", "kpi", "reporter", "export-format"]),
     help="What the plugin provides; repeat for several [default: source and kpi].",
 )
 def new_plugin(
