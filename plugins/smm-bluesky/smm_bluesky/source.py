@@ -37,6 +37,13 @@ from smmcore.models import (
     PostMetrics,
 )
 from smmcore.payloads import count, parse_time
+from smmcore.sourcekit import (
+    counter_changed,
+    plan_thread_reads,
+    read_threads,
+    remembered,
+    settle_thread_counts,
+)
 
 NETWORK = "bluesky"
 AGENT = f"smm-bluesky/{__version__}"
@@ -426,12 +433,11 @@ class BlueskySource(Source):
         for view in views:
             uri = view["uri"]
             likes, reposts = count(view, "likeCount"), count(view, "repostCount")
-            before = list(old_counts.get(uri) or [])[:3]
-            before += [None] * (3 - len(before))
+            before = remembered(old_counts, uri)
             new_counts[uri] = [likes, reposts, before[2]]  # _replies sets the third
-            if likes != 0 and (likes is None or likes != before[0]):
+            if counter_changed(likes, before[0]):
                 jobs.append((uri, "app.bsky.feed.getLikes", "likes", "like"))
-            if reposts != 0 and (reposts is None or reposts != before[1]):
+            if counter_changed(reposts, before[1]):
                 jobs.append((uri, "app.bsky.feed.getRepostedBy", "repostedBy", "repost"))
         limit = asyncio.Semaphore(4)
         cap = self.settings.interactions_per_post
@@ -488,51 +494,25 @@ class BlueskySource(Source):
         post deleted, an unknown method, an answer without a thread) records the new one.
         """
         base, account, did = where
-        jobs: list[str] = []
-        for view in views:
-            uri = view["uri"]
-            replies = count(view, "replyCount")
-            before = list(old_counts.get(uri) or [])[2:3] or [None]
-            if replies != 0 and (replies is None or replies != before[0]):
-                if len(jobs) < self.settings.replies_posts:
-                    jobs.append(uri)
-                    continue  # the counter is recorded once the thread was read
-                new_counts[uri][2] = before[0]  # over the cap: ask again next sync
-            else:
-                new_counts[uri][2] = replies
+        jobs = plan_thread_reads(
+            ((view["uri"], count(view, "replyCount")) for view in views),
+            old_counts,
+            new_counts,
+            self.settings.replies_posts,
+        )
         if not jobs:
             return
-        limit = asyncio.Semaphore(4)
-        stop = asyncio.Event()  # set by a rate limit: no more threads this sync
-        failures: list[str] = []
 
-        async def read(uri: str) -> list[Any] | None:
-            """The replies of one post, ``[]`` for a permanent failure, ``None`` to retry."""
-            async with limit:
-                if stop.is_set():
-                    return None
-                params = {"uri": uri, "depth": 1, "parentHeight": 0}
-                try:
-                    data = await self._xrpc(http, base, "app.bsky.feed.getPostThread", params)
-                except HttpError as exc:
-                    failures.append(f"{uri}: {exc.args[0] if exc.args else exc}")
-                    if exc.kind == "rate_limited" or exc.status == 429:
-                        stop.set()
-                        return None
-                    if exc.status is None or (exc.status >= 500 and exc.status != 501):
-                        return None  # the network or the server: try again next sync
-                    return []  # deleted (NotFound), or no such method: nothing to read
-                except SourceError as exc:  # an answer that is not an object
-                    failures.append(f"{uri}: {exc.args[0] if exc.args else exc}")
-                    return []
-                thread = data.get("thread")
-                if not isinstance(thread, Mapping):
-                    failures.append(f"{uri}: the answer has no thread")
-                    return []
-                replies = thread.get("replies")
-                return list(replies) if isinstance(replies, list) else []
+        async def read(uri: str) -> list[Any]:
+            params = {"uri": uri, "depth": 1, "parentHeight": 0}
+            data = await self._xrpc(http, base, "app.bsky.feed.getPostThread", params)
+            thread = data.get("thread")
+            if not isinstance(thread, Mapping):
+                raise SourceError("the answer has no thread", kind="invalid_data")
+            replies = thread.get("replies")
+            return list(replies) if isinstance(replies, list) else []
 
-        results = await asyncio.gather(*(read(uri) for uri in jobs))
+        results, failures = await read_threads(jobs, read)
         if failures:
             log(
                 f"bluesky {account}: the replies of {len(failures)} post(s) were not read "
@@ -541,11 +521,10 @@ class BlueskySource(Source):
         by_uri = {view["uri"]: view for view in views}
         seen: set[str] = set()
         for uri, replies in zip(jobs, results, strict=True):
+            now = count(by_uri[uri], "replyCount")
+            settle_thread_counts(uri, replies, now, old_counts, new_counts)
             if replies is None:
-                before = list(old_counts.get(uri) or [])[2:3] or [None]
-                new_counts[uri][2] = before[0]
                 continue
-            new_counts[uri][2] = count(by_uri[uri], "replyCount")
             for node in replies:
                 if not isinstance(node, Mapping) or node.get("$type", THREAD_POST) != THREAD_POST:
                     continue  # notFoundPost, blockedPost or an unknown kind of entry

@@ -45,6 +45,13 @@ from smmcore.models import (
     PostMetrics,
 )
 from smmcore.payloads import count, parse_time
+from smmcore.sourcekit import (
+    counter_changed,
+    plan_thread_reads,
+    read_threads,
+    remembered,
+    settle_thread_counts,
+)
 
 NETWORK = "mastodon"
 AGENT = f"smm-mastodon/{__version__}"
@@ -497,12 +504,11 @@ class MastodonSource(Source):
         for status in statuses:
             sid = str(status["id"])
             favs, boosts = count(status, "favourites_count"), count(status, "reblogs_count")
-            before = list(old_counts.get(sid) or [])[:3]
-            before += [None] * (3 - len(before))
+            before = remembered(old_counts, sid)
             new_counts[sid] = [favs, boosts, before[2]]  # _replies sets the third
-            if favs != 0 and (favs is None or favs != before[0]):
+            if counter_changed(favs, before[0]):
                 jobs.append((sid, "favourited_by", "like"))
-            if boosts != 0 and (boosts is None or boosts != before[1]):
+            if counter_changed(boosts, before[1]):
                 jobs.append((sid, "reblogged_by", "repost"))
         limit = asyncio.Semaphore(4)
 
@@ -564,47 +570,23 @@ class MastodonSource(Source):
         post deleted or hidden, an answer that is not a Context) records the new counter.
         """
         base, account, domain, account_id = where
-        jobs: list[str] = []
-        for status in statuses:
-            sid = str(status["id"])
-            replies = count(status, "replies_count")
-            before = list(old_counts.get(sid) or [])[2:3] or [None]
-            if replies != 0 and (replies is None or replies != before[0]):
-                if len(jobs) < self.settings.replies_posts:
-                    jobs.append(sid)
-                    continue  # the counter is recorded once the thread was read
-                new_counts[sid][2] = before[0]  # over the cap: ask again next sync
-            else:
-                new_counts[sid][2] = replies
+        jobs = plan_thread_reads(
+            ((str(s["id"]), count(s, "replies_count")) for s in statuses),
+            old_counts,
+            new_counts,
+            self.settings.replies_posts,
+        )
         if not jobs:
             return
-        limit = asyncio.Semaphore(4)
-        stop = asyncio.Event()  # set by a rate limit: no more threads this sync
-        failures: list[str] = []
 
-        async def read(sid: str) -> list[Mapping[str, Any]] | None:
-            """The descendants of one post, ``[]`` for a permanent failure, ``None`` to retry."""
-            async with limit:
-                if stop.is_set():
-                    return None
-                url = f"{base}/api/v1/statuses/{sid}/context"
-                try:
-                    data, _ = await self._get(http, url)
-                except HttpError as exc:
-                    failures.append(f"{sid}: {exc.args[0] if exc.args else exc}")
-                    if exc.kind == "rate_limited" or exc.status == 429:
-                        stop.set()
-                        return None
-                    if exc.status is None or (exc.status >= 500 and exc.status != 501):
-                        return None  # the network or the server: try again next sync
-                    return []  # deleted, hidden, or no such endpoint: nothing to read
-                descendants = data.get("descendants") if isinstance(data, Mapping) else None
-                if not isinstance(descendants, list):
-                    failures.append(f"{sid}: the answer has no 'descendants' list")
-                    return []
-                return [d for d in descendants if isinstance(d, Mapping)]
+        async def read(sid: str) -> list[Any]:
+            data, _ = await self._get(http, f"{base}/api/v1/statuses/{sid}/context")
+            descendants = data.get("descendants") if isinstance(data, Mapping) else None
+            if not isinstance(descendants, list):
+                raise SourceError("the answer has no 'descendants' list", kind="invalid_data")
+            return [d for d in descendants if isinstance(d, Mapping)]
 
-        results = await asyncio.gather(*(read(sid) for sid in jobs))
+        results, failures = await read_threads(jobs, read)
         if failures:
             log(
                 f"mastodon {account}: the replies of {len(failures)} post(s) were not read "
@@ -613,11 +595,10 @@ class MastodonSource(Source):
         by_sid = {str(s["id"]): s for s in statuses}
         seen: set[str] = set()
         for sid, descendants in zip(jobs, results, strict=True):
+            now = count(by_sid[sid], "replies_count")
+            settle_thread_counts(sid, descendants, now, old_counts, new_counts)
             if descendants is None:
-                before = list(old_counts.get(sid) or [])[2:3] or [None]
-                new_counts[sid][2] = before[0]
                 continue
-            new_counts[sid][2] = count(by_sid[sid], "replies_count")
             own = {sid}
             own.update(
                 str(d["id"])
