@@ -96,6 +96,24 @@ def records_section() -> list[str]:
     return out
 
 
+def _readers() -> dict[str, list[str]]:
+    """Table -> the KPIs of the first-party plugins that declare reading it
+    (``KPISpec.reads``)."""
+    from smmcore.plugins import PluginHost
+
+    host = PluginHost(env={"SMM_LOAD_PLUGINS": FIRST_PARTY})
+    found: dict[str, list[str]] = {}
+    for name, spec in sorted(host.kpis().items()):
+        for table in spec.reads:
+            found.setdefault(table, []).append(name)
+    return found
+
+
+FIRST_PARTY = "smm-kpis"
+"""Whose KPIs the reference lists (installed third-party plugins would make it differ
+between machines)."""
+
+
 def schema_section() -> list[str]:
     import duckdb
 
@@ -125,10 +143,13 @@ def schema_section() -> list[str]:
         "SELECT view_name, sql FROM duckdb_views() WHERE NOT internal AND schema_name = 'main' "
         "ORDER BY view_name"
     ).fetchall()
+    readers = _readers()
     for (table,) in tables:
         out += [f"### `{table}`", ""]
         if table in keys:
             out += [f"Key: ({', '.join(f'`{c}`' for c in keys[table])}).", ""]
+        if readers.get(table):
+            out += ["Read by the KPIs: " + ", ".join(f"`{k}`" for k in readers[table]) + ".", ""]
         out += ["| column | type | null allowed |", "| --- | --- | --- |"]
         for name, kind, nullable in con.execute(
             "SELECT column_name, data_type, is_nullable FROM duckdb_columns() "

@@ -228,6 +228,9 @@ class KPISpec(Registration):
     unit: str = ""
     higher_is_better: bool | None = True
     aggregation: str = ""
+    reads: tuple[str, ...] = ()
+    """The store tables and views it reads (``"posts"``, ``"post_metrics_latest"``, ...),
+    listed per table in the generated data reference."""
     translations: Mapping[str, Mapping[str, str]] = field(
         default_factory=dict, compare=False, hash=False
     )

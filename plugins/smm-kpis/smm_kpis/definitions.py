@@ -229,3 +229,22 @@ REGISTRATION_FIELDS = (
     "higher_is_better",
     "aggregation",
 )
+
+_POSTS = ("posts", "post_metrics")
+READS: dict[str, tuple[str, ...]] = {
+    "follower_growth": ("account_snapshots",),
+    "follower_growth_rate": ("account_snapshots",),
+    "posts_per_week": ("posts",),
+    "engagement_rate_followers": (*_POSTS, "account_snapshots"),
+    "engagement_rate_views": _POSTS,
+    "applause_rate": _POSTS,
+    "conversation_rate": _POSTS,
+    "amplification_rate": _POSTS,
+    "virality_rate": _POSTS,
+    "share_of_voice": _POSTS,
+    "best_time_to_post": _POSTS,
+    "top_posts": (*_POSTS, "account_snapshots"),
+    "network_renewal_rate": ("interactions", "posts"),
+}
+"""The store tables each built-in KPI reads (``KPISpec.reads``; the data reference lists
+them per table)."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from smm_kpis.definitions import BUILTINS, REGISTRATION_FIELDS
+from smm_kpis.definitions import BUILTINS, READS, REGISTRATION_FIELDS
 from smm_kpis.translations import TRANSLATIONS
 from smmcore import ChartSeriesSpec, KPIProviderSpec, KPISpec, hookimpl
 
@@ -19,6 +19,7 @@ def smm_register_kpis(register: Callable[[KPISpec], None]) -> None:
             KPISpec(
                 impl=f"smm_kpis.builtin:{entry['name']}",
                 translations=TRANSLATIONS.get(entry["name"], {}),
+                reads=READS.get(entry["name"], ()),
                 **fields,
             )
         )
