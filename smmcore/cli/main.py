@@ -185,6 +185,10 @@ def main(argv: list[str] | None = None, *, app: App | None = None) -> None:
     from smmcore.safeout import protect_terminal
 
     protect_terminal()  # no escape sequence from a post or a name reaches the terminal
+    if os.environ.get("SMM_CLI_COVERAGE_LOG"):  # the test suite's record of what it runs
+        from smmcore.testing.cli_coverage import install
+
+        install()
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args or os.environ.get("SMM_DEBUG", "") in {"1", "true", "yes"}
     app = app or App()
