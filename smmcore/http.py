@@ -580,6 +580,8 @@ class PoliteTransport(httpx.AsyncBaseTransport):
     :param sleep: how to wait (``asyncio.sleep``); every wait, rate limit or retry backoff,
         goes through it, so a wait of :data:`ANNOUNCE_AFTER` seconds or more is announced
         through ``on_wait`` when it starts and checked against the :class:`WaitScope` caps.
+    :param wall_clock: the time in seconds since the epoch, which absolute reset times in
+        rate-limit headers are measured against (tests inject one moving with ``sleep``).
     """
 
     def __init__(
@@ -598,6 +600,7 @@ class PoliteTransport(httpx.AsyncBaseTransport):
         max_connect_retries: int = 2,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
+        wall_clock: Callable[[], float] = time.time,
     ) -> None:
         if inner is None:
             # httpx keeps only 20 idle connections by default: with several hosts at
@@ -623,6 +626,7 @@ class PoliteTransport(httpx.AsyncBaseTransport):
         self.on_wait = on_wait
         self.clock = clock
         self.sleep = sleep
+        self.wall_clock = wall_clock
         self._hosts: dict[str, _HostBudget] = {}
 
     # ------------------------------------------------------------------ statistics
@@ -718,7 +722,7 @@ class PoliteTransport(httpx.AsyncBaseTransport):
             finally:
                 budget.inflight -= 1
             now = self.clock()
-            info = parse_rate_limit(response.headers)
+            info = parse_rate_limit(response.headers, self.wall_clock())
             refused = response.status_code == 429
             throttle = self._graph_throttle(response.status_code, response.headers, content)
             if throttle is not None:
@@ -947,6 +951,7 @@ def open_client(
     on_wait: Callable[[str], None] | None = None,
     clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
+    wall_clock: Callable[[], float] = time.time,
 ) -> httpx.AsyncClient:
     """Open the shared client of one sync run (close it with ``await client.aclose()`` or
     use it as ``async with``).
@@ -961,7 +966,8 @@ def open_client(
     :param on_wait: called with a line of text when the client starts a wait of
         :data:`ANNOUNCE_AFTER` seconds or more (rate limit, ``Retry-After``, retry backoff),
         or defers a unit whose wait would be longer than its :class:`WaitScope` allows.
-    :param clock: the monotonic clock; :param sleep: how to wait (tests inject both).
+    :param clock: the monotonic clock; :param sleep: how to wait; :param wall_clock: the
+        epoch time absolute reset headers are read against (tests inject all three).
 
     The transport is a :class:`PoliteTransport`; ``client._transport.stats()`` (or
     :func:`transport_stats`) reports requests, 429s and waits per host.
@@ -977,6 +983,7 @@ def open_client(
         on_wait=on_wait,
         clock=clock,
         sleep=sleep,
+        wall_clock=wall_clock,
     )
     _install_log_redaction()
     agent = f"{BASE_USER_AGENT} {user_agent_extra}".strip()
