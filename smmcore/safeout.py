@@ -140,13 +140,25 @@ def csv_cell(value: Any) -> Any:
 
 
 class _SafeWriter:
-    def __init__(self, writer: Any) -> None:
+    """Cells through :func:`csv_cell`; a row with a carriage return in a cell is written with
+    every cell quoted (the csv module quotes only the characters of its ``\n`` line end, and
+    a bare CR splits the row in spreadsheets and in Python's own reader)."""
+
+    def __init__(self, writer: Any, quoted: Any) -> None:
         self._writer = writer
+        self._quoted = quoted
+
+    def _pick(self, cells: Iterable[Any]) -> Any:
+        return (
+            self._quoted if any(isinstance(c, str) and "\r" in c for c in cells) else self._writer
+        )
 
     def writerow(self, row: Any) -> Any:
         if isinstance(row, dict):
-            return self._writer.writerow({k: csv_cell(v) for k, v in row.items()})
-        return self._writer.writerow([csv_cell(v) for v in row])
+            safe = {k: csv_cell(v) for k, v in row.items()}
+            return self._pick(safe.values()).writerow(safe)
+        cells = [csv_cell(v) for v in row]
+        return self._pick(cells).writerow(cells)
 
     def writerows(self, rows: Iterable[Any]) -> None:
         for row in rows:
@@ -160,9 +172,13 @@ def safe_csv_writer(out: IO[str], fieldnames: list[str] | None = None, **options
     """A :func:`csv.writer` (or :class:`csv.DictWriter` with ``fieldnames``) whose cells pass
     through :func:`csv_cell`."""
     options.setdefault("lineterminator", "\n")
+    quoted = {**options, "quoting": csv.QUOTE_ALL}
     if fieldnames is not None:
-        return _SafeWriter(csv.DictWriter(out, fieldnames=fieldnames, **options))
-    return _SafeWriter(csv.writer(out, **options))
+        return _SafeWriter(
+            csv.DictWriter(out, fieldnames=fieldnames, **options),
+            csv.DictWriter(out, fieldnames=fieldnames, **quoted),
+        )
+    return _SafeWriter(csv.writer(out, **options), csv.writer(out, **quoted))
 
 
 # --------------------------------------------------------------------------- files
