@@ -25,5 +25,9 @@ def test_loopback_still_works() -> None:
     server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     server.bind(("127.0.0.1", 0))
     server.listen(1)
-    with server, socket.create_connection(server.getsockname(), timeout=2):
-        pass
+    with server, socket.create_connection(server.getsockname(), timeout=2) as client:
+        accepted, _ = server.accept()
+        with accepted:
+            assert client.getpeername() == server.getsockname()
+            client.sendall(b"ping")
+            assert accepted.recv(4) == b"ping"  # a real loopback connection, both ways

@@ -509,6 +509,34 @@ def test_units_committed_together_are_each_all_or_nothing(store: Store) -> None:
     assert store.get_cursor("b") is None
 
 
+def test_a_unit_failing_midway_through_a_shared_commit_leaves_nothing_behind(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The failure comes after the group's accounts and posts were merged (a disk hiccup on
+    the metrics): the shared transaction must take those merges back, so the unit written
+    again on its own, failing again, leaves no post behind."""
+    real = Store._merge_lists
+
+    def hiccup(self: Store, spec, cols) -> None:
+        if spec.name == "post_metrics" and "b1" in cols.get("post_id", []):
+            raise RuntimeError("I/O error on the metrics")
+        real(self, spec, cols)
+
+    monkeypatch.setattr(Store, "_merge_lists", hiccup)
+    good_a = _unit(store, "a", post("a1", text="A"), metrics("a1", likes=3))
+    broken = _unit(store, "b", post("b1", text="B"), metrics("b1", likes=1))
+    good_c = _unit(store, "c", post("c1", text="C"), metrics("c1", likes=5))
+    errors = store.commit_units([good_a, broken, good_c])
+    assert errors[0] is None and errors[2] is None
+    assert isinstance(errors[1], StoreError) and "nothing was written" in str(errors[1])
+    assert rows(store, "SELECT post_id, text FROM posts ORDER BY 1") == [("a1", "A"), ("c1", "C")]
+    assert rows(store, "SELECT post_id, likes FROM post_metrics ORDER BY 1") == [
+        ("a1", 3),
+        ("c1", 5),
+    ]
+    assert store.get_cursor("b") is None
+
+
 def test_units_with_the_same_key_committed_together_as_one_after_the_other(
     store: Store,
 ) -> None:
