@@ -31,6 +31,7 @@ from typing import Any
 from smm_suggest.settings import OwnTermsSettings
 from smm_suggest.stopwords import STOPWORDS
 from smmcore.contracts import KeywordContext, KeywordQuery, KeywordTool
+from smmcore.kpitools import ENGAGEMENTS_SQL
 from smmcore.models import KeywordSignal
 
 _BLOCK_TAG_RE = re.compile(r"<\s*/?\s*(?:br|p|div|li|ul|ol|h\d|blockquote)\b[^>]*>", re.I)
@@ -130,12 +131,9 @@ def load_posts(
             JOIN post_metrics m
               ON m.network = r.network AND m.account = r.account AND m.post_id = r.post_id
         )
-        SELECT text,
-               COALESCE(likes, 0) + COALESCE(reposts, 0) + COALESCE(replies, 0)
-                   + COALESCE(quotes, 0) AS engagements
+        SELECT text, {ENGAGEMENTS_SQL} AS engagements
         FROM latest
-        WHERE n = 1 AND (likes IS NOT NULL OR reposts IS NOT NULL OR replies IS NOT NULL
-                         OR quotes IS NOT NULL)
+        WHERE n = 1 AND ({ENGAGEMENTS_SQL}) IS NOT NULL
         ORDER BY created_at DESC
         """,
         [*params, start, end, limit],
