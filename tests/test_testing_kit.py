@@ -321,6 +321,11 @@ class Misnamed(Everyone):
     label = "someone-else"
 
 
+class Nobody(Everyone):
+    def segment(self, ctx):
+        return []
+
+
 class Suggest(KeywordTool):
     metric = "suggestion"
 
@@ -488,6 +493,11 @@ class TestMisnamedSegmenter(SegmenterContract):
     seed = AUDIENCE
 
 
+class TestNobodySegmenter(SegmenterContract):
+    segmenter_spec = SegmenterSpec(name="everyone", description="All.", impl="impls:Nobody")
+    seed = AUDIENCE
+
+
 def tool(impl):
     return KeywordToolSpec(name="sugg", description="Suggestions.", impl=f"impls:{impl}",
                            capabilities=("suggestions",))
@@ -637,6 +647,8 @@ def test_good_implementations_pass_every_contract_test(contract_outcomes) -> Non
             "TestMisnamedSegmenter",
             {"test_empty_audience_gives_empty_segments", "test_segments_of_seeded_store"},
         ),
+        # no segment at all: vacuously fine for every check but the seeded one
+        ("TestNobodySegmenter", {"test_segments_of_seeded_store"}),
         ("TestWrongMetric", {"test_declared_capabilities_return_signals"}),
     ],
 )
