@@ -125,6 +125,20 @@ def test_safe_csv_writer_rows_and_dicts() -> None:
     assert buf.getvalue() == "'=1+1,-3,-3\n'@x,2.5\n"
 
 
+def test_a_carriage_return_in_a_cell_is_quoted_so_the_row_stays_one_row() -> None:
+    import csv
+
+    buf = io.StringIO()
+    writer = safe_csv_writer(buf)
+    writer.writerow(["a", "line\rbreak", 1])
+    writer.writerow(["b", "plain", 2])
+    dict_writer = safe_csv_writer(buf, fieldnames=["x", "y"])
+    dict_writer.writerow({"x": "c\r", "y": 3})
+    assert buf.getvalue() == '"a","line\rbreak","1"\nb,plain,2\n"c\r","3"\n'
+    rows = list(csv.reader(io.StringIO(buf.getvalue(), newline="")))
+    assert rows == [["a", "line\rbreak", "1"], ["b", "plain", "2"], ["c\r", "3"]]
+
+
 HOSTILE = (
     "plain \x1b[31mred\x1b[0m \x1b]8;;https://evil.example\x07link\x1b]8;;\x07 "
     "\x1b]52;c;ZWNobyBwd25lZA==\x07clip \x1b[2J\x1b[Hclear \x9b31mc1\x07bell\rcr\x00nul "
@@ -136,6 +150,7 @@ def test_clean_terminal_removes_sequences_and_controls() -> None:
     cleaned = clean_terminal(HOSTILE)
     assert cleaned == "plain red link clip clear c1bellcrnul  end\tTab\nline"
     assert clean_terminal("Forno Rossi 🍞 مخبز") == "Forno Rossi 🍞 مخبز"
+    assert clean_terminal("bell\x07 nul\x00 del\x7f") == "bell nul del"  # no ESC, still cleaned
 
 
 def test_terminal_stream_cleans_and_rich_keeps_its_colours() -> None:

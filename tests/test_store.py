@@ -509,6 +509,27 @@ def test_units_committed_together_are_each_all_or_nothing(store: Store) -> None:
     assert store.get_cursor("b") is None
 
 
+def test_small_units_that_share_no_key_are_written_in_one_shared_commit(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The shared transaction is what makes many small units fast: it must really be used
+    (a broken group silently falling back to one commit per unit would only be slower)."""
+
+    def one_by_one(self: store_db.UnitWriter) -> None:
+        raise AssertionError(f"unit {self.unit_key!r} was committed on its own")
+
+    units = [_unit(store, k, post(f"{k}1", text=k), metrics(f"{k}1", likes=2)) for k in "abc"]
+    monkeypatch.setattr(store_db.UnitWriter, "commit", one_by_one)
+    assert store.commit_units(units) == [None, None, None]
+    assert rows(store, "SELECT post_id, text FROM posts ORDER BY 1") == [
+        ("a1", "a"),
+        ("b1", "b"),
+        ("c1", "c"),
+    ]
+    assert rows(store, "SELECT count(*) FROM post_metrics WHERE likes = 2") == [(3,)]
+    assert [store.get_cursor(k) for k in "abc"] == [{"page": k} for k in "abc"]
+
+
 def test_a_unit_failing_midway_through_a_shared_commit_leaves_nothing_behind(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
