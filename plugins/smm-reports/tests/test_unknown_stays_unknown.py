@@ -1,0 +1,67 @@
+"""Unknown stays unknown from the change computation to every renderer: n/a, empty or null,
+never 0, and a change against a previous 0 has no percentage (not 0%, not infinity)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from smm_reports.sample import sample_report
+
+from smmcore.models import change_of
+from smmcore.plugins import PluginHost
+
+
+@pytest.mark.parametrize(
+    ("value", "previous", "expected"),
+    [
+        (None, 4.0, (None, None)),
+        (5.0, None, (None, None)),
+        (5.0, 0.0, (5.0, None)),  # from 0: a change, no percentage
+        (0.0, 0.0, (0.0, None)),
+        (-2.0, 4.0, (-6.0, -150.0)),
+        (3.0, -2.0, (5.0, 250.0)),  # against the size of a negative previous value
+    ],
+)
+def test_change_of(value, previous, expected) -> None:
+    assert change_of(value, previous) == expected
+
+
+def _render(name: str, report) -> str:
+    import smm_reports.plugin
+
+    host = PluginHost([("reports", smm_reports.plugin)], discover=False)
+    out = io.StringIO()
+    host.reporters()[name].load()(name=name).render(report, out)
+    return out.getvalue()
+
+
+def _unknown_report():
+    report = sample_report()
+    row = report.kpis[0]
+    assert row.client is not None
+    row.client.value, row.client.previous = None, 0.0
+    row.client.change, row.client.change_pct = change_of(None, 0.0)
+    return report, row
+
+
+def test_every_renderer_shows_an_unknown_value_as_unknown() -> None:
+    report, row = _unknown_report()
+    label = row.label
+    md_line = next(
+        li for li in _render("markdown", report).splitlines() if li.startswith(f"| {label} |")
+    )
+    cells = [c.strip() for c in md_line.strip("|").split("|")]
+    assert cells[1] == "n/a" and cells[3] == "n/a" and cells[4] == "n/a", md_line
+    rows = list(csv.DictReader(io.StringIO(_render("csv", report))))
+    mine = next(r for r in rows if r["kpi"] == row.name and r["scope"] == "client")
+    assert (mine["value"], mine["change"], mine["change_pct"]) == ("", "", "")
+    data = json.loads(_render("json", report))
+    client = next(k for k in data["kpis"] if k["name"] == row.name)["client"]
+    assert client["value"] is None and client["change_pct"] is None
+    terminal = _render("terminal", report)
+    line = next(li for li in terminal.splitlines() if label in li)
+    cells = [c.strip() for c in line.strip("│ ").split("│")]
+    assert cells[1:] == ["n/a", "0", "n/a", "n/a"], line  # the previous 0 is a known 0
