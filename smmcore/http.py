@@ -194,20 +194,30 @@ def _parse_policy(value: str) -> tuple[int | None, float | None]:
 def parse_rate_limit(headers: httpx.Headers, now_epoch: float | None = None) -> RateLimitInfo:
     """Read every rate-limit header style networks send.
 
-    ``X-RateLimit-Reset`` may be ISO 8601 (Mastodon), epoch seconds (X) or a delta;
+    ``X-RateLimit-Reset`` may be ISO 8601 (Mastodon), epoch seconds or a delta; X sends
+    ``x-rate-limit-*`` with epoch seconds;
     ``RateLimit-Reset`` epoch seconds (Bluesky) or a delta (IETF draft); Reddit's
     ``X-Ratelimit-Remaining`` is a float string and ``X-Ratelimit-Used`` + remaining is its
     limit; ``Retry-After`` is seconds or an HTTP date.
     """
     now_epoch = time.time() if now_epoch is None else now_epoch
     get = headers.get
-    limit = _to_int(get("ratelimit-limit")) or _to_int(get("x-ratelimit-limit"))
-    remaining = _to_int(get("ratelimit-remaining"))
-    if remaining is None:
-        remaining = _to_int(get("x-ratelimit-remaining"))
-    reset_in = _reset_seconds(get("ratelimit-reset"), now_epoch)
-    if reset_in is None:
-        reset_in = _reset_seconds(get("x-ratelimit-reset"), now_epoch)
+    # the IETF names first, then X-RateLimit-* (Mastodon, Reddit), then X's x-rate-limit-*
+    names = ("ratelimit-{}", "x-ratelimit-{}", "x-rate-limit-{}")
+    limit = next(
+        (n for n in (_to_int(get(f.format("limit"))) for f in names) if n is not None), None
+    )
+    remaining = next(
+        (n for n in (_to_int(get(f.format("remaining"))) for f in names) if n is not None), None
+    )
+    reset_in = next(
+        (
+            s
+            for s in (_reset_seconds(get(f.format("reset")), now_epoch) for f in names)
+            if s is not None
+        ),
+        None,
+    )
     used = _to_int(get("x-ratelimit-used"))
     if limit is None and used is not None and remaining is not None:
         limit = used + remaining

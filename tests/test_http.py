@@ -429,6 +429,57 @@ def test_parse_rate_limit_header_styles() -> None:
     assert parse_rate_limit(httpx.Headers({"Content-Type": "x"}), now).empty
 
 
+NOW = 1_764_000_000.0
+
+
+@pytest.mark.parametrize(
+    ("headers", "expected"),
+    [
+        # X API v2 (docs: x-rate-limit-*, the reset in epoch seconds)
+        (
+            {"x-rate-limit-limit": "900", "x-rate-limit-remaining": "0",
+             "x-rate-limit-reset": str(int(NOW) + 600)},
+            {"limit": 900, "remaining": 0, "reset_in": 600.0},
+        ),
+        # X-RateLimit-Reset in epoch seconds
+        (
+            {"X-RateLimit-Limit": "900", "X-RateLimit-Remaining": "1",
+             "X-RateLimit-Reset": str(int(NOW) + 60)},
+            {"limit": 900, "remaining": 1, "reset_in": 60.0},
+        ),
+        # the IETF names win over the X- ones when both are sent
+        (
+            {"RateLimit-Limit": "50", "X-RateLimit-Limit": "70", "RateLimit-Remaining": "3",
+             "X-RateLimit-Remaining": "9", "RateLimit-Reset": "12", "X-RateLimit-Reset": "99"},
+            {"limit": 50, "remaining": 3, "reset_in": 12.0},
+        ),
+        # several policies: the most restrictive rate (1000 per hour < 100 per 10 s)
+        (
+            {"RateLimit-Policy": "100;w=10, 1000;w=3600"},
+            {"limit": 1000, "window": 3600.0},
+        ),
+        # a named policy with q= and w=
+        ({"RateLimit-Policy": '"default";q=100;w=10'}, {"limit": 100, "window": 10.0}),
+        # the newer combined draft header
+        ({"RateLimit": '"default";r=50;t=30'}, {"remaining": 50, "reset_in": 30.0}),
+        # a reset already past waits 0, never a negative time
+        ({"X-RateLimit-Reset": str(int(NOW) - 5)}, {"reset_in": 0.0}),
+        ({"Retry-After": "-3"}, {"retry_after": 0.0}),
+        # an ISO time without offset cannot be placed in time: no reset rather than a guess
+        ({"X-RateLimit-Reset": "2025-11-24T16:00:00"}, {"reset_in": None}),
+        # garbage is unknown, not 0
+        (
+            {"X-RateLimit-Limit": "lots", "X-RateLimit-Remaining": "", "Retry-After": "soon"},
+            {"limit": None, "remaining": None, "retry_after": None},
+        ),
+    ],
+)  # fmt: skip
+def test_every_rate_limit_header_form(headers: dict[str, str], expected: dict) -> None:
+    info = parse_rate_limit(httpx.Headers(headers), NOW)
+    got = {name: getattr(info, name) for name in expected}
+    assert got == expected
+
+
 def test_base_url_setting_validation() -> None:
     assert (
         HttpSourceSettings(base_url=" http://127.0.0.1:8080/ ").base_url == "http://127.0.0.1:8080"
