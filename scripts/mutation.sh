@@ -19,7 +19,9 @@ if [[ "${1:-}" == "--fresh" ]]; then
   rm -rf mutants
 fi
 start=$(date +%s)
-"${mutmut[@]}" run --max-children "${MUTATION_JOBS:-2}" >/dev/null 2>&1 || true
+# bounded: stops after MUTATION_TIMEOUT seconds (default 840); the next run resumes
+timeout "${MUTATION_TIMEOUT:-840}" "${mutmut[@]}" run --max-children "${MUTATION_JOBS:-2}" \
+  >/dev/null 2>&1 || echo "stopped after ${MUTATION_TIMEOUT:-840} s (or failed); run again to resume"
 echo "surviving mutants (scripts/mutation.sh show NAME for each):"
 "${mutmut[@]}" results 2>/dev/null | sed 's/^/  /'
 survived=$("${mutmut[@]}" results 2>/dev/null | grep -c ': survived' || true)

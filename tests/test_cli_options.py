@@ -140,3 +140,21 @@ def test_sync_since_and_full(synced_copy: Path, capsys: pytest.CaptureFixture[st
     assert exit_info.value.code == 1
     assert "Error: cannot read the date 'March'" in err and "YYYY-MM-DD" in err
     assert "Traceback" not in err
+
+
+def test_files_formats_json_lists_every_recognised_export() -> None:
+    code, out, err = smm("files", "formats", "--json")
+    assert code == 0, err
+    formats = json.loads(out)
+    names = {f["name"] for f in formats}
+    assert "linkedin-content" in names and len(names) == len(formats)
+    for spec in formats:
+        assert spec["network"] and spec["fills"] and spec["recognised_by"], spec
+
+
+def test_plugins_info_json_shows_what_a_plugin_registers() -> None:
+    code, out, err = smm("plugins", "info", "smm-kpis", "--json")
+    assert code == 0, err
+    info = json.loads(out)
+    assert (info["distribution"], info["status"], info["problems"]) == ("smm-kpis", "ok", [])
+    assert "follower_growth" in {k["name"] for k in info["registers"]["kpis"]}

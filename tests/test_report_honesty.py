@@ -305,6 +305,11 @@ def test_a_store_holding_impossible_dates_still_reports(tmp_path: Path) -> None:
     code, out = smm(ws, "store", "dates")
     assert code == 0
     assert "posts: 2 row(s)" in out and "post_id=far" in out and "interactions: 1 row(s)" in out
+    code, out = smm(ws, "store", "dates", "--json", "--examples", "1")
+    assert code == 0
+    listed = json.loads(out)
+    assert listed["counts"] == {"posts": 2, "interactions": 1} and listed["deleted"] == {}
+    assert len(listed["examples"]["posts"]) == 1  # --examples 1 of the 2
     code, out = smm(ws, "store", "dates", "--delete")
     assert code == 0 and "Deleted 4 row(s)" in out  # the two posts, far's snapshot, zoe's like
     code, out = smm(ws, "store", "dates")
