@@ -158,3 +158,38 @@ def test_plugins_info_json_shows_what_a_plugin_registers() -> None:
     info = json.loads(out)
     assert (info["distribution"], info["status"], info["problems"]) == ("smm-kpis", "ok", [])
     assert "follower_growth" in {k["name"] for k in info["registers"]["kpis"]}
+
+
+def test_audience_segments_of_one_segmenter_and_one_segment_shown(demo: Path) -> None:
+    ws = str(demo)
+    code, out, err = smm(
+        "-w", ws, "audience", "segments", "--segmenter", "tiers", "--period", "2026-03",
+        "--format", "json",
+    )  # fmt: skip
+    assert code == 0, err
+    segments = json.loads(out)["segments"]
+    assert segments and {s["segmenter"] for s in segments} == {"tiers"}
+    advocates = next(s for s in segments if s["name"] == "tiers:advocate")
+    code, out, err = smm(
+        "-w", ws, "audience", "show", "tiers:advocate", "--period", "2026-03",
+        "--format", "json", "--limit", "3",
+    )  # fmt: skip
+    assert code == 0, err
+    shown = json.loads(out)
+    assert shown["size"] == advocates["size"] > 3  # the whole segment's size ...
+    assert len(shown["members"]) == 3  # ... and only the members asked for
+    assert all(m["reason"] and m["segment"] == "tiers:advocate" for m in shown["members"])
+
+
+def test_audience_influencers_of_a_period(demo: Path) -> None:
+    code, march, err = smm(
+        "-w", str(demo), "audience", "influencers", "--period", "2026-03", "--format", "json"
+    )
+    assert code == 0, err
+    code, february, err = smm(
+        "-w", str(demo), "audience", "influencers", "--period", "2026-02", "--format", "json"
+    )
+    assert code == 0, err
+    march_top, february_top = json.loads(march), json.loads(february)
+    assert march_top["name"] == "influencers:top" and march_top["members"]
+    assert february_top["members"] and march_top != february_top  # the period is applied
