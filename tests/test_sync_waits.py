@@ -9,6 +9,7 @@ says it saved against the store.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import signal
 import subprocess
@@ -255,3 +256,23 @@ def test_the_progress_display_shows_a_waiting_unit_as_waiting() -> None:
         assert "waiting" not in task.description
     finally:
         progress.close()
+
+
+def test_max_wait_option_overrides_the_setting(tmp_path: Path) -> None:
+    """--max-wait 1 defers a unit told to wait 5 s at once (the setting allows 60 s)."""
+    refusing = Server(lambda path: (429, {"Retry-After": "5"}, b""))
+    with refusing, Server(lambda path: feed("quick")) as good:
+        ws = write_workspace(
+            tmp_path,
+            {"limited": f"{refusing.base}/feed", "quick": f"{good.base}/feed"},
+            "[sync]\nmax_wait = 60\n",
+        )
+        proc = start_smm(ws, "--max-wait", "1", "--json")
+        out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, out + err  # deferred is not a failure
+    outcome = json.loads(out)
+    status = {u["key"].rsplit(":", 1)[-1]: u["status"] for u in outcome["units"]}
+    assert status == {"limited": "deferred", "quick": "ok"}, outcome
+    limited = next(u for u in outcome["units"] if u["key"].endswith(":limited"))
+    assert limited["retry_at"] and "max_wait" in (limited["error"] or "") + err
+    assert len(refusing.hits) == 1  # asked once, then deferred without waiting the 5 s
