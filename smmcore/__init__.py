@@ -22,6 +22,7 @@ from smmcore.registry import (
     ReportSectionSpec,
     SegmenterSpec,
     SourceSpec,
+    StoreBackendSpec,
 )
 
 __version__ = "0.1.0"
@@ -49,6 +50,7 @@ __all__ = [
     "ReporterSpec",
     "SegmenterSpec",
     "SourceSpec",
+    "StoreBackendSpec",
     "__version__",
     "hookimpl",
     "hookspec",

@@ -136,6 +136,20 @@ class CustomKPIConfig(_Strict):
     description: str = ""
 
 
+class StoreConfig(BaseModel):
+    """``[store]``: where the history lives. ``backend`` names a store backend (``duckdb``,
+    the default, is one file per workspace in ``.smm/``); the backend's own keys (for
+    ``ducklake``: ``catalog``, ``data_path``, ``schema``) are validated by the backend."""
+
+    model_config = ConfigDict(extra="allow")
+
+    backend: str = "duckdb"
+
+    def options(self) -> dict[str, Any]:
+        """The backend's own keys (everything but ``backend``), as written."""
+        return dict(self.model_extra or {})
+
+
 class WorkspaceConfig(_Strict):
     """The whole ``smm.toml``."""
 
@@ -148,6 +162,7 @@ class WorkspaceConfig(_Strict):
     sync: SyncConfig = Field(default_factory=SyncConfig)
     kpis: dict[str, CustomKPIConfig] = Field(default_factory=dict)
     plugins: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    store: StoreConfig = Field(default_factory=StoreConfig)
 
     def all_channels(self) -> list[tuple[str, bool, ChannelConfig]]:
         """Every channel as ``(owner, is_client, channel)``, the client's first."""

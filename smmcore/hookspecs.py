@@ -33,6 +33,7 @@ if TYPE_CHECKING:
         ReportSectionSpec,
         SegmenterSpec,
         SourceSpec,
+        StoreBackendSpec,
     )
 
 
@@ -231,6 +232,28 @@ def smm_register_demos(register: Callable[[DemoSpec], None]) -> None:
         callable ``write(folder, *, end_date)`` writing a demo ``smm.toml`` and the data its
         channels sync from, offline. ``smm demo`` uses the first registered demo (or the one
         named with ``--name``).
+
+    .. versionadded:: 0.2.0
+    """
+
+
+@hookspec
+def smm_register_store_backends(register: Callable[[StoreBackendSpec], None]) -> None:
+    """Register store backends: where a workspace's history lives.
+
+    Called when a workspace whose ``[store] backend`` is not ``duckdb`` opens its store, so
+    it must stay cheap.
+
+    A workspace picks one with ``[store] backend = "NAME"`` in ``smm.toml`` (``duckdb``, one
+    file per workspace, is built in). The same KPIs, segmenters and reports run on every
+    backend: a backend only connects DuckDB to the data and says how an upsert is written.
+
+    :param register: call ``register(StoreBackendSpec(...))`` once per backend. The record's
+        ``impl`` references a callable ``(workspace, settings) -> StoreBackend`` (a subclass
+        of :class:`smmcore.store.backends.StoreBackend`); ``settings`` a pydantic model of the
+        other ``[store]`` keys (``${ENV_VAR}`` references are expanded first); ``queue``,
+        optional, a callable ``(workspace, settings, host)`` returning the queue behind
+        ``smm sync --queue`` and ``smm sync --status``.
 
     .. versionadded:: 0.2.0
     """

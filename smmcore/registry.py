@@ -372,6 +372,34 @@ class DemoSpec(Registration):
     kind: ClassVar[str] = "demo"
 
 
+@dataclass(frozen=True, kw_only=True)
+class StoreBackendSpec(Registration):
+    """A store backend: where a workspace's history lives (``[store] backend = NAME``).
+
+    ``impl`` names a callable ``(workspace, settings) -> StoreBackend`` (see
+    :class:`smmcore.store.backends.StoreBackend`); ``settings`` names the pydantic model of
+    the backend's other ``[store]`` keys. ``queue``, optional, names a callable
+    ``(workspace, settings, host) -> queue`` whose queue ``smm sync --queue`` fills and
+    ``smm sync --status`` shows (see :class:`smmcore.store.backends.SyncQueue`).
+    """
+
+    kind: ClassVar[str] = "store_backend"
+    queue: str | None = None
+
+    def problems(self) -> list[str]:
+        found = super().problems()
+        if self.queue is not None and (
+            not isinstance(self.queue, str) or not _REF_RE.match(self.queue)
+        ):
+            found.append(
+                f"{self.kind} {self.name!r}: queue must be 'module:attribute', got {self.queue!r}"
+            )
+        return found
+
+    def summary(self) -> dict[str, Any]:
+        return {**super().summary(), "queue": self.queue}
+
+
 REGISTRATION_TYPES: dict[str, type[Registration]] = {
     "sources": SourceSpec,
     "keyword_tools": KeywordToolSpec,
@@ -384,6 +412,7 @@ REGISTRATION_TYPES: dict[str, type[Registration]] = {
     "kpi_providers": KPIProviderSpec,
     "chart_series": ChartSeriesSpec,
     "demos": DemoSpec,
+    "store_backends": StoreBackendSpec,
 }
 """Extension point name -> the registration type its ``register`` callback accepts."""
 

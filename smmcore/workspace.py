@@ -346,10 +346,28 @@ class Workspace:
         """
         if model is None:
             return None
+        return self._section_settings(
+            self.config.plugins.get(name, {}),
+            ("plugins", name),
+            model,
+            what=f"the settings [plugins.{name}]",
+            fix=f"[plugins.{name}]",
+            more="; 'smm plugins info PLUGIN' lists the settings",
+        )
+
+    def _section_settings(
+        self,
+        raw: Mapping[str, Any],
+        base: tuple[str, ...],
+        model: type[M],
+        *,
+        what: str,
+        fix: str,
+        more: str = "",
+    ) -> M:
+        """Validate the ``raw`` table at ``base`` (secrets expanded) against ``model``."""
         from pydantic import ValidationError
 
-        raw = self.config.plugins.get(name, {})
-        base = ("plugins", name)
         lines = toml_lines(self.text)
         try:
             expanded = expand_env(raw, self.env, base)
@@ -359,17 +377,16 @@ class Workspace:
             raise ConfigError(
                 f"{where}{format_loc(unset.loc)}: the environment variable {unset.var} is not set",
                 hint=f"set it before running smm (export {unset.var}=...), or remove the "
-                f"setting from [plugins.{name}]",
+                f"setting from {fix}",
             ) from None
         try:
             return model.model_validate(expanded)
         except ValidationError as exc:
             problems = validation_problems(exc, CONFIG_FILE, lines, base, model=model)
             raise ConfigError(
-                f"the settings [plugins.{name}] in {self.config_path} are invalid",
+                f"{what} in {self.config_path} are invalid",
                 problems=problems,
-                hint=f"fix [plugins.{name}] in smm.toml; 'smm plugins info PLUGIN' lists "
-                "the settings",
+                hint=f"fix {fix} in smm.toml{more}",
             ) from None
 
     def secret_values(self) -> set[str]:
@@ -391,6 +408,7 @@ class Workspace:
                     walk(item)
 
         walk(self.config.plugins)
+        walk(self.raw.get("store", {}))
         return found
 
     def scrub(self, text: str) -> str:
@@ -433,14 +451,62 @@ class Workspace:
         the TEMP table ``workspace_channels`` filled from this configuration."""
         from smmcore.store import Store
 
-        store = Store.open(self.store_path, read_only=read_only)
+        store = Store.open(read_only=read_only, backend=self.store_backend())
         store.set_channels(self.channel_refs())
         return store
+
+    def store_backend(self, name: str | None = None, host: Any = None) -> Any:
+        """The :class:`~smmcore.store.backends.StoreBackend` named ``name`` (default:
+        ``[store] backend``), configured from ``[store]``. ``duckdb`` is the file
+        ``.smm/store.duckdb``; another name is looked up in the plugins' registrations."""
+        from smmcore.store.backends import DEFAULT_BACKEND, StoreBackend
+
+        name = name or self.config.store.backend
+        if name == DEFAULT_BACKEND:
+            return StoreBackend(self.store_path)
+        spec, settings = self._backend_spec(name, host)
+        return spec.load()(self, settings)
+
+    def store_queue(self, host: Any = None) -> Any:
+        """The sync queue of the configured store backend (``smm sync --queue``), or a
+        clear error when the backend has none."""
+        name = self.config.store.backend
+        if name != "duckdb":
+            spec, settings = self._backend_spec(name, host)
+            if spec.queue:
+                from smmcore.registry import resolve_reference
+
+                return resolve_reference(spec.queue)(self, settings, host)
+        raise ConfigError(
+            f"the store backend {name!r} of {self.config_path} has no sync queue",
+            hint='a queue needs a shared store: set [store] backend = "ducklake" (plugin '
+            "smm-ducklake) with a PostgreSQL catalog, or run 'smm sync' without --queue",
+        )
+
+    def _backend_spec(self, name: str, host: Any) -> tuple[Any, Any]:
+        if host is None:
+            from smmcore.plugins import PluginHost
+
+            host = PluginHost()
+        spec = host.get("store_backends", name)
+        model = spec.load_settings_model()
+        settings = None
+        if model is not None:
+            settings = self._section_settings(
+                self.config.store.options(),
+                ("store",),
+                model,
+                what=f"the settings [store] of the store backend {name!r}",
+                fix="[store]",
+            )
+        return spec, settings
 
     def redacted(self) -> dict[str, Any]:
         """The resolved configuration (defaults filled in) safe to print: secrets hidden."""
         data = self.config.model_dump(mode="json")
         data["plugins"] = self.raw.get("plugins", {})
+        if "store" in self.raw:
+            data["store"] = self.raw["store"]
         return redact(data, self.env)
 
 

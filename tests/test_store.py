@@ -3,6 +3,7 @@ the lock message."""
 
 from __future__ import annotations
 
+import importlib.metadata
 import subprocess
 import sys
 import textwrap
@@ -571,6 +572,11 @@ def test_units_with_the_same_key_committed_together_as_one_after_the_other(
     ]
 
 
+@pytest.mark.skipif(
+    int(importlib.metadata.version("duckdb").split(".")[0]) < 2,
+    reason="DuckDB 1.x imports pandas and pyarrow itself when it binds any parameter "
+    "(measured with 1.5.5, the version smm-ducklake pins); the store cannot avoid it there",
+)
 def test_a_sync_commit_imports_no_pyarrow(tmp_path: Path) -> None:
     """Small units go in through typed list parameters: a sync of live sources pays no
     pyarrow (and pandas) import on its first commit."""

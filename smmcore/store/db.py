@@ -30,13 +30,14 @@ import json
 import os
 import re
 import threading
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from smmcore.contracts import NoData, RecordBatch, SyncCursor
 from smmcore.errors import StoreError, explain_environment
+from smmcore.store.backends import StoreBackend
 from smmcore.store.ingest import SEQ, batch_to_arrow, seq_array
 from smmcore.store.migrations import MIGRATIONS, SCHEMA_VERSION
 from smmcore.store.tables import TABLES, TableSpec
@@ -123,14 +124,19 @@ def _connect(path: Path, read_only: bool) -> Any:
     return con
 
 
+_HERE = "table_catalog = current_database() AND table_schema = current_schema()"
+"""The store's own tables: the connection's current catalog and schema (a backend may put
+several workspaces' schemas in one database)."""
+
+
 def _schema_version(con: Any) -> int:
     found = con.execute(
         "SELECT count(*) FROM information_schema.tables "
-        "WHERE table_name = 'schema_version' AND table_schema = 'main'"
+        f"WHERE table_name = 'schema_version' AND {_HERE}"
     ).fetchone()[0]
     if not found:
         others = con.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'main'"
+            f"SELECT count(*) FROM information_schema.tables WHERE {_HERE}"
         ).fetchone()[0]
         if others:
             raise StoreError(
@@ -141,11 +147,23 @@ def _schema_version(con: Any) -> int:
     return con.execute("SELECT COALESCE(max(version), 0) FROM schema_version").fetchone()[0]
 
 
-def migrate(con: Any, migrations: Sequence[tuple[int, str, str]] = MIGRATIONS) -> int:
+def migrate(
+    con: Any,
+    migrations: Sequence[tuple[int, str, str]] = MIGRATIONS,
+    backend: StoreBackend | None = None,
+) -> int:
     """Apply the pending ``migrations`` in one transaction; return the resulting version.
 
     A failure rolls everything back, so the store stays at its previous version with its data.
+    ``backend`` adapts the DDL (default: DuckDB's own).
     """
+    if backend is not None:
+        with backend.write_guard(con):
+            return _migrate(con, migrations, backend)
+    return _migrate(con, migrations, StoreBackend(Path()))
+
+
+def _migrate(con: Any, migrations: Sequence[tuple[int, str, str]], backend: StoreBackend) -> int:
     current = _schema_version(con)
     known = migrations[-1][0] if migrations else 0
     if current > known:
@@ -161,11 +179,13 @@ def migrate(con: Any, migrations: Sequence[tuple[int, str, str]] = MIGRATIONS) -
     try:
         if current == 0:
             con.execute(
-                "CREATE TABLE schema_version (version INTEGER NOT NULL PRIMARY KEY, "
-                "description VARCHAR NOT NULL, applied_at TIMESTAMPTZ NOT NULL)"
+                backend.ddl(
+                    "CREATE TABLE schema_version (version INTEGER NOT NULL PRIMARY KEY, "
+                    "description VARCHAR NOT NULL, applied_at TIMESTAMPTZ NOT NULL)"
+                )
             )
         for version, description, sql in pending:
-            con.execute(sql)
+            con.execute(backend.ddl(sql))
             con.execute(
                 "INSERT INTO schema_version VALUES (?, ?, CURRENT_TIMESTAMP)",
                 [version, description],
@@ -187,14 +207,23 @@ class Store:
 
     :ivar con: the DuckDB connection (read with SQL; write through :meth:`write` or
         :meth:`unit_writer` so natural keys and transactions hold).
-    :ivar path: the database file.
+    :ivar path: the database file (or the data folder of a shared backend).
     :ivar read_only: opened without write access.
+    :ivar backend: where the store lives (:mod:`smmcore.store.backends`).
     """
 
-    def __init__(self, con: Any, path: Path, *, read_only: bool = False) -> None:
+    def __init__(
+        self,
+        con: Any,
+        path: Path,
+        *,
+        read_only: bool = False,
+        backend: StoreBackend | None = None,
+    ) -> None:
         self.con = con
         self.path = path
         self.read_only = read_only
+        self.backend = backend or StoreBackend(path)
         self.lock = threading.RLock()
         self._columns: dict[str, dict[str, str]] = {}
 
@@ -202,7 +231,12 @@ class Store:
 
     @classmethod
     def open(
-        cls, path: Path | str, *, read_only: bool = False, memory_limit: str | None = None
+        cls,
+        path: Path | str | None = None,
+        *,
+        read_only: bool = False,
+        memory_limit: str | None = None,
+        backend: StoreBackend | None = None,
     ) -> Store:
         """Open (creating it and its folder if needed, unless ``read_only``) the store at
         ``path`` and bring its schema up to date.
@@ -211,40 +245,39 @@ class Store:
             variable ``SMM_STORE_MEMORY_LIMIT``, else :data:`WRITE_MEMORY_LIMIT` for a store
             opened to write and DuckDB's own default (80% of RAM) read-only. Past it, large
             imports spill to disk (next to the store): slower, flat memory.
+        :param backend: where the store lives (default: the DuckDB file at ``path``).
 
         Raises :class:`~smmcore.errors.StoreError` when the file is missing (read-only), is
         locked by another process, or has a newer schema than this smmcore knows.
         """
-        path = Path(path)
-        if read_only and not path.exists():
+        if backend is None:
+            if path is None:
+                raise TypeError("Store.open needs a path or a backend")
+            backend = StoreBackend(Path(path))
+        path = backend.path
+        if read_only and not backend.exists():
             raise StoreError(
-                f"there is no history store at {path} yet",
+                f"there is no history store at {backend.location} yet",
                 hint="run 'smm sync' to bring the channels' data in first",
             )
-        if not read_only:
-            try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                fault = explain_environment(exc, path.parent)
-                raise StoreError(str(fault), hint=fault.hint if fault else None) from exc
-        con = _connect(path, read_only)
+        con = backend.connect(read_only)
         try:
             version = _schema_version(con)
             if version < SCHEMA_VERSION:
                 if read_only:
                     con.close()
-                    upgrade = _connect(path, False)
+                    upgrade = backend.connect(False)
                     try:
-                        migrate(upgrade)
+                        migrate(upgrade, backend=backend)
                     finally:
                         upgrade.close()
-                    con = _connect(path, True)
+                    con = backend.connect(True)
                 else:
-                    migrate(con)
+                    migrate(con, backend=backend)
             elif version > SCHEMA_VERSION:
                 raise StoreError(
-                    f"the history store {path} was written by a newer version of smm (schema "
-                    f"version {version}; this smmcore understands {SCHEMA_VERSION})",
+                    f"the history store {backend.location} was written by a newer version of "
+                    f"smm (schema version {version}; this smmcore understands {SCHEMA_VERSION})",
                     hint="upgrade smm ('pip install -U smmcore' or 'uv tool upgrade smmcore') "
                     "and run the command again; the file was not changed",
                 )
@@ -253,17 +286,20 @@ class Store:
                 limit = WRITE_MEMORY_LIMIT
             if limit:
                 con.execute(f"SET memory_limit = '{_checked_size(limit)}'")
+            if read_only and backend.snapshot_reads:
+                con.execute("BEGIN TRANSACTION")  # every query of this reader: one snapshot
         except BaseException:
             con.close()
+            backend.close()
             raise
-        store = cls(con, path, read_only=read_only)
+        store = cls(con, path, read_only=read_only, backend=backend)
         store._load_columns()
         return store
 
     def _load_columns(self) -> None:
         rows = self.con.execute(
             "SELECT table_name, column_name, data_type FROM information_schema.columns "
-            "WHERE table_schema = 'main' ORDER BY table_name, ordinal_position"
+            f"WHERE {_HERE} ORDER BY table_name, ordinal_position"
         ).fetchall()
         for table, name, dtype in rows:
             self._columns.setdefault(table, {})[name] = dtype
@@ -274,6 +310,7 @@ class Store:
             if self.con is not None:
                 self.con.close()
                 self.con = None  # type: ignore[assignment]
+                self.backend.close()
 
     def __enter__(self) -> Store:
         return self
@@ -293,7 +330,7 @@ class Store:
             with self.lock:
                 rows = self.con.execute(
                     "SELECT column_name, data_type FROM information_schema.columns "
-                    "WHERE table_schema = 'main' AND table_name = ? ORDER BY ordinal_position",
+                    f"WHERE {_HERE} AND table_name = ? ORDER BY ordinal_position",
                     [table],
                 ).fetchall()
             if not rows:
@@ -338,14 +375,19 @@ class Store:
     def record_error(self, unit_key: str, source: str, error: str) -> None:
         """Remember that the unit failed (its cursor and last success stay as they were)."""
         self._check_writable()
+        sql = self.backend.upsert_sql(
+            "sync_state",
+            ["unit_key", "source", "last_error", "updated_at"],
+            ["unit_key"],
+            "SELECT ?::VARCHAR, ?::VARCHAR, ?::VARCHAR, CURRENT_TIMESTAMP",
+            [
+                '"source" = excluded."source"',
+                '"last_error" = excluded."last_error"',
+                '"updated_at" = excluded."updated_at"',
+            ],
+        )
         with self.lock:
-            self.con.execute(
-                "INSERT INTO sync_state (unit_key, source, last_error, updated_at) "
-                "VALUES (?, ?, ?, CURRENT_TIMESTAMP) ON CONFLICT (unit_key) DO UPDATE SET "
-                "source = excluded.source, last_error = excluded.last_error, "
-                "updated_at = excluded.updated_at",
-                [unit_key, source, error],
-            )
+            self.transaction(lambda: self.con.execute(sql, [unit_key, source, error]))
 
     # ------------------------------------------------------------------ writing
 
@@ -410,7 +452,11 @@ class Store:
             f"(SELECT {', '.join(inner)}, src.{SEQ} AS {SEQ} FROM {src} AS src) AS raw"
         )
 
-    def _merge_sql(self, spec: TableSpec, src_select: str, *, distinct: bool = True) -> str:
+    def _merge_sql(
+        self, spec: TableSpec, src_select: str, *, distinct: bool = True, plain: bool = False
+    ) -> str:
+        """The upsert of ``src_select`` into the table (``plain``: an INSERT only, for an
+        empty table)."""
         columns = list(self.columns(spec.name))
         cols = ", ".join(f'"{c}"' for c in columns)
         keys = ", ".join(f'"{k}"' for k in spec.keys)
@@ -426,7 +472,6 @@ class Store:
             else:
                 value = new
             updates.append(f'"{c}" = {value}')
-        action = f"DO UPDATE SET {', '.join(updates)}" if updates else "DO NOTHING"
         if distinct and spec.keep_known:
             # rows of one key in one statement merge as successive writes would: each column
             # takes its last known value (a NULL never erases one), or spec.update's rule
@@ -452,7 +497,9 @@ class Store:
             )
         else:
             select = f"SELECT {cols} FROM ({src_select}) AS filled"
-        return f"INSERT INTO {spec.name} ({cols}) {select} ON CONFLICT ({keys}) {action}"
+        if plain:
+            return f"INSERT INTO {spec.name} ({cols}) {select}"
+        return self.backend.upsert_sql(spec.name, columns, spec.keys, select, updates)
 
     def _merge(self, spec: TableSpec, src_select: str) -> None:
         """Upsert the rows of ``src_select``; sort them by key only when a key repeats."""
@@ -460,11 +507,11 @@ class Store:
         repeated = self.con.execute(
             f"SELECT 1 FROM ({src_select}) AS s GROUP BY {keys} HAVING count(*) > 1 LIMIT 1"
         ).fetchone()
-        sql = self._merge_sql(spec, src_select, distinct=repeated is not None)
         empty = self.con.execute(f"SELECT NOT EXISTS (SELECT 1 FROM {spec.name})").fetchone()[0]
-        if empty:  # a first import: nothing to conflict with, skip the upsert bookkeeping
-            sql = sql[: sql.rindex(" ON CONFLICT ")]
-        self.con.execute(sql)
+        # a first import (empty table): nothing to conflict with, skip the upsert bookkeeping
+        self.con.execute(
+            self._merge_sql(spec, src_select, distinct=repeated is not None, plain=empty)
+        )
 
     def _merge_batches(
         self, spec: TableSpec, batches: list[Any], tag: str, registered: list[str]
@@ -509,16 +556,51 @@ class Store:
         for w in rows:
             cursor = None if w.cursor is None else json.dumps(w.cursor, default=str)
             params += [w.unit_key, w.source, cursor]
-        values = ", ".join(["(?, ?, ?, CURRENT_TIMESTAMP, NULL, CURRENT_TIMESTAMP)"] * len(rows))
-        self.con.execute(
-            "INSERT INTO sync_state (unit_key, source, cursor, last_success, "
-            f"last_error, updated_at) VALUES {values} ON CONFLICT (unit_key) DO UPDATE SET "
-            "source = excluded.source, "
-            "cursor = COALESCE(excluded.cursor, sync_state.cursor), "
-            "last_success = excluded.last_success, last_error = NULL, "
-            "updated_at = excluded.updated_at",
-            params,
+        row = (
+            "(?::VARCHAR, ?::VARCHAR, ?::VARCHAR, CURRENT_TIMESTAMP, NULL::VARCHAR, "
+            "CURRENT_TIMESTAMP)"
         )
+        columns = ["unit_key", "source", "cursor", "last_success", "last_error", "updated_at"]
+        select = f"SELECT * FROM (VALUES {', '.join([row] * len(rows))}) AS v({', '.join(columns)})"
+        updates = [
+            '"source" = excluded."source"',
+            '"cursor" = COALESCE(excluded."cursor", sync_state."cursor")',
+            '"last_success" = excluded."last_success"',
+            '"last_error" = NULL',
+            '"updated_at" = excluded."updated_at"',
+        ]
+        sql = self.backend.upsert_sql("sync_state", columns, ["unit_key"], select, updates)
+        self.con.execute(sql, params)
+
+    def transaction(self, body: Callable[[], Any]) -> Any:
+        """Run ``body`` in one write transaction (under the backend's write guard) and return
+        its result. A failure rolls back; a failure the backend names in ``retry_on`` (a
+        concurrent writer won) runs ``body`` again in a new transaction, up to
+        ``backend.attempts`` times."""
+        backend = self.backend
+        with self.lock, backend.write_guard(self.con):
+            if backend.attempts <= 1 or not backend.retry_on:
+                return self._run_transaction(body)
+            import stamina
+
+            for attempt in stamina.retry_context(
+                on=backend.retry_on, attempts=backend.attempts, wait_initial=0.05, wait_max=2.0
+            ):
+                with attempt:
+                    return self._run_transaction(body)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _run_transaction(self, body: Callable[[], Any]) -> Any:
+        con = self.con
+        con.execute("BEGIN TRANSACTION")
+        try:
+            result = body()
+            con.execute("COMMIT")
+        except BaseException:
+            with contextlib.suppress(Exception):  # the transaction may be aborted
+                con.execute("ROLLBACK")
+            raise
+        return result
 
     def commit_units(self, writers: Sequence[UnitWriter]) -> list[BaseException | None]:
         """Commit several finished units; return, per writer, ``None`` or the error that
@@ -577,19 +659,19 @@ class Store:
                         merged.setdefault(col, []).extend(values)
                 offset += w._seq
         registered: list[str] = []
+
+        def body() -> None:
+            tag = f"g{writers[0]._id}"
+            for name, spec in TABLES.items():
+                self._merge_batches(spec, batches.get(name, []), f"{tag}_{name}", registered)
+                self._merge_lists(spec, lists.get(name, {}))
+            self._write_sync_state(writers)
+
         with self.lock:
             con = self.con
             try:
-                con.execute("BEGIN TRANSACTION")
-                tag = f"g{writers[0]._id}"
-                for name, spec in TABLES.items():
-                    self._merge_batches(spec, batches.get(name, []), f"{tag}_{name}", registered)
-                    self._merge_lists(spec, lists.get(name, {}))
-                self._write_sync_state(writers)
-                con.execute("COMMIT")
+                self.transaction(body)
             except BaseException:
-                with contextlib.suppress(Exception):
-                    con.execute("ROLLBACK")
                 for view in registered:
                     con.unregister(view)
                 raise
@@ -735,24 +817,28 @@ class UnitWriter:
             return
         store = self.store
         registered: list[str] = []
+        lists = {}
+
+        def body() -> None:
+            for name, spec in TABLES.items():
+                if name in self._staged:
+                    store._merge(spec, f"SELECT * FROM {self._staged[name]}")
+                tag = f"{self._id}_{name}"
+                store._merge_batches(spec, self._arrow.get(name, []), tag, registered)
+                if name in lists:
+                    store._merge_lists(spec, lists[name])
+            if self.unit_key is not None:
+                store._write_sync_state([self])
+
         with store.lock:
-            con = store.con
             try:
-                con.execute("BEGIN TRANSACTION")
-                for name, spec in TABLES.items():
-                    if name in self._staged:
-                        self._stage(name)
-                        store._merge(spec, f"SELECT * FROM {self._staged[name]}")
-                    tag = f"{self._id}_{name}"
-                    store._merge_batches(spec, self._arrow.get(name, []), tag, registered)
-                    if name in self._models:
-                        store._merge_lists(spec, self._model_lists(name))
-                if self.unit_key is not None:
-                    store._write_sync_state([self])
-                con.execute("COMMIT")
+                # everything pending goes into the staging tables (or lists) before the
+                # transaction, so a retried transaction finds the unit's rows complete
+                for name in list(self._staged):
+                    self._stage(name)
+                lists = {name: self._model_lists(name) for name in list(self._models)}
+                store.transaction(body)
             except BaseException as exc:
-                with contextlib.suppress(Exception):  # the transaction may be aborted
-                    con.execute("ROLLBACK")
                 self._cleanup(registered)
                 if isinstance(exc, StoreError | KeyboardInterrupt):
                     raise
@@ -838,7 +924,7 @@ class UnitWriter:
                 stage = f"_smm_stage_{self._id}_{table}"
                 con.execute(
                     f"CREATE TEMP TABLE {stage} AS SELECT *, 0::BIGINT AS {SEQ} "
-                    f"FROM main.{table} LIMIT 0"
+                    f"FROM {table} LIMIT 0"
                 )
                 self._staged[table] = stage
             for data in batches:
