@@ -26,6 +26,7 @@ _POINT_LABELS = {
     "reporters": "reporters",
     "commands": "commands",
     "export_formats": "export formats",
+    "store_backends": "store backends",
 }
 
 
