@@ -600,8 +600,11 @@ async def sync_async(
     max_wait: float | None = None,
     max_wait_run: float | None = None,
     http_options: Mapping[str, Any] | None = None,
+    units: Sequence[str] | None = None,
 ) -> SyncReport:
     """The asynchronous form of :func:`run_sync` (for callers already in an event loop).
+
+    :param units: run only the planned units with these keys (a queue worker's one unit).
 
     :param report: an empty report to fill (the caller keeps it to read what was saved when
         the run is cancelled).
@@ -619,6 +622,8 @@ async def sync_async(
     run_waits = RunWaits(settings.max_wait_run if max_wait_run is None else max_wait_run)
     since_at = parse_since(since, workspace.config.client.timezone)
     planned = plan_units(workspace, host, channels)
+    if units is not None:
+        planned = [p for p in planned if p.unit.key in set(units)]
     own_store = store is None
     if store is None:
         store = workspace.open_store()
@@ -737,6 +742,7 @@ def run_sync(
     max_wait: float | None = None,
     max_wait_run: float | None = None,
     http_options: Mapping[str, Any] | None = None,
+    units: Sequence[str] | None = None,
 ) -> SyncReport:
     """Sync the workspace's channels (or only ``channels``, as ``NETWORK:HANDLE``) into its
     store and return the :class:`SyncReport`.
@@ -744,6 +750,7 @@ def run_sync(
     :param since: only content created from then on (``YYYY-MM-DD``, ISO 8601, ``30d``).
     :param full: ignore the saved cursors and fetch everything the sources can reach.
     :param options: run-level options handed to every source (``{"skip_bad": True}``).
+    :param units: run only the planned units with these keys (a queue worker's unit).
     :param store: an already open store to write to (default: open and close the
         workspace's own).
     :param max_wait: seconds of waits one unit may make (default ``[sync] max_wait``).
@@ -770,6 +777,7 @@ def run_sync(
                 max_wait=max_wait,
                 max_wait_run=max_wait_run,
                 http_options=http_options,
+                units=units,
             )
         )
     except KeyboardInterrupt as exc:

@@ -1,4 +1,4 @@
-"""``smm store``: look after the history store (rows with implausible times)."""
+"""``smm store``: look after the history store (implausible times; moving it elsewhere)."""
 
 from __future__ import annotations
 
@@ -54,3 +54,51 @@ def dates_cmd(app: App, delete: bool, examples: int, as_json: bool) -> None:
 def _printable(value: object) -> str:
     """``value`` as text without control characters (stored text is not trusted)."""
     return "".join(ch if ch.isprintable() else "?" for ch in str(value))
+
+
+@store.command("migrate")
+@click.option(
+    "--to",
+    "to",
+    required=True,
+    metavar="BACKEND",
+    help="The store backend to copy the history into: 'ducklake', or 'duckdb' (the file "
+    ".smm/store.duckdb).",
+)
+@click.option("--replace", is_flag=True, help="Overwrite what the target store holds.")
+@pass_app
+def migrate_cmd(app: App, to: str, replace: bool) -> None:
+    """Copy the whole history from the configured store ([store] backend) to another.
+
+    The target's settings come from [store] in smm.toml (for ducklake: catalog, data_path,
+    schema). Every table is copied in one transaction and its rows counted before it
+    commits; then set [store] backend to the new one.
+    """
+    from smmcore.errors import SmmError
+    from smmcore.store import Store
+    from smmcore.store.transfer import copy_store
+
+    workspace = app.workspace()
+    current = workspace.config.store.backend
+    if to == current:
+        raise SmmError(
+            f"the workspace's store is already {to!r} ([store] backend in smm.toml)",
+            hint="name the other backend with --to, e.g. --to ducklake or --to duckdb",
+        )
+    source = Store.open(read_only=True, backend=workspace.store_backend(current, app.host))
+    try:
+        target = Store.open(backend=workspace.store_backend(to, app.host))
+        try:
+            counts = copy_store(source, target, replace=replace)
+            where = target.backend.location
+        finally:
+            target.close()
+    finally:
+        source.close()
+    for table, count in counts.items():
+        click.echo(f"{table}: {count:,} row(s) copied, counts checked")
+    click.echo(f"Copied the history from {current!r} to {where}.")
+    click.echo(
+        f'Next: set backend = "{to}" in [store] of {workspace.config_path} to use it '
+        f"(the {current!r} store is left as it was)."
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -241,6 +242,24 @@ def print_summary(report: SyncReport, *, terminal: bool) -> None:
     help="A configured channel that gets no rows is reported as 'no data' but does not make "
     "the sync fail (per channel: expect_data = false in smm.toml).",
 )
+@click.option(
+    "--queue",
+    "to_queue",
+    is_flag=True,
+    help="Queue every unit for 'smm worker' processes instead of syncing here (a shared "
+    'store whose backend has a queue: [store] backend = "ducklake").',
+)
+@click.option(
+    "--status", "show_status", is_flag=True, help="Show the queue: each unit's job and status."
+)
+@click.option(
+    "--also",
+    "also",
+    multiple=True,
+    metavar="DIR",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="With --queue or --status: the workspace in DIR too (repeatable).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the outcome as JSON on stdout.")
 @pass_app
 @click.pass_context
@@ -253,6 +272,9 @@ def sync(
     skip_bad: bool,
     max_wait: float | None,
     allow_no_data: bool,
+    to_queue: bool,
+    show_status: bool,
+    also: tuple[Path, ...],
     as_json: bool,
 ) -> None:
     """Bring the workspace's channels into its history store.
@@ -271,6 +293,9 @@ def sync(
     from smmcore.sync import SyncInterrupted, run_sync
 
     ws = app.workspace()
+    if to_queue or show_status:
+        _queue(app, ws, also, to_queue, as_json)
+        return
     terminal = sys.stderr.isatty()
     progress = RichProgress() if terminal else PlainProgress()
     interrupted = False
@@ -310,3 +335,58 @@ def sync(
         return
     print_summary(report, terminal=sys.stdout.isatty())
     ctx.exit(0 if report.ok else 1)
+
+
+def _queue(app: App, ws: Any, also: tuple[Path, ...], enqueue: bool, as_json: bool) -> None:
+    """``smm sync --queue`` / ``--status``: the store backend's queue (of ``ws`` and ``also``)."""
+    import json
+
+    from smmcore.workspace import load_workspace
+
+    workspaces = [ws, *(load_workspace(d) for d in also)]
+    queue = ws.store_queue(app.host)
+    if enqueue:
+        rows = queue.enqueue(workspaces, app.host)
+        if as_json:
+            data = [{"workspace": w, "unit": u, "outcome": o} for w, u, o in rows]
+            click.echo(json.dumps(data, indent=2))
+            return
+        for folder, unit, outcome in rows:
+            click.echo(f"{folder}  {unit}: {outcome}")
+        queued = sum(1 for *_, o in rows if o == "queued")
+        click.echo(
+            f"{queued} unit(s) queued of {len(rows)}; start 'smm worker' on one or more "
+            "machines to sync them, 'smm sync --status' to follow."
+        )
+        return
+    jobs = queue.status(workspaces)
+    if as_json:
+        click.echo(json.dumps(jobs, indent=2, default=str))
+        return
+    if not jobs:
+        click.echo("The queue holds no unit of this workspace; 'smm sync --queue' adds them.")
+        return
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    table = Table(title="Sync queue", title_justify="left")
+    for column in ("job", "workspace", "unit", "status", "attempts", "updated"):
+        table.add_column(column, overflow="fold")
+    for job in jobs:
+        updated = job["updated_at"].strftime("%Y-%m-%d %H:%M:%S") if job["updated_at"] else ""
+        table.add_row(
+            str(job["id"]),
+            escape(str(job["workspace"])),
+            escape(str(job["unit"])),
+            job["status"],
+            str(job["attempts"]),
+            updated,
+        )
+    terminal = sys.stdout.isatty()
+    console = Console() if terminal else Console(width=200, no_color=True, highlight=False)
+    console.print(table)
+    counts: dict[str, int] = {}
+    for job in jobs:
+        counts[job["status"]] = counts.get(job["status"], 0) + 1
+    click.echo(", ".join(f"{n} {status}" for status, n in sorted(counts.items())))

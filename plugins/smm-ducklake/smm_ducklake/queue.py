@@ -1,0 +1,195 @@
+"""The team's sync queue: procrastinate (a PostgreSQL task queue) in the lake's catalog database.
+
+``smm sync --queue`` plans every unit of the workspace(s) and defers one job per unit
+(``smm.sync_unit``: the workspace folder and the unit key). ``smm worker`` on any machine runs
+procrastinate's worker: it takes a job, syncs that one unit through the ordinary pipeline
+(per-host limits, retries, cursors) into the lake, and records the outcome.
+
+* A unit is queued once: deferring a unit that waits in the queue already is refused by
+  procrastinate's ``queueing_lock``; the job ``lock`` keeps two workers off the same unit.
+* A unit that fails is retried (``RETRY``) and then marked failed; ``smm sync --status`` shows
+  every job with its attempts.
+* A worker that dies mid-unit stops sending heartbeats; every worker looks for jobs of stalled
+  workers (no heartbeat for ``STALLED_AFTER`` seconds) when it starts and then periodically,
+  and retries them. The unit's data went in one transaction or not at all, and the store's
+  natural keys make a second run store nothing twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from smmcore.errors import SmmError
+
+TASK = "smm.sync_unit"
+QUEUE = "smm-sync"
+HEARTBEAT = 2.0
+"""Seconds between a worker's heartbeats."""
+STALLED_AFTER = 30.0
+"""A worker silent this long is dead: its jobs are retried by another (``smm worker
+--stalled-after``)."""
+RETRY_ATTEMPTS = 3
+"""Attempts of a failing unit (procrastinate's retry strategy, exponential wait)."""
+
+
+class UnitFailed(Exception):
+    """The unit ran and failed: procrastinate retries it, then marks it failed."""
+
+
+def make_app(conninfo: str) -> Any:
+    """The procrastinate app on the catalog's PostgreSQL, with the sync task registered."""
+    import procrastinate
+
+    app = procrastinate.App(
+        connector=procrastinate.PsycopgConnector(conninfo=conninfo),
+    )
+
+    @app.task(
+        name=TASK,
+        queue=QUEUE,
+        retry=procrastinate.RetryStrategy(max_attempts=RETRY_ATTEMPTS, exponential_wait=2),
+        pass_context=True,
+    )
+    def sync_unit(context: Any, workspace: str, unit: str) -> dict[str, Any]:
+        # a plain function: procrastinate runs it in a thread, so the unit's own event loop
+        # and CPU work never delay this worker's heartbeats
+        return run_unit(workspace, unit, worker=context.worker_name)
+
+    return app
+
+
+def run_unit(workspace: str, unit: str, worker: str | None = None) -> dict[str, Any]:
+    """Sync one unit of the workspace in ``workspace`` (a folder) into its store."""
+    import click
+
+    from smmcore.plugins import PluginHost
+    from smmcore.sync import run_sync
+    from smmcore.workspace import load_workspace
+
+    ws = load_workspace(workspace)
+    host = PluginHost()
+    click.echo(f"worker: {workspace} {unit}: started", err=True)
+    report = run_sync(ws, host, units=[unit], options={"keywords": False})
+    if not report.units:
+        raise UnitFailed(f"{unit}: no such unit in {workspace} any more (smm.toml changed?)")
+    result = report.units[0]
+    if result.status in ("failed", "deferred", "interrupted"):
+        raise UnitFailed(f"{unit}: {result.status}: {result.error}")
+    written = ", ".join(f"{t} {n:,}" for t, n in result.written.items()) or "nothing new"
+    click.echo(f"worker: {workspace} {unit}: {result.status} ({written})", err=True)
+    return {"status": result.status, "written": result.written, "worker": worker}
+
+
+async def ensure_schema(app: Any) -> None:
+    """Create procrastinate's tables in the catalog database unless they exist."""
+    async with app.open_async():
+        connector = app.connector
+        found = await connector.execute_query_one_async(
+            "SELECT to_regclass('procrastinate_jobs') IS NOT NULL AS found"
+        )
+        if not found["found"]:
+            with contextlib.suppress(Exception):  # another process created it meanwhile
+                await app.schema_manager.apply_schema_async()
+
+
+async def retry_stalled(app: Any, stalled_after: float = STALLED_AFTER) -> list[int]:
+    """Retry the jobs of workers silent for ``stalled_after`` seconds; their ids."""
+    retried = []
+    for job in await app.job_manager.get_stalled_jobs(
+        queue=QUEUE, seconds_since_heartbeat=stalled_after
+    ):
+        await app.job_manager.retry_job(job)
+        retried.append(job.id)
+    await app.job_manager.prune_stalled_workers(stalled_after)
+    return retried
+
+
+class TeamQueue:
+    """The sync queue of a lake whose catalog is PostgreSQL (see the module docstring)."""
+
+    def __init__(self, conninfo: str) -> None:
+        self.conninfo = conninfo
+
+    def enqueue(self, workspaces: Sequence[Any], host: Any = None) -> list[tuple[str, str, str]]:
+        """Queue every unit of every workspace; ``(workspace, unit, outcome)`` rows."""
+        from smmcore.plugins import PluginHost
+        from smmcore.sync import plan_units
+
+        host = host or PluginHost()
+        planned: list[tuple[str, str, str | None]] = []
+        for ws in workspaces:
+            folder = str(Path(ws.dir).resolve())
+            for p in plan_units(ws, host):
+                planned.append((folder, p.unit.key, p.error))
+        return asyncio.run(self._defer(planned))
+
+    async def _defer(
+        self, planned: list[tuple[str, str, str | None]]
+    ) -> list[tuple[str, str, str]]:
+        import procrastinate.exceptions
+
+        app = make_app(self.conninfo)
+        await ensure_schema(app)
+        rows = []
+        async with app.open_async():
+            task = app.tasks[TASK]
+            for folder, unit, error in planned:
+                if error:
+                    rows.append((folder, unit, f"not queued: {error}"))
+                    continue
+                key = f"{folder}|{unit}"
+                try:
+                    await task.configure(queueing_lock=key, lock=key).defer_async(
+                        workspace=folder, unit=unit
+                    )
+                    rows.append((folder, unit, "queued"))
+                except procrastinate.exceptions.AlreadyEnqueued:
+                    rows.append((folder, unit, "already queued"))
+        return rows
+
+    def status(self, workspaces: Sequence[Any] | None = None) -> list[dict[str, Any]]:
+        """Every job of the queue (of ``workspaces`` only, when given), oldest first."""
+        import psycopg
+        from psycopg.rows import dict_row
+
+        folders = [str(Path(ws.dir).resolve()) for ws in workspaces or []]
+        with psycopg.connect(self.conninfo, row_factory=dict_row) as con:
+            found = con.execute("SELECT to_regclass('procrastinate_jobs') IS NOT NULL AS f")
+            if not found.fetchone()["f"]:
+                return []
+            rows = con.execute(
+                "SELECT j.id, j.args->>'workspace' AS workspace, j.args->>'unit' AS unit, "
+                "j.status::text AS status, j.attempts, "
+                "(SELECT max(e.at) FROM procrastinate_events e WHERE e.job_id = j.id) "
+                "AS updated_at FROM procrastinate_jobs j WHERE j.task_name = %s "
+                "ORDER BY j.id",
+                [TASK],
+            ).fetchall()
+        if folders:
+            rows = [r for r in rows if r["workspace"] in folders]
+        return rows
+
+
+def make_queue(workspace: Any, settings: Any, host: Any = None) -> TeamQueue:
+    """The queue of a ``ducklake`` workspace (the ``queue`` of its registration)."""
+    from smm_ducklake.backend import make_backend
+
+    backend = make_backend(workspace, settings)
+    if backend.catalog_kind != "postgres":
+        raise SmmError(
+            "the sync queue lives in the lake's PostgreSQL catalog; this lake's catalog is "
+            f"{backend.catalog}",
+            hint='set [store] catalog = "postgres:dbname=... host=... user=..." to share '
+            "the lake and its queue between machines",
+        )
+    return TeamQueue(backend.conninfo)
+
+
+def to_json(rows: list[dict[str, Any]]) -> str:
+    """The status rows as JSON (times as ISO 8601)."""
+    return json.dumps(rows, indent=2, default=str)
