@@ -90,7 +90,10 @@ class ReportCache:
         """The cache of ``workspace`` (disabled when ``enabled_`` is false or caching is off
         in the environment)."""
         store_path = Path(workspace.store_path)
-        on = enabled_ and enabled() and store_path.exists()
+        # the version of the data is the store file's; a shared backend (a lake other
+        # processes write to) has none here, so its reports are always computed
+        local = workspace.config.store.backend == "duckdb"
+        on = enabled_ and enabled() and local and store_path.exists()
         if not on:
             return cls(None, "", "")
         return cls(

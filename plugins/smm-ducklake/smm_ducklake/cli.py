@@ -83,6 +83,9 @@ async def _work(
                 _say(app, await retry_stalled(app, stalled_after))
         finally:
             reaping.cancel()
+            from smm_ducklake.queue import close_workspaces
+
+            close_workspaces()
 
 
 async def _unfinished(app: Any) -> bool:

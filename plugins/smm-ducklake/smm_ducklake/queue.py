@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -55,26 +56,72 @@ def make_app(conninfo: str) -> Any:
         retry=procrastinate.RetryStrategy(max_attempts=RETRY_ATTEMPTS, exponential_wait=2),
         pass_context=True,
     )
-    def sync_unit(context: Any, workspace: str, unit: str) -> dict[str, Any]:
+    def sync_unit(
+        context: Any, workspace: str, unit: str, channel: str | None = None
+    ) -> dict[str, Any]:
         # a plain function: procrastinate runs it in a thread, so the unit's own event loop
         # and CPU work never delay this worker's heartbeats
-        return run_unit(workspace, unit, worker=context.worker_name)
+        return run_unit(workspace, unit, channel, worker=context.worker_name)
 
     return app
 
 
-def run_unit(workspace: str, unit: str, worker: str | None = None) -> dict[str, Any]:
-    """Sync one unit of the workspace in ``workspace`` (a folder) into its store."""
+_open: dict[str, tuple[float, Any, Any, Any]] = {}
+"""Workspace folder -> (smm.toml mtime, workspace, plugin host, open store): a worker keeps
+each workspace's lake attached between its units (attaching costs a catalog round trip)."""
+_open_lock = threading.Lock()
+
+
+def _workspace(folder: str) -> tuple[Any, Any, Any]:
+    """The loaded workspace, plugin host and open store of ``folder`` (reloaded when its
+    smm.toml changed)."""
+    from smmcore.plugins import PluginHost
+    from smmcore.workspace import CONFIG_FILE, load_workspace
+
+    mtime = (Path(folder) / CONFIG_FILE).stat().st_mtime
+    with _open_lock:
+        cached = _open.get(folder)
+        if cached is not None and cached[0] == mtime:
+            return cached[1], cached[2], cached[3]
+        if cached is not None:
+            cached[3].close()
+        ws = load_workspace(folder)
+        host = PluginHost()
+        store = ws.open_store()
+        _open[folder] = (mtime, ws, host, store)
+        return ws, host, store
+
+
+def close_workspaces() -> None:
+    """Close every store a worker kept open."""
+    with _open_lock:
+        for _mtime, _ws, _host, store in _open.values():
+            with contextlib.suppress(Exception):
+                store.close()
+        _open.clear()
+
+
+def run_unit(
+    workspace: str, unit: str, channel: str | None = None, worker: str | None = None
+) -> dict[str, Any]:
+    """Sync one unit of the workspace in ``workspace`` (a folder) into its store (planning
+    only ``channel``, ``NETWORK:HANDLE``, when given)."""
     import click
 
-    from smmcore.plugins import PluginHost
     from smmcore.sync import run_sync
-    from smmcore.workspace import load_workspace
 
-    ws = load_workspace(workspace)
-    host = PluginHost()
+    ws, host, store = _workspace(workspace)
     click.echo(f"worker: {workspace} {unit}: started", err=True)
-    report = run_sync(ws, host, units=[unit], options={"keywords": False})
+    channels = [channel] if channel else None
+    try:
+        report = run_sync(
+            ws, host, channels, units=[unit], options={"keywords": False}, store=store
+        )
+    except SmmError:
+        if channels is None:
+            raise
+        # the channel left smm.toml or changed: plan every channel to find the unit
+        report = run_sync(ws, host, units=[unit], options={"keywords": False}, store=store)
     if not report.units:
         raise UnitFailed(f"{unit}: no such unit in {workspace} any more (smm.toml changed?)")
     result = report.units[0]
@@ -121,15 +168,20 @@ class TeamQueue:
         from smmcore.sync import plan_units
 
         host = host or PluginHost()
-        planned: list[tuple[str, str, str | None]] = []
+        planned: list[tuple[str, str, str | None, str | None]] = []
         for ws in workspaces:
             folder = str(Path(ws.dir).resolve())
+            channels = {(c.network, c.account) for _o, _c, c in ws.config.all_channels()}
             for p in plan_units(ws, host):
-                planned.append((folder, p.unit.key, p.error))
+                unit = p.unit
+                # a unit of one configured channel is planned again from that channel alone
+                one = unit.account is not None and (unit.network, unit.account) in channels
+                channel = f"{unit.network}:{unit.account}" if one else None
+                planned.append((folder, unit.key, p.error, channel))
         return asyncio.run(self._defer(planned))
 
     async def _defer(
-        self, planned: list[tuple[str, str, str | None]]
+        self, planned: list[tuple[str, str, str | None, str | None]]
     ) -> list[tuple[str, str, str]]:
         import procrastinate.exceptions
 
@@ -138,14 +190,14 @@ class TeamQueue:
         rows = []
         async with app.open_async():
             task = app.tasks[TASK]
-            for folder, unit, error in planned:
+            for folder, unit, error, channel in planned:
                 if error:
                     rows.append((folder, unit, f"not queued: {error}"))
                     continue
                 key = f"{folder}|{unit}"
                 try:
                     await task.configure(queueing_lock=key, lock=key).defer_async(
-                        workspace=folder, unit=unit
+                        workspace=folder, unit=unit, channel=channel
                     )
                     rows.append((folder, unit, "queued"))
                 except procrastinate.exceptions.AlreadyEnqueued:

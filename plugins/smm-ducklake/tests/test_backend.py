@@ -3,6 +3,7 @@ per workspace, concurrent writers safe, clear errors."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -180,3 +181,23 @@ def test_a_file_catalog_lake_works_on_one_machine(write_ws_text, tmp_path: Path)
     with ws.open_store(read_only=True) as store:
         assert store.con.execute("SELECT post_id, text FROM posts").fetchall() == [("1", "ciao")]
     shutil.rmtree(tmp_path / "data")
+
+
+def test_the_catalog_password_comes_from_the_environment_and_is_never_printed(
+    write_ws_text, tmp_path: Path
+) -> None:
+    ws_dir = write_ws_text(
+        '\n[store]\nbackend = "ducklake"\n'
+        'catalog = "postgres:dbname=smm host=127.0.0.1 user=smm password=${SMM_TEST_PW}"\n'
+        f'data_path = "{tmp_path / "d"}"\n'
+    )
+    unset = smm(ws_dir, "sync", check=False)
+    assert unset.returncode == 1
+    assert "SMM_TEST_PW is not set" in unset.stderr
+    ws = load_workspace(ws_dir, env={"SMM_TEST_PW": "s3cret-pw"})
+    backend = ws.store_backend()
+    assert backend.conninfo.endswith("password=s3cret-pw")
+    assert "s3cret-pw" not in backend.location
+    assert "s3cret-pw" in ws.secret_values()
+    shown = json.dumps(ws.redacted())
+    assert "s3cret-pw" not in shown and "${SMM_TEST_PW}" in shown
