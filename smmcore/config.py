@@ -138,8 +138,8 @@ class CustomKPIConfig(_Strict):
 
 class StoreConfig(BaseModel):
     """``[store]``: where the history lives. ``backend`` names a store backend (``duckdb``,
-    the default, is one file per workspace in ``.smm/``); the backend's own keys (for
-    ``ducklake``: ``catalog``, ``data_path``, ``schema``) are validated by the backend."""
+    the default, is one file per workspace in ``.smm/``); the backend's own keys are
+    validated by the plugin that registers it."""
 
     model_config = ConfigDict(extra="allow")
 

@@ -479,8 +479,8 @@ class Workspace:
                 return resolve_reference(spec.queue)(self, settings, host)
         raise ConfigError(
             f"the store backend {name!r} of {self.config_path} has no sync queue",
-            hint='a queue needs a shared store: set [store] backend = "ducklake" (plugin '
-            "smm-ducklake) with a PostgreSQL catalog, or run 'smm sync' without --queue",
+            hint="a queue needs a shared store backend that provides one ('smm plugins list' "
+            "shows the store backends); set it in [store], or run 'smm sync' without --queue",
         )
 
     def _backend_spec(self, name: str, host: Any) -> tuple[Any, Any]:

@@ -62,17 +62,17 @@ def _printable(value: object) -> str:
     "to",
     required=True,
     metavar="BACKEND",
-    help="The store backend to copy the history into: 'ducklake', or 'duckdb' (the file "
-    ".smm/store.duckdb).",
+    help="The store backend to copy the history into: 'duckdb' (the file .smm/store.duckdb) "
+    "or one a plugin registers ('smm plugins list').",
 )
 @click.option("--replace", is_flag=True, help="Overwrite what the target store holds.")
 @pass_app
 def migrate_cmd(app: App, to: str, replace: bool) -> None:
     """Copy the whole history from the configured store ([store] backend) to another.
 
-    The target's settings come from [store] in smm.toml (for ducklake: catalog, data_path,
-    schema). Every table is copied in one transaction and its rows counted before it
-    commits; then set [store] backend to the new one.
+    The target's settings come from [store] in smm.toml (the backend's own keys). Every
+    table is copied in one transaction and its rows counted before it commits; then set
+    [store] backend to the new one.
     """
     from smmcore.errors import SmmError
     from smmcore.store import Store
@@ -83,7 +83,7 @@ def migrate_cmd(app: App, to: str, replace: bool) -> None:
     if to == current:
         raise SmmError(
             f"the workspace's store is already {to!r} ([store] backend in smm.toml)",
-            hint="name the other backend with --to, e.g. --to ducklake or --to duckdb",
+            hint="name another backend with --to ('smm plugins list' shows the store backends)",
         )
     source = Store.open(read_only=True, backend=workspace.store_backend(current, app.host))
     try:

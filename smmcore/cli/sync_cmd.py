@@ -247,7 +247,7 @@ def print_summary(report: SyncReport, *, terminal: bool) -> None:
     "to_queue",
     is_flag=True,
     help="Queue every unit for 'smm worker' processes instead of syncing here (a shared "
-    'store whose backend has a queue: [store] backend = "ducklake").',
+    "store backend with a queue, set in [store]).",
 )
 @click.option(
     "--status", "show_status", is_flag=True, help="Show the queue: each unit's job and status."
