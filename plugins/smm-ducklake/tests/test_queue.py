@@ -28,6 +28,12 @@ def _worker(ws: Path, *args: str) -> subprocess.Popen[str]:
 
 
 def _status(ws: Path, *also: Path) -> list[dict]:
+    """The queue's jobs of ``ws`` (and ``also``), read in this process (polled often)."""
+    workspaces = [load_workspace(w) for w in (ws, *also)]
+    return workspaces[0].store_queue().status(workspaces)
+
+
+def _status_cli(ws: Path, *also: Path) -> list[dict]:
     args = ["sync", "--status", "--json"]
     for other in also:
         args += ["--also", str(other)]
@@ -63,7 +69,7 @@ def test_two_workers_sync_two_workspaces_into_one_lake_like_a_duckdb_file(
     for proc in workers:
         _out, err = proc.communicate(timeout=600)
         assert proc.returncode == 0, err
-    jobs = _status(one, two)
+    jobs = _status_cli(one, two)
     assert [(j["unit"], j["status"]) for j in jobs] == [("files:data", "succeeded")] * 2
     assert {j["workspace"] for j in jobs} == {str(one.resolve()), str(two.resolve())}
     listed = smm(one, "sync", "--status", "--also", str(two)).stdout
