@@ -213,14 +213,15 @@ class _During:
     def __init__(self, ws: Path) -> None:
         self.ws = ws
         deadline = time.monotonic() + 600
-        while True:  # until the first unit has committed (the schema exists)
+        while True:  # until the first unit has committed its posts
             try:
-                load_workspace(ws).open_store(read_only=True).close()
-                break
+                with load_workspace(ws).open_store(read_only=True) as store:
+                    if store.con.execute("SELECT count(*) FROM posts").fetchone()[0]:
+                        break
             except Exception:
                 if time.monotonic() > deadline:
                     raise
-                time.sleep(0.5)
+            time.sleep(0.5)
         self.reports = [
             subprocess.Popen(
                 [sys.executable, "-m", "smmcore", "-w", str(ws), "report", "--format", "json",
