@@ -65,7 +65,10 @@ def test_two_workers_sync_two_workspaces_into_one_lake_like_a_duckdb_file(
     assert "files:data: already queued" in again.stdout
     assert [j["status"] for j in _status(one, two)] == ["todo", "todo"]
 
-    workers = [_worker(one, "--once", "--stalled-after", "6") for _ in range(2)]
+    workers = [
+        _worker(one, "--once", "--stalled-after", "6"),
+        _worker(one, "--once", "--concurrency", "2", "--name", "second"),
+    ]
     for proc in workers:
         _out, err = proc.communicate(timeout=600)
         assert proc.returncode == 0, err
