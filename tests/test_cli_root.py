@@ -196,3 +196,21 @@ def test_fast_start_imports_no_implementation(args: list[str]) -> None:
     lines = completed.stderr.splitlines()
     assert int(next(li for li in lines if li.startswith("IMPLEMENTATIONS:")).split()[1]) > 10
     assert [li for li in lines if li.startswith("HEAVY:")] == ["HEAVY:"], completed.stderr
+
+
+def test_plugins_list_and_info_name_every_extension_point_of_the_installed_plugins() -> None:
+    # The development environment holds every first-party plugin: each extension point any of
+    # them registers (demos, chart series, report sections, ...) must be listed, not crash.
+    smm = [sys.executable, "-m", "smmcore"]
+    listed = subprocess.run([*smm, "plugins", "list"], capture_output=True, text=True)
+    assert listed.returncode == 0, listed.stderr
+    assert "unexpected" not in listed.stderr
+    for label in ("demos:", "chart series:", "store backends:", "export formats:"):
+        assert label in listed.stdout
+    as_json = subprocess.run(
+        [*smm, "plugins", "list", "--json"], capture_output=True, text=True, check=True
+    )
+    names = [plugin["name"] for plugin in json.loads(as_json.stdout)]
+    for name in names:
+        info = subprocess.run([*smm, "plugins", "info", name], capture_output=True, text=True)
+        assert info.returncode == 0, (name, info.stderr)

@@ -26,8 +26,18 @@ _POINT_LABELS = {
     "reporters": "reporters",
     "commands": "commands",
     "export_formats": "export formats",
+    "report_sections": "report sections",
+    "kpi_providers": "KPI providers",
+    "chart_series": "chart series",
+    "demos": "demos",
     "store_backends": "store backends",
+    "dashboard_pages": "dashboard pages",
 }
+
+
+def _label(point: str) -> str:
+    """How ``smm plugins`` names an extension point (a new one reads well untranslated)."""
+    return _POINT_LABELS.get(point, point.replace("_", " "))
 
 
 @click.group()
@@ -58,7 +68,7 @@ def list_plugins(app: App, as_json: bool, show_all: bool) -> None:
         for point in REGISTRATION_TYPES:
             regs = record.registrations.get(point) or []
             if regs:
-                click.echo(f"    {_POINT_LABELS[point]}: " + ", ".join(r.name for r in regs))
+                click.echo(f"    {_label(point)}: " + ", ".join(r.name for r in regs))
     failed = [r for r in records if r.status == "failed"]
     if failed:
         click.echo(
@@ -104,7 +114,7 @@ def plugin_info(app: App, name: str, as_json: bool) -> None:
     for problem in record.problems:
         click.echo(f"  problem:      {problem}")
     for point, regs in data["registers"].items():
-        click.echo(f"  {_POINT_LABELS[point]}:")
+        click.echo(f"  {_label(point)}:")
         for reg in regs:
             click.echo(f"    {reg['name']}: {reg['description']}")
             click.echo(f"      implementation: {reg['impl']}")
