@@ -14,8 +14,7 @@ import errno
 import os
 import subprocess
 import sys
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +24,7 @@ import pytest
 from smmcore.cli.app import App
 from smmcore.cli.main import main
 from smmcore.store import Store
+from smmcore.testing import local_http_server
 
 RSS = b"""<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0"><channel><title>Blog</title><link>http://example.org/</link>
@@ -48,11 +48,8 @@ def feed_url():
         def log_message(self, *args: object) -> None:
             pass
 
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/feed"
-    httpd.shutdown()
-    httpd.server_close()
+    with local_http_server(Handler) as base:
+        yield f"{base}/feed"
 
 
 @pytest.fixture

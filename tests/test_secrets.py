@@ -7,14 +7,14 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import duckdb
 import pytest
 
 from smmcore.http import redact_text, redact_url
+from smmcore.testing import local_http_server
 
 RSS = b"""<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0"><channel><title>Blog</title><link>http://example.org/</link>
@@ -41,12 +41,8 @@ def feed_server():
         def log_message(self, *args: object) -> None:
             pass
 
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    with local_http_server(Handler) as base:
+        yield base.removeprefix("http://")
 
 
 def smm(ws: Path, *args: str) -> subprocess.CompletedProcess[str]:

@@ -5,7 +5,10 @@ Usable without pytest fixtures too (in a script, or in a fixture of your own).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import threading
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -125,3 +128,21 @@ def sync_and_report(
     host = PluginHost(_plugin_pairs(plugins), discover=installed, strict=strict, env={})
     synced = run_sync(workspace, host)
     return synced, build_report(workspace, host, period, now=now)
+
+
+@contextmanager
+def local_http_server(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
+    """Serve ``handler`` on 127.0.0.1 (a free port) in a background thread.
+
+    Yields the base URL ``http://127.0.0.1:PORT``; the server stops when the block ends. Tests
+    that need a real socket (a subprocess ``smm sync``, the HTTP layer's own timing) use this
+    instead of a replay transport.
+    """
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    httpd.daemon_threads = True
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
