@@ -45,6 +45,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+from simulator import POSTS_ONLY, workspace_toml
 from simulator import RemoteSimulator as Simulator
 
 from smmcore.contracts import SourceContext, SyncCursor, SyncUnit
@@ -54,36 +55,10 @@ from smmcore.plugins import PluginHost
 from smmcore.sync import sync_async
 from smmcore.workspace import load_workspace
 
-POSTS_ONLY = """
-[plugins.mastodon]
-followers_limit = 0
-interactions_posts = 0
-
-[plugins.bluesky]
-followers_limit = 0
-interactions_posts = 0
-"""
-
 
 def write_workspace(folder: Path, sim: Simulator, plugin_settings: str) -> Any:
-    lines = [
-        "[client]",
-        'name = "Bench"',
-        'segment = "benchmark"',
-        'language = "it"',
-        'timezone = "UTC"',
-        "",
-    ]
-    for a in sim.accounts:
-        lines += [
-            "[[channels]]",
-            f'network = "{a.network}"',
-            f'handle = "{a.handle}"',
-            f'options = {{ base_url = "{sim.base_url(a)}" }}',
-            "",
-        ]
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "smm.toml").write_text("\n".join(lines) + plugin_settings, encoding="utf-8")
+    (folder / "smm.toml").write_text(workspace_toml(sim, plugin_settings), encoding="utf-8")
     return load_workspace(folder)
 
 

@@ -39,21 +39,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from simulator import RemoteSimulator
+from simulator import POSTS_ONLY, RemoteSimulator, workspace_toml
 from smm_ducklake.testing import PostgresServer, store_toml, unavailable_reason
 
 from smmcore.plugins import PluginHost
 from smmcore.workspace import load_workspace
-
-POSTS_ONLY = """
-[plugins.mastodon]
-followers_limit = 0
-interactions_posts = 0
-
-[plugins.bluesky]
-followers_limit = 0
-interactions_posts = 0
-"""
 
 
 def smm(ws: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -122,17 +112,8 @@ def report_phase(pg: PostgresServer, tmp: Path, posts: int, runs: int) -> dict[s
 
 
 def write_sim_workspace(folder: Path, sim: RemoteSimulator, lake: dict[str, str], schema: str):
-    lines = ["[client]", 'name = "Bench"', 'timezone = "UTC"', ""]
-    for a in sim.accounts:
-        lines += [
-            "[[channels]]",
-            f'network = "{a.network}"',
-            f'handle = "{a.handle}"',
-            f'options = {{ base_url = "{sim.base_url(a)}" }}',
-            "",
-        ]
     folder.mkdir(parents=True, exist_ok=True)
-    text = "\n".join(lines) + POSTS_ONLY + store_toml(lake, schema)
+    text = workspace_toml(sim, POSTS_ONLY + store_toml(lake, schema))
     (folder / "smm.toml").write_text(text, encoding="utf-8")
     return folder
 

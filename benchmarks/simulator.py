@@ -669,3 +669,30 @@ if __name__ == "__main__":
     parser.add_argument("--control", action="store_true", help="JSON hello and a control port")
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(_main(parser.parse_args()))
+
+
+POSTS_ONLY = """
+[plugins.mastodon]
+followers_limit = 0
+interactions_posts = 0
+
+[plugins.bluesky]
+followers_limit = 0
+interactions_posts = 0
+"""
+"""Plugin settings that make a sync read posts only (no followers, no interactions)."""
+
+
+def workspace_toml(sim: Simulator | RemoteSimulator, settings: str = "") -> str:
+    """An ``smm.toml`` with one channel per simulated account, pointed at the simulator."""
+    lines = ["[client]", 'name = "Bench"', 'segment = "benchmark"', 'language = "it"']
+    lines += ['timezone = "UTC"', ""]
+    for a in sim.accounts:
+        lines += [
+            "[[channels]]",
+            f'network = "{a.network}"',
+            f'handle = "{a.handle}"',
+            f'options = {{ base_url = "{sim.base_url(a)}" }}',
+            "",
+        ]
+    return "\n".join(lines) + settings
