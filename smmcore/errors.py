@@ -149,3 +149,33 @@ def explain_environment(exc: BaseException, path: object | None = None) -> Envir
             hint="check the file and the disk, then run the command again",
         )
     return None
+
+
+# --------------------------------------------------------------------------- API arguments
+# (issue 16: the keywords, audience and plugins namespaces raise these; the CLI turns
+# InvalidArgument into click's usage errors, exit code 2)
+
+
+class InvalidArgument(SmmError, ValueError):
+    """An argument of an API call is not valid (the CLI reports it as wrong usage, exit 2).
+
+    :param param: the argument (and CLI option) at fault, e.g. ``"--geo"``; ``None`` when
+        the call as a whole is wrong.
+    """
+
+    exit_code = 2
+
+    def __init__(self, message: str, *, param: str | None = None, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.param = param
+
+
+class KeywordToolError(SmmError):
+    """A keyword tool refused or failed a whole request (rate limit, blocked, bad answer).
+
+    :param kind: the tool's classification (``"rate_limited"``, ``"blocked"``, ...).
+    """
+
+    def __init__(self, message: str, *, kind: str = "error", hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.kind = kind

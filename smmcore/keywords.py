@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from smmcore.errors import SmmError
+from smmcore.tabular import Tabular
 
 if TYPE_CHECKING:
     import httpx
@@ -133,9 +134,28 @@ def no_data_signal(
     )
 
 
+SIGNAL_COLUMNS = (
+    "tool",
+    "term",
+    "metric",
+    "item",
+    "period_start",
+    "value",
+    "unit",
+    "geo",
+    "language",
+    "timeframe",
+    "retrieved_at",
+    "cached",
+    "note",
+)
+"""The columns of keyword results as rows (``smm keywords ... --format csv``, ``to_pandas()``)."""
+
+
 @dataclass
-class KeywordResult:
-    """The answer to one request.
+class KeywordResult(Tabular):
+    """The answer to one request; as a table (:meth:`rows`, ``to_pandas()``), one row per
+    value and one per term without data.
 
     :param signals: the data signals (no-data signals are in :attr:`no_data` instead).
     :param no_data: term -> why the tool had no data for it.
@@ -158,6 +178,45 @@ class KeywordResult:
     def failed_terms(self) -> list[str]:
         """The terms this request did not answer (every term when it failed whole)."""
         return list(self.query.terms) if self.error else list(self.failed)
+
+    columns = SIGNAL_COLUMNS
+
+    def rows(self) -> list[dict[str, Any]]:
+        """One row per signal, then one per term without data (``value`` ``None``, ``note``
+        saying why); keys are :data:`SIGNAL_COLUMNS`."""
+        rows: list[dict[str, Any]] = [
+            {
+                "tool": s.tool,
+                "term": s.term,
+                "metric": s.metric,
+                "item": s.item,
+                "period_start": s.period_start,
+                "value": s.value,
+                "unit": s.unit,
+                "geo": s.geo,
+                "language": s.language,
+                "timeframe": s.timeframe,
+                "retrieved_at": s.retrieved_at,
+                "cached": self.cached,
+                "note": s.note,
+            }
+            for s in self.signals
+        ]
+        for term, note in self.no_data.items():
+            rows.append(
+                {
+                    **dict.fromkeys(SIGNAL_COLUMNS),
+                    "tool": self.tool,
+                    "term": term,
+                    "geo": self.query.geo,
+                    "language": self.query.language,
+                    "timeframe": self.query.timeframe,
+                    "retrieved_at": self.retrieved_at,
+                    "cached": self.cached,
+                    "note": note,
+                }
+            )
+        return rows
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready description (``smm keywords ... --format json``)."""

@@ -576,6 +576,18 @@ def test_keyword_section_for_the_report(host, tmp_path):
 # --------------------------------------------------------------------------- the CLI
 
 
+WORKSPACE_KEYWORDS = (
+    '[keywords]\nterms = ["caffè", "città"]\nlanguage = "it"\ngeo = "IT"\n'
+    'tools = ["fake", "wikipedia", "suggest"]\n\n'
+    '[plugins.wikipedia]\nsearch_url = "http://wiki.test/{lang}/w/api.php"\n'
+    'pageviews_url = "http://wiki.test/pv"\n\n'
+    '[plugins.suggest]\ngoogle_url = "http://google.test/complete/search"\n'
+    'duckduckgo_url = "http://ddg.test/ac/"\ndelay = 0.0\n'
+    'expansions = ["questions", "comparisons"]\n'
+)
+"""The [keywords] and tool settings of the CLI and API tests (tools at the fake endpoints)."""
+
+
 @pytest.fixture
 def cli(host, tmp_path, monkeypatch, capsys) -> Callable[..., tuple[int, str, str]]:
     """``smm -w WS keywords ...`` against the fake endpoints (settings point at them)."""
@@ -584,16 +596,7 @@ def cli(host, tmp_path, monkeypatch, capsys) -> Callable[..., tuple[int, str, st
         "smmcore.keywords.open_keyword_client",
         lambda log=None: httpx.AsyncClient(transport=httpx.MockTransport(endpoints)),
     )
-    body = (
-        '[keywords]\nterms = ["caffè", "città"]\nlanguage = "it"\ngeo = "IT"\n'
-        'tools = ["fake", "wikipedia", "suggest"]\n\n'
-        '[plugins.wikipedia]\nsearch_url = "http://wiki.test/{lang}/w/api.php"\n'
-        'pageviews_url = "http://wiki.test/pv"\n\n'
-        '[plugins.suggest]\ngoogle_url = "http://google.test/complete/search"\n'
-        'duckduckgo_url = "http://ddg.test/ac/"\ndelay = 0.0\n'
-        'expansions = ["questions", "comparisons"]\n'
-    )
-    _workspace(tmp_path, body)
+    _workspace(tmp_path, WORKSPACE_KEYWORDS)
 
     def run(*args: str) -> tuple[int, str, str]:
         with pytest.raises(SystemExit) as info:
@@ -726,3 +729,247 @@ def test_cli_without_a_workspace_stores_nothing(host, tmp_path, capsys):
     out, err = capsys.readouterr()
     assert info.value.code == 0, err
     assert "(retrieved " in out and not (tmp_path / ".smm").exists()
+
+
+# --------------------------------------------------------------------------- the Python API
+# ``ws.keywords`` (smmcore.keyword_research.KeywordResearch): every behaviour of the CLI
+# above, through the API, against the same fake endpoints.
+
+
+@pytest.fixture
+def api(host, tmp_path, monkeypatch):
+    """The workspace's keyword research (progress lines collected in ``api.lines``)."""
+    from smmcore.keyword_research import KeywordResearch
+
+    endpoints = Endpoints()
+    monkeypatch.setattr(
+        "smmcore.keywords.open_keyword_client",
+        lambda log=None: httpx.AsyncClient(transport=httpx.MockTransport(endpoints)),
+    )
+    lines: list[str] = []
+    research = KeywordResearch(_workspace(tmp_path, WORKSPACE_KEYWORDS), host, log=lines.append)
+    research.endpoints = endpoints  # type: ignore[attr-defined]
+    research.lines = lines  # type: ignore[attr-defined]
+    return research
+
+
+def test_api_suggestions_then_cached_then_refreshed(api):
+    from smmcore.keyword_research import grouped_suggestions
+
+    first = api.suggestions("caffè")
+    assert not first.cached and first.tool == "suggest" and first.kind == "suggestions"
+    groups = grouped_suggestions(first)["caffè"]
+    assert len(groups) == 8
+    # seed answers first, then the questions, then the comparisons (AnswerThePublic order)
+    assert [s.note.split(":")[0] for s in groups] == ["seed"] * 4 + ["questions"] * 2 + [
+        "comparisons"
+    ] * 2
+    assert any(s.note == "questions: 'come caffè' via google" for s in groups)
+    sent = api.endpoints.count
+    again = api.suggestions("caffè")
+    assert again.cached and api.endpoints.count == sent
+    assert again.retrieved_at == first.retrieved_at
+    assert not api.suggestions("caffè", refresh=True).cached
+    assert api.endpoints.count == sent * 2
+
+
+def test_api_trends_uses_the_workspace_defaults_and_is_a_table(api):
+    result = api.trends(["caffè", "città", "caffè "], tool="fake")
+    q = result.query
+    assert q.terms == ("caffè", "città")  # cleaned and de-duplicated
+    assert (q.geo, q.language, q.timeframe) == ("IT", "it", "today 12-m")
+    assert result.to_json()["signals"][3]["value"] == 28.0
+    rows = result.rows()
+    assert [(r["term"], r["period_start"], r["value"]) for r in rows] == [
+        ("caffè", date(2026, 11, 1), 11.0),
+        ("caffè", date(2026, 11, 8), 18.0),
+        ("città", date(2026, 11, 1), 21.0),
+        ("città", date(2026, 11, 8), 28.0),
+    ]
+    table = result.to_arrow()
+    assert table.column_names[:6] == ["tool", "term", "metric", "item", "period_start", "value"]
+    assert table.column("value").to_pylist() == [11.0, 18.0, 21.0, 28.0]
+    frame = result.to_pandas()
+    assert frame.groupby("term")["value"].mean().to_dict() == {"caffè": 14.5, "città": 24.5}
+
+
+def test_api_trends_series_summary(api):
+    from smmcore.keyword_research import interest_series
+
+    result = api.trends("caffè", tool="fake", geo="", timeframe=" today  3-m ")
+    assert (result.query.geo, result.query.timeframe) == ("", "today 3-m")
+    (series,) = interest_series(result)
+    assert (series.term, series.values, series.average, series.latest) == (
+        "caffè",
+        [11.0, 18.0],
+        14.5,
+        18.0,
+    )
+    assert (series.peak.value, series.peak.period_start) == (18.0, date(2026, 11, 8))
+
+
+def test_api_pageviews_and_no_data(api):
+    result = api.trends(["caffè", "zzqxj"], tool="wikipedia", timeframe="now 7-d")
+    assert {s.item for s in result.signals} == {"Caffè"}
+    assert {s.unit for s in result.signals} == {"views"}
+    assert "zzqxj" in result.no_data and not result.failed
+    no_data = [r for r in result.rows() if r["term"] == "zzqxj"]
+    assert len(no_data) == 1 and no_data[0]["value"] is None and no_data[0]["note"]
+
+
+def test_api_related_orders_breakouts_first(api):
+    from smmcore.keyword_research import related_queries
+
+    (related,) = related_queries(api.related("caffè", tool="fake"))
+    assert [(s.item, s.value) for s in related.rising] == [
+        ("caffè più buono", None),  # a breakout
+        ("caffè vicino a me", 250.0),
+    ]
+    assert related.top == [] and related.own == []
+
+
+def test_api_regions_by_the_first_term(api):
+    from smmcore.keyword_research import region_rows
+
+    result = api.regions(["caffè", "città"], tool="fake")
+    assert result.kind == "regions"
+    assert region_rows(result) == [
+        ("Lazio", {"caffè": 100.0, "città": 50.0}),
+        ("Sicilia", {"caffè": 60.0, "città": 30.0}),
+    ]
+
+
+def test_api_errors_are_exceptions_with_the_cli_messages(api):
+    from smmcore.errors import InvalidArgument, KeywordToolError, SmmError
+
+    FakeRelative.refuse = True
+    with pytest.raises(KeywordToolError, match=r"Google refused \(429\)") as info:
+        api.trends("caffè", tool="fake", refresh=True)
+    assert info.value.kind == "rate_limited" and info.value.hint == "try again in a few minutes"
+    with pytest.raises(SmmError, match="does not answer 'suggestions'"):
+        api.suggestions("caffè", tool="wikipedia")
+    with pytest.raises(SmmError, match="no keyword tool named 'nope'"):
+        api.trends("caffè", tool="nope")
+    cases = [
+        ({"timeframe": "last year"}, "--timeframe", "unknown timeframe"),
+        ({"geo": "italia"}, "--geo", "'ITALIA' is not a country or region code"),
+        ({"language": "italiano"}, "--lang", "not a language code"),
+    ]
+    for options, param, message in cases:
+        with pytest.raises(InvalidArgument, match=message) as info:
+            api.trends("caffè", **options)
+        assert info.value.param == param and info.value.exit_code == 2
+    with pytest.raises(InvalidArgument, match="at least one non-empty TERM"):
+        api.trends(["  "])
+    with pytest.raises(InvalidArgument, match="unknown kind"):
+        api.run("volume", ["caffè"])
+
+
+def test_api_default_tool_per_kind(api, host):
+    # no trends plugin here: the first installed tool answering the kind
+    assert api.tool_for("interest") == "fake"
+    assert api.tool_for("suggestions") == "suggest"
+    assert api.tools("regions") == ["fake"]
+    from smmcore.errors import SmmError
+    from smmcore.keyword_research import KeywordResearch
+
+    empty = KeywordResearch(None, PluginHost([], discover=False))
+    with pytest.raises(SmmError, match="no installed keyword tool answers 'interest'"):
+        empty.tool_for("interest")
+
+
+def test_api_report_covers_every_term_and_tool(api):
+    report = api.report()
+    assert report.ok and report.failures() == ""
+    assert report.terms == ["caffè", "città"] and report.tools == ["fake", "wikipedia", "suggest"]
+    assert {(r.tool, r.kind) for r in report.results} == {
+        ("fake", "interest"),
+        ("fake", "related"),
+        ("wikipedia", "interest"),
+        ("suggest", "suggestions"),
+    }
+    assert not any(r.cached for r in report.results)
+    frame = report.to_pandas()
+    assert set(frame["tool"]) == {"fake", "wikipedia", "suggest"}
+    again = api.report(tools=["fake"])
+    assert again.tools == ["fake"] and all(r.cached for r in again.results)
+    FakeRelative.refuse = True
+    failed = api.report(tools=["fake"], refresh=True)
+    assert not failed.ok and failed.failures() == "fake: 2 of 2 terms failed"
+    interest = next(r for r in failed.results if r.kind == "interest")
+    assert "Google refused (429)" in interest.error and interest.signals == []
+
+
+def test_api_report_needs_a_workspace_with_terms(host, tmp_path):
+    from smmcore.errors import SmmError
+    from smmcore.keyword_research import KeywordResearch
+
+    with pytest.raises(SmmError, match="no workspace"):
+        KeywordResearch(None, host).report()
+    bare = _workspace(tmp_path, "")
+    with pytest.raises(SmmError, match="the workspace tracks no keywords") as info:
+        KeywordResearch(bare, host).report()
+    assert "[keywords] terms" in info.value.hint
+
+
+def test_api_without_a_workspace_stores_nothing(host, tmp_path, monkeypatch):
+    from smmcore.keyword_research import KeywordResearch
+
+    monkeypatch.chdir(tmp_path)
+    result = KeywordResearch(None, host).trends("pane", tool="fake")
+    assert not result.cached and [s.value for s in result.signals] == [11.0, 18.0]
+    assert (result.query.geo, result.query.language) == ("", "")
+    assert not KeywordResearch(None, host).trends("pane", tool="fake").cached
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_api_works_inside_a_running_event_loop(api):
+    """A notebook runs an event loop: the API runs its requests on a thread of its own."""
+
+    async def in_a_notebook():
+        return api.trends("caffè", tool="fake")
+
+    result = asyncio.run(in_a_notebook())
+    assert [s.value for s in result.signals] == [11.0, 18.0]
+
+
+def test_api_progress_lines_reach_the_callback(api):
+    api.endpoints.status = 429
+    from smmcore.errors import SmmError
+
+    with pytest.raises(SmmError):
+        api.suggestions("caffè")
+    assert any("429" in line for line in api.lines)
+
+
+def test_cli_every_command_passes_its_query_options(cli):
+    code, out, err = cli(
+        "related", "caffè", "--tool", "fake", "--geo", "it-25", "--lang", "EN",
+        "--timeframe", "now 7-d", "--format", "json",
+    )  # fmt: skip
+    assert code == 0, err
+    (result,) = json.loads(out)["results"]
+    assert (result["geo"], result["language"], result["timeframe"]) == ("IT-25", "en", "now 7-d")
+    code, out, _ = cli("related", "caffè", "--tool", "fake", "--geo", "it-25", "--lang", "EN",
+                       "--timeframe", "now 7-d", "--format", "json", "--refresh")  # fmt: skip
+    assert code == 0 and json.loads(out)["results"][0]["cached"] is False
+    assert FakeRelative.calls == [("related", ("caffè",)), ("related", ("caffè",))]
+
+    code, out, err = cli(
+        "suggest", "caffè", "--geo", "", "--lang", "it", "--timeframe", "today 3-m",
+        "--format", "csv",
+    )  # fmt: skip
+    assert code == 0, err
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert {(r["geo"], r["language"], r["timeframe"]) for r in rows} == {("", "it", "today 3-m")}
+
+    code, out, err = cli(
+        "report", "--tool", "fake", "--geo", "CH", "--lang", "de", "--timeframe", "today 5-y",
+        "--refresh", "--format", "json",
+    )  # fmt: skip
+    assert code == 0, err
+    results = json.loads(out)["results"]
+    assert {r["tool"] for r in results} == {"fake"}
+    assert {(r["geo"], r["language"], r["timeframe"], r["cached"]) for r in results} == {
+        ("CH", "de", "today 5-y", False)
+    }

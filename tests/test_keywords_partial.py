@@ -143,3 +143,36 @@ def test_single_command_with_a_failed_term_exits_1(workspace: Path) -> None:
 
 def test_wrong_usage_exits_2(workspace: Path) -> None:
     assert smm(workspace, "report", "--no-such-option").returncode == 2
+
+
+# --------------------------------------------------------------------------- the Python API
+
+
+def _research(ws: Path, lines: list[str]):
+    from smmcore.keyword_research import KeywordResearch
+    from smmcore.plugins import PluginHost
+    from smmcore.workspace import load_workspace
+
+    host = PluginHost(env={"SMM_LOAD_PLUGINS": "smm-wikipedia,smm-suggest"})
+    return KeywordResearch(load_workspace(ws), host, log=lines.append)
+
+
+def test_api_report_keeps_the_answered_terms(workspace: Path) -> None:
+    report = _research(workspace, []).report()
+    assert not report.ok and report.failures() == "wikipedia: 1 of 3 terms failed"
+    (result,) = report.results
+    assert list(result.failed) == ["pizza"] and "unexpected shape" in result.failed["pizza"]
+    assert result.error is None
+    assert sorted((s.term, s.value) for s in result.signals) == [("focaccia", 7.0), ("pane", 10.0)]
+
+
+def test_api_one_engine_404_still_answers(workspace: Path) -> None:
+    lines: list[str] = []
+    result = _research(workspace, lines).suggestions("pane")
+    assert [s.item for s in result.signals] == ["pane fatto in casa"] and not result.failed
+    assert any("google autocomplete answered HTTP 404" in line for line in lines)
+
+
+def test_api_a_failed_term_is_data_not_an_exception(workspace: Path) -> None:
+    result = _research(workspace, []).trends(["pane", "pizza"], tool="wikipedia")
+    assert list(result.failed) == ["pizza"] and [s.term for s in result.signals] == ["pane"]

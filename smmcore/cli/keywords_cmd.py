@@ -8,15 +8,14 @@ when new; ``--refresh`` asks the tools again. Without a workspace nothing is sto
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import io
 import json
-import re
 import shutil
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import click
@@ -25,26 +24,7 @@ from smmcore.cli.app import App, pass_app
 from smmcore.errors import SmmError
 
 FORMATS = ("table", "json", "csv")
-DEFAULT_TOOLS = {"interest": "trends", "regions": "trends", "related": "trends"}
-DEFAULT_TOOLS["suggestions"] = "suggest"
-CSV_FIELDS = (
-    "tool",
-    "term",
-    "metric",
-    "item",
-    "period_start",
-    "value",
-    "unit",
-    "geo",
-    "language",
-    "timeframe",
-    "retrieved_at",
-    "cached",
-    "note",
-)
 SPARKS = "▁▂▃▄▅▆▇█"
-GEO_RE = re.compile(r"^[A-Z]{2}(-[A-Z0-9]{1,3})?$")
-LANG_RE = re.compile(r"^[a-z]{2,3}$")
 PIVOT_MAX_POINTS = 60
 """Interest series up to this many points are also shown point by point in tables."""
 
@@ -61,6 +41,15 @@ class QueryOptions:
     timeframe: str | None
     fmt: str
     refresh: bool
+
+    def call(self) -> dict[str, Any]:
+        """The keyword arguments of the API call."""
+        return {
+            "geo": self.geo,
+            "language": self.lang,
+            "timeframe": self.timeframe,
+            "refresh": self.refresh,
+        }
 
 
 def _query_options(f: Callable[..., Any]) -> Callable[..., Any]:
@@ -107,112 +96,29 @@ def _query_options(f: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def _check_timeframe(value: str) -> str:
-    from smmcore.keywords import timeframe_dates
+@contextmanager
+def _usage() -> Iterator[None]:
+    """The API's argument errors as click's usage errors (exit code 2)."""
+    from smmcore.errors import InvalidArgument
 
     try:
-        timeframe_dates(value, date.today())
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="--timeframe") from None
-    return " ".join(value.split())
+        yield
+    except InvalidArgument as exc:
+        if exc.param:
+            raise click.BadParameter(str(exc), param_hint=exc.param) from None
+        raise click.UsageError(str(exc)) from None
 
 
-# --------------------------------------------------------------------------- running
+def _research(app: App) -> Any:
+    """``ws.keywords`` of the workspace folder, or keyword research without a workspace."""
+    from smmcore.keyword_research import KeywordResearch
 
+    workspace = app.workspace() if (app.workspace_dir / "smm.toml").exists() else None
 
-class _Run:
-    """The workspace (if any), its store and the query defaults of one command."""
+    def log(line: str) -> None:
+        click.echo(line, err=True)
 
-    def __init__(self, app: App) -> None:
-        from smmcore.keywords import query_defaults
-
-        self.app = app
-        self.workspace = None
-        if (app.workspace_dir / "smm.toml").exists():
-            self.workspace = app.workspace()
-        self.config = self.workspace.config if self.workspace else None
-        self.defaults = query_defaults(self.config)
-
-    def query(
-        self, terms: Sequence[str], geo: str | None, lang: str | None, timeframe: str | None
-    ) -> Any:
-        from smmcore.contracts import KeywordQuery
-
-        clean = tuple(dict.fromkeys(" ".join(t.split()) for t in terms if t.strip()))
-        if not clean:
-            raise click.UsageError("give at least one non-empty TERM")
-        geo_code = (self.defaults["geo"] if geo is None else geo).strip().upper()
-        if geo_code and not GEO_RE.match(geo_code):
-            raise click.BadParameter(
-                f"{geo_code!r} is not a country or region code: use 'IT', 'US', 'IT-25' or ''",
-                param_hint="--geo",
-            )
-        language = (self.defaults["language"] if lang is None else lang).strip().lower()
-        if language and not LANG_RE.match(language):
-            raise click.BadParameter(
-                f"{language!r} is not a language code: use 'it', 'en', ...", param_hint="--lang"
-            )
-        return KeywordQuery(
-            terms=clean,
-            geo=geo_code,
-            language=language,
-            timeframe=_check_timeframe(timeframe or self.defaults["timeframe"]),
-        )
-
-    def execute(self, work: Callable[[Any], Any]) -> Any:
-        """Run ``await work(service)`` with a service over the workspace store (if any)."""
-        from smmcore.contracts import SourceError
-        from smmcore.keywords import KeywordService
-
-        store = self.workspace.open_store() if self.workspace else None
-
-        def log(line: str) -> None:
-            click.echo(line, err=True)
-
-        async def go() -> Any:
-            if self.workspace is not None:
-                service = KeywordService.for_workspace(
-                    self.workspace, self.app.host, store, log=log
-                )
-            else:
-                service = KeywordService(self.app.host, None, log=log)
-            async with service:
-                return await work(service)
-
-        try:
-            return asyncio.run(go())
-        except SourceError as exc:
-            raise SmmError(exc.args[0] if exc.args else str(exc), hint=exc.hint) from exc
-        finally:
-            if store is not None:
-                store.close()
-
-    def tool_for(self, kind: str, wanted: str | None) -> str:
-        """The tool named by ``--tool`` (checked), else the default one for ``kind``."""
-        specs = self.app.host.keyword_tools()
-        able = sorted(n for n, s in specs.items() if kind in s.capabilities)
-        if wanted:
-            if wanted not in specs:
-                known = ", ".join(sorted(specs)) or "none installed"
-                raise SmmError(
-                    f"no keyword tool named {wanted!r} (installed: {known})",
-                    hint="'smm plugins list' shows the installed plugins",
-                )
-            if kind not in specs[wanted].capabilities:
-                raise SmmError(
-                    f"keyword tool {wanted!r} does not answer {kind!r} requests",
-                    hint=f"tools for {kind!r}: {', '.join(able) or 'none installed'}",
-                )
-            return wanted
-        default = DEFAULT_TOOLS.get(kind)
-        if default in able:
-            return default
-        if able:
-            return able[0]
-        raise SmmError(
-            f"no installed keyword tool answers {kind!r} requests",
-            hint="install smm-trends, smm-wikipedia or smm-suggest ('smm plugins install ...')",
-        )
+    return KeywordResearch(workspace, app.host, log=log)
 
 
 # --------------------------------------------------------------------------- output
@@ -276,68 +182,37 @@ def _table(title: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) ->
     return Group(Text(title, style="bold"), table) if title else table
 
 
-def _series(result: Any) -> dict[tuple[str, str], list[Any]]:
-    found: dict[tuple[str, str], list[Any]] = {}
-    for s in result.signals:
-        if s.period_start is not None and s.metric in ("interest", "pageviews"):
-            found.setdefault((s.term, s.item), []).append(s)
-    for points in found.values():
-        points.sort(key=lambda s: s.period_start)
-    return found
-
-
 def render_interest(console: Any, result: Any) -> None:
     """Summary per term (and article), then every point when the series is short."""
-    series = _series(result)
+    from smmcore.keyword_research import interest_series
+
+    series = interest_series(result)
     unit = next((s.unit for s in result.signals), "")
-    rows = []
-    for (term, item), points in series.items():
-        values = [p.value for p in points]
-        known = [v for v in values if v is not None]
-        peak = max(points, key=lambda p: p.value if p.value is not None else -1)
-        rows.append(
-            [
-                term,
-                item or "-",
-                len(points),
-                _number(sum(known) / len(known), 1) if known else "-",
-                _number(values[-1], 1),
-                f"{_number(peak.value, 1)} ({peak.period_start})",
-                sparkline(values),
-            ]
-        )
+    rows = [
+        [
+            s.term,
+            s.item or "-",
+            len(s.points),
+            _number(s.average, 1),
+            _number(s.latest, 1),
+            f"{_number(s.peak.value, 1)} ({s.peak.period_start})",
+            sparkline(s.values),
+        ]
+        for s in series
+    ]
     what = "pageviews (absolute, per day)" if unit == "views" else "interest (relative 0-100)"
     q = result.query
     title = f"{result.tool}: {what}, {q.timeframe}, geo {q.geo or 'worldwide'}"
     if rows:
-        console.print(
-            _table(
-                title,
-                [
-                    "term",
-                    "article" if unit == "views" else "item",
-                    "points",
-                    "average",
-                    "latest",
-                    "peak",
-                    "trend",
-                ],
-                rows,
-            )
-        )
-    lengths = {len(p) for p in series.values()}
-    if series and max(lengths) <= PIVOT_MAX_POINTS:
-        keys = list(series)
-        days = sorted({p.period_start for points in series.values() for p in points})
-        lookup = {(k, p.period_start): p.value for k, points in series.items() for p in points}
-        headers = ["period"] + [t if not i else f"{t} ({i})" for t, i in keys]
-        console.print(
-            _table(
-                "",
-                headers,
-                [[d.isoformat(), *(_number(lookup.get((k, d)), 1) for k in keys)] for d in days],
-            )
-        )
+        item = "article" if unit == "views" else "item"
+        columns = ["term", item, "points", "average", "latest", "peak", "trend"]
+        console.print(_table(title, columns, rows))
+    if series and max(len(s.points) for s in series) <= PIVOT_MAX_POINTS:
+        days = sorted({p.period_start for s in series for p in s.points})
+        lookup = [{p.period_start: p.value for p in s.points} for s in series]
+        headers = ["period"] + [s.term if not s.item else f"{s.term} ({s.item})" for s in series]
+        cells = [[d.isoformat(), *(_number(values.get(d), 1) for values in lookup)] for d in days]
+        console.print(_table("", headers, cells))
     notes = sorted({s.note for s in result.signals if s.note and "rescaled" in s.note})
     for note in notes:
         console.print(f"note: {note}")
@@ -345,71 +220,63 @@ def render_interest(console: Any, result: Any) -> None:
 
 def render_regions(console: Any, result: Any) -> None:
     """Regions by interest, one column per term."""
+    from smmcore.keyword_research import region_rows
+
     terms = list(result.query.terms)
-    table: dict[str, dict[str, float | None]] = {}
-    for s in result.signals:
-        if s.metric == "region_interest":
-            table.setdefault(s.item, {})[s.term] = s.value
-    rows = sorted(table.items(), key=lambda kv: -(kv[1].get(terms[0]) or 0))
     console.print(
         _table(
             f"{result.tool}: interest by region (relative 0-100), {result.query.timeframe}",
             ["region", *terms],
-            [[name, *(_number(v.get(t), 1) for t in terms)] for name, v in rows[:30]],
+            [
+                [name, *(_number(v.get(t), 1) for t in terms)]
+                for name, v in region_rows(result)[:30]
+            ],
         )
     )
 
 
+def _growth(s: Any) -> str:
+    return "Breakout" if s.value is None else f"+{s.value:,.0f}%"
+
+
 def render_related(console: Any, result: Any) -> None:
     """Top and rising related queries (or own-content performance) per term."""
-    for term in result.query.terms:
-        mine = [s for s in result.signals if s.term == term]
-        top = [s for s in mine if s.metric == "related_top"]
-        rising = [s for s in mine if s.metric == "related_rising"]
-        own = [s for s in mine if s.metric == "own_engagement"]
-        if top:
-            top.sort(key=lambda s: -(s.value or 0))
+    from smmcore.keyword_research import related_queries
+
+    for related in related_queries(result):
+        term = related.term
+        if related.top:
             console.print(
                 _table(
                     f"{term}: top related queries (relative 0-100)",
                     ["query", "score"],
-                    [[s.item, _number(s.value)] for s in top],
+                    [[s.item, _number(s.value)] for s in related.top],
                 )
             )
-        if rising:
-            rising.sort(key=lambda s: (s.value is not None, -(s.value or 0)))
+        if related.rising:
             console.print(
                 _table(
                     f"{term}: rising related queries (growth)",
                     ["query", "growth"],
-                    [
-                        [s.item, "Breakout" if s.value is None else f"+{s.value:,.0f}%"]
-                        for s in rising
-                    ],
+                    [[s.item, _growth(s)] for s in related.rising],
                 )
             )
-        if own:
-            own.sort(key=lambda s: (s.item != term, -(s.value or 0), s.item))
+        if related.own:
             console.print(
                 _table(
                     f"{term}: in the client's own posts (engagements per post)",
                     ["term or hashtag", "eng./post", "detail"],
-                    [[s.item, _number(s.value, 1), s.note or ""] for s in own],
+                    [[s.item, _number(s.value, 1), s.note or ""] for s in related.own],
                 )
             )
-
-
-def _suggestion_order(s: Any) -> tuple[int, float, str]:
-    groups = ("seed", "questions", "prepositions", "comparisons", "alphabet")
-    group = (s.note or "").split(":", 1)[0]
-    return (groups.index(group) if group in groups else len(groups), s.value or 0, s.item)
 
 
 def render_suggestions(console: Any, result: Any) -> None:
     """Suggestions per term, grouped like AnswerThePublic, with the expansion that found
     each."""
-    for term in result.query.terms:
-        mine = sorted((s for s in result.signals if s.term == term), key=_suggestion_order)
+    from smmcore.keyword_research import grouped_suggestions
+
+    for term, mine in grouped_suggestions(result).items():
         if mine:
             console.print(
                 _table(
@@ -430,7 +297,9 @@ RENDERERS = {
 
 def _summary(result: Any, term: str) -> str:
     """One line about what ``result`` says of ``term`` (``smm keywords report``)."""
-    mine = [s for s in result.signals if s.term == term]
+    from smmcore.keyword_research import related_queries, term_series, term_signals
+
+    mine = term_signals(result, term)
     if result.error:
         return f"failed: {result.error}"
     if term in result.failed:
@@ -438,31 +307,22 @@ def _summary(result: Any, term: str) -> str:
     if not mine:
         return result.no_data.get(term, "no data")
     if result.kind == "interest":
-        values = [s.value for s in sorted(mine, key=lambda s: s.period_start or date.min)]
-        known = [v for v in values if v is not None]
+        series = term_series(result, term)
         unit = "views/day" if mine[0].unit == "views" else "relative"
-        avg = sum(known) / len(known) if known else None
-        latest = _number(values[-1], 1)
-        return f"avg {_number(avg, 1)} {unit}, latest {latest}  {sparkline(values, 24)}"
+        average, latest = _number(series.average, 1), _number(series.latest, 1)
+        return f"avg {average} {unit}, latest {latest}  {sparkline(series.values, 24)}"
     if result.kind == "related":
-        own = [s for s in mine if s.metric == "own_engagement"]
-        if own:
-            head = next((s for s in own if s.item == term), None)
-            others = [s.item for s in own if s.item != term][:4]
+        (related,) = (r for r in related_queries(result) if r.term == term)
+        if related.own:
+            head = next((s for s in related.own if s.item == term), None)
+            others = [s.item for s in related.own if s.item != term][:4]
             text = f"{_number(head.value, 1)} eng./post ({head.note})" if head else ""
             return (text + (" · with " + ", ".join(others) if others else "")).strip(" ·")
-        top = [
-            s.item for s in sorted(mine, key=lambda s: -(s.value or 0)) if s.metric == "related_top"
-        ][:3]
-        rising = [
-            f"{s.item} ({'Breakout' if s.value is None else f'+{s.value:,.0f}%'})"
-            for s in sorted(mine, key=lambda s: (s.value is not None, -(s.value or 0)))
-            if s.metric == "related_rising"
-        ][:3]
         parts = []
-        if top:
-            parts.append("top: " + ", ".join(top))
-        if rising:
+        if related.top:
+            parts.append("top: " + ", ".join(s.item for s in related.top[:3]))
+        if related.rising:
+            rising = [f"{s.item} ({_growth(s)})" for s in related.rising[:3]]
             parts.append("rising: " + ", ".join(rising))
         return " · ".join(parts)
     if result.kind == "suggestions":
@@ -473,42 +333,12 @@ def _summary(result: Any, term: str) -> str:
     return f"{len(mine)} values"
 
 
-def _csv_rows(results: Sequence[Any]) -> list[dict[str, Any]]:
-    rows = []
-    for result in results:
-        for s in result.signals:
-            rows.append(
-                {
-                    "tool": s.tool,
-                    "term": s.term,
-                    "metric": s.metric,
-                    "item": s.item,
-                    "period_start": s.period_start.isoformat() if s.period_start else "",
-                    "value": "" if s.value is None else s.value,
-                    "unit": s.unit,
-                    "geo": s.geo,
-                    "language": s.language,
-                    "timeframe": s.timeframe,
-                    "retrieved_at": s.retrieved_at.isoformat(),
-                    "cached": result.cached,
-                    "note": s.note or "",
-                }
-            )
-        for term, note in result.no_data.items():
-            rows.append(
-                {
-                    **dict.fromkeys(CSV_FIELDS, ""),
-                    "tool": result.tool,
-                    "term": term,
-                    "geo": result.query.geo,
-                    "language": result.query.language,
-                    "timeframe": result.query.timeframe,
-                    "retrieved_at": result.retrieved_at.isoformat() if result.retrieved_at else "",
-                    "cached": result.cached,
-                    "note": note,
-                }
-            )
-    return rows
+def _csv_cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    return value
 
 
 def emit(results: Sequence[Any], fmt: str, *, report: bool = False) -> None:
@@ -519,12 +349,14 @@ def emit(results: Sequence[Any], fmt: str, *, report: bool = False) -> None:
         )
         return
     if fmt == "csv":
+        from smmcore.keywords import SIGNAL_COLUMNS
         from smmcore.safeout import safe_csv_writer
 
         out = io.StringIO()
-        writer = safe_csv_writer(out, fieldnames=CSV_FIELDS)
+        writer = safe_csv_writer(out, fieldnames=SIGNAL_COLUMNS)
         writer.writeheader()
-        writer.writerows(_csv_rows(results))
+        for result in results:
+            writer.writerows({k: _csv_cell(v) for k, v in row.items()} for row in result.rows())
         click.echo(out.getvalue(), nl=False)
         return
     console, buffer = _console()
@@ -557,16 +389,15 @@ def emit(results: Sequence[Any], fmt: str, *, report: bool = False) -> None:
 def _single(
     app: App, kind: str, terms: Sequence[str], tool: str | None, options: QueryOptions
 ) -> None:
-    run = _Run(app)
-    query = run.query(terms, options.geo, options.lang, options.timeframe)
-    name = run.tool_for(kind, tool)
-    result = run.execute(lambda service: service.run(name, kind, query, refresh=options.refresh))
+    research = _research(app)
+    with _usage():
+        result = research.run(kind, terms, tool=tool, **options.call())
     emit([result], options.fmt)
     if result.failed:
-        total = len(dict.fromkeys(query.terms))
+        total = len(result.query.terms)
         click.echo(
-            f"{name}: {len(result.failed)} of {total} terms failed; the answers for the others "
-            "are shown (and stored)",
+            f"{result.tool}: {len(result.failed)} of {total} terms failed; the answers for the "
+            "others are shown (and stored)",
             err=True,
         )
         raise click.exceptions.Exit(1)
@@ -634,56 +465,18 @@ def suggest(app: App, term: str, tool: str | None, options: QueryOptions) -> Non
 def report(app: App, tools: tuple[str, ...], options: QueryOptions) -> None:
     """Every tracked term of the workspace ([keywords] terms) with every keyword tool:
     fresh answers from the store, the others fetched and stored."""
-    from smmcore.keywords import refresh_keywords, workspace_tools
-
-    run = _Run(app)
-    if run.workspace is None:
+    research = _research(app)
+    if research.workspace is None:
         raise SmmError(
             f"no workspace in {app.workspace_dir} (smm.toml not found)",
             hint="run it inside a workspace, or pass -w FOLDER; 'smm init' creates one",
         )
-    terms = run.config.keywords.terms
-    if not terms:
-        raise SmmError(
-            "the workspace tracks no keywords",
-            hint='add them to smm.toml: [keywords] terms = ["...", "..."]',
-        )
-    query = run.query(terms, options.geo, options.lang, options.timeframe)
-    names = [run.tool_for(_first_kind(app, t), t) for t in tools] if tools else None
-    chosen = names if names is not None else workspace_tools(run.config, app.host)
-    if not chosen:
-        raise SmmError("no keyword tool is installed", hint="install smm-trends or smm-suggest")
-
-    async def work(service: Any) -> Any:
-        from smmcore.config import KeywordsConfig
-
-        config = run.config.model_copy(
-            update={
-                "keywords": KeywordsConfig(
-                    **{
-                        **run.config.keywords.model_dump(),
-                        "geo": query.geo,
-                        "language": query.language,
-                        "timeframe": query.timeframe,
-                    }
-                )
-            }
-        )
-        return await refresh_keywords(
-            service, config, terms=query.terms, tools=chosen, refresh=options.refresh
-        )
-
-    summary, results = run.execute(work)
-    emit(results, options.fmt, report=True)
-    if summary.errors:
-        click.echo(f"{summary.failures()}; the other answers are shown (and stored).", err=True)
+    with _usage():
+        found = research.report(tools=tools or None, **options.call())
+    emit(found.results, options.fmt, report=True)
+    if not found.ok:
+        click.echo(f"{found.failures()}; the other answers are shown (and stored).", err=True)
         raise click.exceptions.Exit(1)
-
-
-def _first_kind(app: App, tool: str) -> str:
-    spec = app.host.keyword_tools().get(tool)
-    kinds = [c for c in (spec.capabilities if spec else ()) if c in DEFAULT_TOOLS]
-    return kinds[0] if kinds else "interest"
 
 
 __all__ = ["emit", "keywords", "sparkline"]
