@@ -1,21 +1,20 @@
-"""``smm audience``: segments, influencers, communities and network renewal."""
+"""``smm audience``: segments, influencers, communities and network renewal.
+
+Each command calls ``ws.audience`` (:class:`smmcore.audience.Audience`) and draws what it
+returns."""
 
 from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 import click
 
 from smmcore.cli.app import App, pass_app
-from smmcore.errors import SmmError
 
 if TYPE_CHECKING:
-    from smmcore.audience import SegmentationResult
-    from smmcore.models import Segment
+    from smmcore.audience import Audience, MemberTable, SegmentationResult
 
 FORMATS = click.Choice(["table", "json", "csv"])
 period_option = click.option(
@@ -30,71 +29,29 @@ export_option = click.option(
 )
 
 
-@contextmanager
-def _session(app: App, period: str | None) -> Iterator[tuple[Any, Any, Any]]:
-    from smmcore.audience import resolve_period
+def _audience(app: App) -> Audience:
+    from smmcore.audience import Audience
 
-    workspace = app.workspace()
-    store = workspace.open_store(read_only=True)
-    try:
-        spec = period or workspace.config.report.period
-        yield workspace, store, resolve_period(store, workspace.config.client.timezone, spec)
-    finally:
-        store.close()
+    return Audience(app.workspace(), app.host)
 
 
-def _run(app: App, period: str | None, names: list[str] | None, **options: Any) -> Any:
-    from smmcore.audience import run_segmenters
-
-    with _session(app, period) as (workspace, store, resolved):
-        return run_segmenters(
-            workspace, app.host, store, resolved, names=names, options=options, strict=bool(names)
-        )
-
-
-def _member_rows(segment: Segment) -> list[dict[str, Any]]:
-    return [
-        {
-            "segment": segment.name,
-            "network": m.network,
-            "member": m.member,
-            "reason": m.reason,
-            **{f"score_{k}": v for k, v in m.scores.items()},
-        }
-        for m in segment.members
-    ]
-
-
-def _write_csv(rows: list[dict[str, Any]], stream: Any) -> None:
-    from smmcore.safeout import safe_csv_writer
-
-    fields: list[str] = []
-    for row in rows:
-        fields.extend(k for k in row if k not in fields)
-    writer = safe_csv_writer(stream, fieldnames=fields or ["segment"], lineterminator="\r\n")
-    writer.writeheader()
-    writer.writerows(rows)
-
-
-def _export(rows: list[dict[str, Any]], path: str | None) -> None:
-    if not path:
-        return
-    from smmcore.safeout import open_output
-
-    with open_output(path) as handle:
-        _write_csv(rows, handle)
-    click.echo(f"Exported {len(rows)} contacts to {path}", err=True)
+def _export(table: MemberTable, path: str | None) -> None:
+    if path:
+        count = table.export(path)
+        click.echo(f"Exported {count} contacts to {path}", err=True)
 
 
 def _emit_data(fmt: str, rows: list[dict[str, Any]], document: Any = None) -> bool:
     """Print ``document`` (default: ``rows``) as JSON, or ``rows`` as CSV; ``False`` when
     ``fmt`` is the table, which the caller draws."""
+    from smmcore.audience import write_member_csv
+
     if fmt == "json":
         click.echo(json.dumps(rows if document is None else document, indent=2, ensure_ascii=False))
         return True
     if fmt == "csv":
         buffer = io.StringIO()
-        _write_csv(rows, buffer)
+        write_member_csv(rows, buffer)
         click.echo(buffer.getvalue(), nl=False)
         return True
     return False
@@ -106,22 +63,11 @@ def _problems(result: SegmentationResult) -> None:
 
 
 def _print_segments(result: SegmentationResult, fmt: str) -> None:
-    summaries = [
-        {
-            "name": s.name,
-            "segmenter": s.segmenter,
-            "description": s.description,
-            "method": s.method,
-            "size": s.size,
-        }
-        for s in result.segments
-    ]
-    document = {"period": str(result.period), "segments": summaries, "problems": result.problems}
     rows = [
         {"segment": s["name"], "size": s["size"], "description": s["description"]}
-        for s in summaries
+        for s in result.rows()
     ]
-    if _emit_data(fmt, rows, document):
+    if _emit_data(fmt, rows, result.to_json()):
         return
     from rich.markup import escape
     from rich.table import Table
@@ -137,8 +83,9 @@ def _print_segments(result: SegmentationResult, fmt: str) -> None:
     safe_console(emoji=False).print(table)
 
 
-def _print_members(segment: Segment, fmt: str, limit: int | None = None) -> None:
-    rows = _member_rows(segment)[:limit] if limit else _member_rows(segment)
+def _print_members(members: MemberTable, fmt: str, limit: int | None = None) -> None:
+    segment = members.segment
+    rows = members.rows(limit)
     document = {**segment.model_dump(exclude={"members"}), "size": segment.size, "members": rows}
     if _emit_data(fmt, rows, document):
         return
@@ -175,7 +122,7 @@ def audience() -> None:
 @pass_app
 def segments_cmd(app: App, segmenters: tuple[str, ...], period: str | None, fmt: str) -> None:
     """List the segments of the client's audience with their sizes."""
-    result = _run(app, period, list(segmenters) or None)
+    result = _audience(app).segments(segmenters, period=period)
     _problems(result)
     _print_segments(result, fmt)
 
@@ -185,49 +132,40 @@ def segments_cmd(app: App, segmenters: tuple[str, ...], period: str | None, fmt:
 @period_option
 @format_option
 @click.option("--limit", type=int, default=None, help="Show at most this many members.")
-@click.option(
-    "--export", "export", type=click.Path(dir_okay=False), help="Write a CSV contact list."
-)
+@export_option
 @pass_app
 def show_cmd(
     app: App, segment: str, period: str | None, fmt: str, limit: int | None, export: str | None
 ) -> None:
     """Show one segment's members and why each is there (SEGMENT like tiers:advocate)."""
-    segmenter = segment.split(":", 1)[0]
-    result = _run(app, period, [segmenter])
-    found = result.find(segment)
-    _print_members(found, fmt, limit)
-    _export(_member_rows(found), export)
+    members = _audience(app).segment(segment, period=period)
+    _print_members(members, fmt, limit)
+    _export(members, export)
 
 
 @audience.command("influencers")
 @click.option("--top", type=int, default=25, show_default=True, help="How many to list.")
 @period_option
 @format_option
-@click.option(
-    "--export", "export", type=click.Path(dir_okay=False), help="Write a CSV contact list."
-)
+@export_option
 @pass_app
 def influencers_cmd(app: App, top: int, period: str | None, fmt: str, export: str | None) -> None:
     """The most influential members: reach, engagement and k-core, explained."""
-    result = _run(app, period, ["influencers"], top=top)
-    found = result.find("influencers:top")
-    _print_members(found, fmt)
-    _export(_member_rows(found), export)
+    members = _audience(app).influencers(top, period=period)
+    _print_members(members, fmt)
+    _export(members, export)
 
 
 @audience.command("communities")
 @period_option
 @format_option
-@click.option(
-    "--export", "export", type=click.Path(dir_okay=False), help="Write a CSV contact list."
-)
+@export_option
 @pass_app
 def communities_cmd(app: App, period: str | None, fmt: str, export: str | None) -> None:
     """Communities in the interaction graph, with size, top members and dominant terms."""
-    result = _run(app, period, ["communities"])
+    result = _audience(app).communities(period=period)
     _print_segments(result, fmt)
-    _export([row for s in result.segments for row in _member_rows(s)], export)
+    _export(result.members(), export)
 
 
 @audience.command("renewal")
@@ -236,25 +174,7 @@ def communities_cmd(app: App, period: str | None, fmt: str, export: str | None) 
 @pass_app
 def renewal_cmd(app: App, months: int, fmt: str) -> None:
     """Month by month: engaged accounts, new ones, returning ones and the renewal rate."""
-    from smmcore.audience import latest_activity_day
-    from smmcore.periods import today_in
-
-    workspace = app.workspace()
-    timezone = workspace.config.client.timezone
-    store = workspace.open_store(read_only=True)
-    try:
-        # the segmenter registered as "renewal" (smm-segments has one) owns the definition
-        spec = app.host.segmenters().get("renewal")
-        segmenter = app.host.implementation(spec, workspace) if spec is not None else None
-        if not callable(getattr(segmenter, "monthly", None)):
-            raise SmmError(
-                "the renewal table needs a 'renewal' segmenter with a monthly table",
-                hint="install the smm-segments plugin: smm plugins install smm-segments",
-            )
-        last = latest_activity_day(store, timezone) or today_in(timezone)
-        rows = segmenter.monthly(store.con, timezone, last, months)
-    finally:
-        store.close()
+    rows = _audience(app).renewal(months).rows()
     if _emit_data(fmt, rows):
         return
     from rich.table import Table
