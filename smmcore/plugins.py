@@ -530,3 +530,24 @@ class PluginHost:
     def problems(self) -> list[str]:
         """Every problem of every plugin, one line each."""
         return [f"plugin {r.label}: {p}" for r in self._records.values() for p in r.problems]
+
+
+# --------------------------------------------------------------------------- the Python API
+# ``smmcore.plugins.list()``, ``.info(name)``, ``.install([...])``, ``.uninstall([...])`` and
+# ``.new(name)``: the functions of :mod:`smmcore.plugin_manager`, imported on first use (the
+# names are not module globals, so ``list`` stays the builtin inside this module).
+_API = {
+    "list": "list_plugins",
+    "info": "plugin_info",
+    "install": "install",
+    "uninstall": "uninstall",
+    "new": "new_plugin",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _API:
+        from smmcore import plugin_manager
+
+        return getattr(plugin_manager, _API[name])
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

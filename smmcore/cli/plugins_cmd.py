@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import os
-import re
-import shutil
-import subprocess
-import sys
 from pathlib import Path
-from typing import Any
 
 import click
 
 from smmcore.cli.app import App, pass_app
-from smmcore.errors import SmmError
 from smmcore.registry import REGISTRATION_TYPES
 
 _POINT_LABELS = {
@@ -51,9 +43,9 @@ def plugins() -> None:
 @pass_app
 def list_plugins(app: App, as_json: bool, show_all: bool) -> None:
     """List installed plugins: status and what each registers."""
-    host = app.host
-    host.collect_all()
-    records = [r for r in host.plugins if show_all or r.status != "disabled"]
+    from smmcore import plugin_manager
+
+    records = plugin_manager.list_plugins(include_disabled=show_all, host=app.host)
     if as_json:
         click.echo(json.dumps([r.to_json() for r in records], indent=2))
         return
@@ -78,32 +70,17 @@ def list_plugins(app: App, as_json: bool, show_all: bool) -> None:
         )
 
 
-def _settings_schema(reference: str | None) -> dict[str, Any] | None:
-    if not reference:
-        return None
-    from smmcore.registry import resolve_reference
-
-    model = resolve_reference(reference)
-    return model.model_json_schema() if hasattr(model, "model_json_schema") else None
-
-
 @plugins.command("info")
 @click.argument("name")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
 @pass_app
 def plugin_info(app: App, name: str, as_json: bool) -> None:
     """Show one plugin in full, with the settings schema of everything it registers."""
-    host = app.host
-    host.collect_all()
-    record = host.plugin(name)
-    data = record.to_json()
-    for regs in data["registers"].values():
-        for reg in regs:
-            try:
-                reg["settings_schema"] = _settings_schema(reg.get("settings"))
-            except Exception as exc:
-                reg["settings_schema"] = None
-                reg["settings_error"] = str(exc)
+    from smmcore.plugin_manager import plugin_info as read_info
+    from smmcore.plugin_manager import settings_fields
+
+    info = read_info(name, host=app.host)
+    record, data = info.record, info.to_json()
     if as_json:
         click.echo(json.dumps(data, indent=2))
         return
@@ -125,54 +102,18 @@ def plugin_info(app: App, name: str, as_json: bool) -> None:
                 click.echo(f"      network: {reg['network']}")
             if reg.get("formula"):
                 click.echo(f"      formula: {reg['formula']} ({reg['unit']}, {reg['aggregation']})")
-            schema = reg.get("settings_schema")
-            if schema:
+            if reg.get("settings_schema"):
                 click.echo(f"      settings ([plugins.{reg['name']}] in smm.toml):")
-                required = set(schema.get("required", []))
-                for field, prop in schema.get("properties", {}).items():
-                    kind = prop.get("type") or prop.get("format") or "any"
-                    if "anyOf" in prop:
-                        kind = " | ".join(p.get("type", "?") for p in prop["anyOf"])
-                    flag = " (required)" if field in required else ""
-                    desc = prop.get("description", "")
-                    default = f" [default: {prop['default']}]" if "default" in prop else ""
-                    click.echo(f"        {field}: {kind}{flag}{default} {desc}".rstrip())
+            for f in settings_fields(reg.get("settings_schema")):
+                flag = " (required)" if f.required else ""
+                default = f" [default: {f.default}]" if f.has_default else ""
+                click.echo(f"        {f.name}: {f.kind}{flag}{default} {f.description}".rstrip())
             if reg.get("settings_error"):
                 click.echo(f"      settings: cannot load ({reg['settings_error']})")
 
 
-def _installer() -> list[str]:
-    """The command that installs into the environment running smm: pip, or uv pip."""
-    choice = os.environ.get("SMM_INSTALLER", "").strip().lower()
-    has_pip = importlib.util.find_spec("pip") is not None
-    uv = shutil.which("uv")
-    if choice == "pip" or (not choice and has_pip):
-        if not has_pip:
-            raise SmmError("SMM_INSTALLER=pip but pip is not installed in this environment")
-        return [sys.executable, "-m", "pip"]
-    if uv:
-        return [uv, "pip"]
-    raise SmmError(
-        "neither pip nor uv is available to install plugins into this environment",
-        hint=f"install pip ('{sys.executable} -m ensurepip') or uv",
-    )
-
-
-def _run_installer(args: list[str]) -> None:
-    base = _installer()
-    command = [*base, *args]
-    if base[-1] == "pip" and base[0] != sys.executable:  # uv pip: name the environment
-        command = [*base, args[0], "--python", sys.executable, *args[1:]]
-    click.echo("$ " + " ".join(command), err=True)
-    completed = subprocess.run(command, check=False)
-    if completed.returncode != 0:
-        raise SmmError(
-            f"{' '.join(base)} {args[0]} failed with exit code {completed.returncode}",
-            hint="see its output above",
-        )
-
-
-_SMMCORE_RE = re.compile(r"^smmcore(\[.*\])?$", re.IGNORECASE)
+def _log(line: str) -> None:
+    click.echo(line, err=True)
 
 
 @plugins.command("install")
@@ -198,21 +139,21 @@ def install(
     no_deps: bool,
 ) -> None:
     """Install plugins from PyPI (or a wheel, or a folder) into smm's own environment."""
-    if not packages and not editables:
-        raise click.UsageError("name at least one package, or -e PATH")
-    args = ["install"]
-    if upgrade:
-        args.append("--upgrade")
-    if no_deps:
-        args.append("--no-deps")
-    if index_url:
-        args += ["--index-url", index_url]
-    for url in extra_index_url:
-        args += ["--extra-index-url", url]
-    for path in editables:
-        args += ["-e", str(Path(path).resolve())]
-    args += list(packages)
-    _run_installer(args)
+    from smmcore.errors import InvalidArgument
+    from smmcore.plugin_manager import install as install_plugins
+
+    try:
+        install_plugins(
+            packages,
+            upgrade=upgrade,
+            editable=editables,
+            index_url=index_url,
+            extra_index_urls=extra_index_url,
+            no_deps=no_deps,
+            log=_log,
+        )
+    except InvalidArgument as exc:
+        raise click.UsageError(str(exc)) from None
 
 
 @plugins.command("uninstall")
@@ -220,16 +161,9 @@ def install(
 @click.option("-y", "--yes", is_flag=True, help="Do not ask for confirmation (pip only).")
 def uninstall(packages: tuple[str, ...], yes: bool) -> None:
     """Uninstall plugins from smm's environment (smmcore itself is refused)."""
-    for package in packages:
-        if _SMMCORE_RE.match(package.strip()):
-            raise SmmError(
-                "refusing to uninstall smmcore itself: smm would stop working",
-                hint="uninstall plugins by name; remove smmcore with your own package manager",
-            )
-    args = ["uninstall", *packages]
-    if yes and _installer()[-1] == "pip" and _installer()[0] == sys.executable:
-        args.insert(1, "-y")
-    _run_installer(args)
+    from smmcore.plugin_manager import uninstall as uninstall_plugins
+
+    uninstall_plugins(packages, yes=yes, log=_log)
 
 
 @plugins.command("new")
@@ -261,9 +195,9 @@ def new_plugin(
     kinds: tuple[str, ...],
 ) -> None:
     """Create a ready-to-test plugin package smm-NAME from the template."""
-    from smmcore.authorkit import create_plugin
+    from smmcore.plugin_manager import new_plugin as create
 
-    target = create_plugin(
+    target = create(
         name,
         directory,
         description=description,
