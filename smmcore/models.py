@@ -7,10 +7,18 @@ know when a post really went out.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, overload
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, NonNegativeInt
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    NonNegativeInt,
+    field_serializer,
+)
 
 
 def _aware(value: datetime) -> datetime:
@@ -216,6 +224,53 @@ class SegmentMember(BaseModel):
     reason: str = ""
 
 
+class SegmentMembers(Sequence[SegmentMember]):
+    """A segment's members, computed as columns and built as :class:`SegmentMember` objects
+    only when read (``build(i)`` makes the i-th): a segment of 100,000 members costs no object
+    per member until something reads them, and the report reads five.
+
+    A read-only sequence that compares equal to the list of the same members; it serialises
+    and pickles as that list. Pass it to ``Segment.model_construct(members=...)``.
+    """
+
+    __slots__ = ("_build", "_size")
+
+    def __init__(self, size: int, build: Callable[[int], SegmentMember]) -> None:
+        self._size = size
+        self._build = build
+
+    def __len__(self) -> int:
+        return self._size
+
+    @overload
+    def __getitem__(self, index: int) -> SegmentMember: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[SegmentMember]: ...
+    def __getitem__(self, index: int | slice) -> SegmentMember | list[SegmentMember]:
+        if isinstance(index, slice):
+            return [self._build(i) for i in range(*index.indices(self._size))]
+        position = index + self._size if index < 0 else index
+        if not 0 <= position < self._size:
+            raise IndexError("segment member index out of range")
+        return self._build(position)
+
+    def __iter__(self) -> Iterator[SegmentMember]:
+        return map(self._build, range(self._size))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, SegmentMembers | list | tuple):
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (list, (list(self),))
+
+    def __repr__(self) -> str:
+        return f"SegmentMembers({self._size} members)"
+
+
 class Segment(BaseModel):
     """A named group of audience members with the rule or method that made it."""
 
@@ -225,7 +280,12 @@ class Segment(BaseModel):
     segmenter: str
     description: str
     method: str
+    # a list, or SegmentMembers (built when read) in a segment made with model_construct
     members: list[SegmentMember] = Field(default_factory=list)
+
+    @field_serializer("members")
+    def _members_as_list(self, members: Sequence[SegmentMember]) -> list[SegmentMember]:
+        return members if isinstance(members, list) else list(members)
 
     @property
     def size(self) -> int:

@@ -73,6 +73,7 @@ DEFAULT_HEAVY_MODULES: tuple[str, ...] = (
     "pydantic",
     "jinja2",
     "networkx",
+    "igraph",
     "rich",
     "feedparser",
     "pytrends",

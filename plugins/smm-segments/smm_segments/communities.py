@@ -1,6 +1,6 @@
 """Communities: Louvain on the member-post interaction graph.
 
-Louvain modularity optimisation (Blondel et al. 2008, ``networkx.community.louvain_communities``)
+Louvain modularity optimisation (Blondel et al. 2008; igraph's ``community_multilevel``, in C)
 with a fixed seed, so the same data gives the same communities. Each community lists its
 members by the weight of their engagement (their strength in the graph) and its dominant terms,
 drawn from its members' bios and the texts of the posts it gathers around.
@@ -9,17 +9,18 @@ drawn from its members' bios and the texts of the posts it gathers around.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from smm_segments.data import VALUE_WEIGHTS, bounds, reasons_wanted
-from smm_segments.graph import MEMBER, POST, context_graph
+from smm_segments.graph import InteractionGraph, context_graph
 from smm_segments.terms import dominant_terms, tokens
 from smm_segments.texts import text
 from smmcore.contracts import AudienceContext, Segmenter
 from smmcore.i18n import number
-from smmcore.models import Segment, SegmentMember
+from smmcore.models import Segment, SegmentMember, SegmentMembers
 
 TERM_SAMPLE = 500
 """Bios read per community for its dominant terms (its most engaged members)."""
@@ -35,15 +36,10 @@ class CommunitySettings(BaseModel):
     seed: int = Field(default=42, description="Random seed of Louvain, for repeatable results.")
 
 
-def detect(graph: Any, settings: CommunitySettings) -> list[set]:
-    """The Louvain communities of ``graph`` (the library call, timed by the benchmark)."""
-    import networkx as nx
-
-    if graph.number_of_edges() == 0:
-        return []
-    return nx.community.louvain_communities(
-        graph, weight="weight", resolution=settings.resolution, seed=settings.seed
-    )
+def detect(graph: InteractionGraph, settings: CommunitySettings) -> Any:
+    """The Louvain community of every vertex of ``graph`` (the library call, timed by the
+    benchmark): igraph's multilevel algorithm, seeded with ``settings.seed``."""
+    return graph.louvain(settings.resolution, settings.seed)
 
 
 def _lookup(con: Any, keys: list[tuple[str, str]], sql: str) -> dict[tuple[str, str], str]:
@@ -73,34 +69,52 @@ MEMBER_BIOS = (
 
 def summarise(
     ctx: AudienceContext,
-    graph: Any,
-    communities: list[set],
+    graph: InteractionGraph,
+    membership: Any,
     settings: CommunitySettings,
     method: str,
     name: str,
 ) -> list[Segment]:
-    """Turn raw communities into segments with top members and dominant terms."""
-    groups = []
-    for nodes in communities:
-        members = [n for n in nodes if n[0] == MEMBER]
-        if len(members) >= settings.min_size:
-            groups.append((nodes, members))
-    groups.sort(key=lambda g: (-len(g[1]), min(g[1])))
-    groups = groups[: settings.max_communities]
+    """Turn the community of every vertex into segments with top members and dominant terms:
+    communities of at least ``min_size`` members, largest first (ties: the one whose first
+    member sorts first), members by strength (ties by name)."""
+    import numpy as np
+
+    n = graph.n_members
+    of_member, of_post = membership[:n], membership[n:]
+    sizes = np.bincount(of_member) if n else np.zeros(0, dtype=np.int64)
+    kept = [int(c) for c in np.flatnonzero(sizes >= settings.min_size)]
+    # members are numbered in (network, member) order: a community's first is its smallest
+    found, first_index = np.unique(of_member, return_index=True)
+    first = dict(zip(found.tolist(), first_index.tolist(), strict=True))
+    kept.sort(key=lambda c: (-int(sizes[c]), first[c]))
+    kept = kept[: settings.max_communities]
+    strength = graph.strength
     ranked_groups = []
-    for nodes, members in groups:
-        strength = dict(graph.degree(members, weight="weight"))
-        ranked = sorted(members, key=lambda m: (-strength[m], m))
-        posts = [(n[1], n[2]) for n in nodes if n[0] == POST]
-        ranked_groups.append((ranked, strength, posts))
+    for community in kept:
+        members = np.flatnonzero(of_member == community)
+        ranked = members[np.lexsort((members, -strength[members]))]
+        posts = np.flatnonzero(of_post == community)
+        keys = list(zip(graph.post_network[posts].tolist(), graph.post_id[posts].tolist(),
+                        strict=True))  # fmt: skip
+        ranked_groups.append((ranked, keys))
     # Terms come from every post of a community and the bios of its most engaged members:
     # enough to characterise it, and tokenising 100k bios would cost more than Louvain.
-    texts = _lookup(ctx.con, [p for _, _, posts in ranked_groups for p in posts], POST_TEXTS)
-    sampled = [[(m[1], m[2]) for m in ranked[:TERM_SAMPLE]] for ranked, _, _ in ranked_groups]
+    texts = _lookup(ctx.con, [p for _, posts in ranked_groups for p in posts], POST_TEXTS)
+    sampled = [
+        list(
+            zip(
+                graph.member_network[ranked[:TERM_SAMPLE]].tolist(),
+                graph.member_name[ranked[:TERM_SAMPLE]].tolist(),
+                strict=True,
+            )
+        )
+        for ranked, _ in ranked_groups
+    ]
     bios = _lookup(ctx.con, [k for keys in sampled for k in keys], MEMBER_BIOS)
     documents = [
         [tokens(texts.get(p)) for p in posts] + [tokens(bios.get(k)) for k in keys]
-        for (_, _, posts), keys in zip(ranked_groups, sampled, strict=True)
+        for (_, posts), keys in zip(ranked_groups, sampled, strict=True)
     ]
     corpus: Counter[str] = Counter()
     for docs in documents:
@@ -109,47 +123,50 @@ def summarise(
     corpus_total = sum(corpus.values())
     segments = []
     limit = reasons_wanted(ctx)
-    for index, ((ranked, strength, posts), docs) in enumerate(
-        zip(ranked_groups, documents, strict=True), start=1
+    for index, ((ranked, posts), docs, keys) in enumerate(
+        zip(ranked_groups, documents, sampled, strict=True), start=1
     ):
-        members = ranked
         terms = dominant_terms(docs, corpus, corpus_total)
-        top = ", ".join(m[2] for m in ranked[:3])
+        top = ", ".join(k[1] for k in keys[:3])
         segments.append(
-            Segment(
+            Segment.model_construct(
                 name=f"communities:{index}",
                 segmenter=name,
                 description=text(
                     "community",
                     ctx.language,
                     index=index,
-                    members=number(len(members), ctx.language),
+                    members=number(len(ranked), ctx.language),
                     posts=number(len(posts), ctx.language),
                     terms=", ".join(terms) or "-",
                     top=top,
                 ),
                 method=method,
-                # model_construct: every value is built here with the right type, and
-                # validating 100k members would cost as much as finding the communities.
-                members=[
-                    SegmentMember.model_construct(
-                        network=m[1],
-                        member=m[2],
-                        scores={
-                            "community": float(index),
-                            "strength": float(strength[m]),
-                            "posts": float(len(graph[m])),
-                        },
-                        reason=f"engaged with {len(graph[m])} posts of community {index} "
-                        f"(weight {strength[m]:g})"
-                        if limit is None or rank < limit
-                        else "",
-                    )
-                    for rank, m in enumerate(ranked)
-                ],
+                members=SegmentMembers(len(ranked), _member_builder(graph, ranked, index, limit)),
             )
         )
     return segments
+
+
+def _member_builder(
+    graph: InteractionGraph, ranked: Any, index: int, limit: int | None
+) -> Callable[[int], SegmentMember]:
+    """The i-th member of community ``index`` (``ranked``: its member vertices in order)."""
+
+    def build(rank: int) -> SegmentMember:
+        vertex = int(ranked[rank])
+        strength = float(graph.strength[vertex])
+        posts = int(graph.degree[vertex])
+        return SegmentMember.model_construct(
+            network=graph.member_network[vertex],
+            member=graph.member_name[vertex],
+            scores={"community": float(index), "strength": strength, "posts": float(posts)},
+            reason=f"engaged with {posts} posts of community {index} (weight {strength:g})"
+            if limit is None or rank < limit
+            else "",
+        )
+
+    return build
 
 
 class CommunitySegmenter(Segmenter):
@@ -162,11 +179,11 @@ class CommunitySegmenter(Segmenter):
         )
         start, end = bounds(ctx)
         graph = context_graph(ctx, start, end, VALUE_WEIGHTS)
-        communities = detect(graph, settings)
+        membership = detect(graph, settings)
         method = text(
             "communities.method",
             ctx.language,
             resolution=f"{settings.resolution:g}",
             seed=settings.seed,
         )
-        return summarise(ctx, graph, communities, settings, method, self.name or "communities")
+        return summarise(ctx, graph, membership, settings, method, self.name or "communities")

@@ -8,12 +8,15 @@ count as unknown (:mod:`smmcore.interactions` holds that rule for every reader).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime, time, timedelta
+from itertools import pairwise
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from smmcore.contracts import AudienceContext
 from smmcore.interactions import CLIENT_INTERACTIONS as CORE_CLIENT_INTERACTIONS
+from smmcore.models import SegmentMember, SegmentMembers
 
 VALUE_WEIGHTS: dict[str, float] = {
     "like": 1.0,
@@ -78,17 +81,32 @@ CLIENT_AUDIENCE = """
 """The client's audience, one row per (network, member) across its channels."""
 
 
-def member_profiles(ctx: AudienceContext) -> dict[tuple[str, str], dict]:
-    """Profile fields of every audience member, keyed by ``(network, member)``."""
-    rows = ctx.con.execute(CLIENT_AUDIENCE).fetchall()
-    return {
-        (r[0], r[1]): {
-            "display_name": r[2],
-            "bio": r[3],
-            "language": r[4],
-            "location": r[5],
-            "followers": r[6],
-            "is_follower": r[7],
-        }
-        for r in rows
-    }
+def fetch_columns(con: Any, sql: str, params: Any = None) -> dict[str, Any]:
+    """Run ``sql``; its columns as numpy arrays (no Python object per row but strings)."""
+    return con.execute(sql, params).fetchnumpy()
+
+
+def cell(column: Any, row: int) -> Any:
+    """The Python value of ``column[row]`` (``None`` for a SQL NULL)."""
+    import numpy as np
+
+    value = column[row]
+    if value is np.ma.masked:
+        return None
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def slices(codes: Any, count: int) -> list[tuple[int, int]]:
+    """``[start, stop)`` of each code ``0 .. count - 1`` in ``codes``, sorted ascending."""
+    import numpy as np
+
+    edges = np.searchsorted(np.asarray(codes), np.arange(count + 1)).tolist()
+    return list(pairwise(edges))
+
+
+def lazy_members(
+    start: int, stop: int, build: Callable[[int, int], SegmentMember]
+) -> SegmentMembers:
+    """Rows ``start .. stop - 1`` of a result as a segment's members, each built when read by
+    ``build(row, rank)`` (``rank``: its position in the segment)."""
+    return SegmentMembers(stop - start, lambda rank: build(start + rank, rank))

@@ -18,12 +18,12 @@ the settings (default 0.35, 0.35, 0.30), so a score is between 0 and 1.
 
 from __future__ import annotations
 
-import math
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from smm_segments.data import VALUE_WEIGHTS, bounds, member_profiles
-from smm_segments.graph import MEMBER, context_graph
+from smm_segments.data import VALUE_WEIGHTS, bounds
+from smm_segments.graph import InteractionGraph, context_graph
 from smm_segments.texts import text
 from smmcore.contracts import AudienceContext, Segmenter
 from smmcore.models import Segment, SegmentMember
@@ -39,12 +39,53 @@ class InfluencerSettings(BaseModel):
     weight_core: float = Field(default=0.30, ge=0)
 
 
+_FOLLOWERS = """
+    SELECT am.network, am.member, max(am.followers) AS followers
+    FROM audience_members am
+    JOIN workspace_channels c
+      ON c.network = am.network AND c.account = am.account AND c.is_client
+    GROUP BY am.network, am.member
+"""
+
+
+def _population(ctx: AudienceContext, graph: InteractionGraph) -> tuple[Any, ...]:
+    """Every member of the audience or of the graph: networks, names, followers (NaN when
+    unknown), weighted interactions and core number (0 outside the graph)."""
+    import numpy as np
+
+    audience = ctx.con.execute(_FOLLOWERS).fetchnumpy()
+    networks, names = audience["network"], audience["member"]
+    followers = np.ma.asarray(audience["followers"], dtype=np.float64).filled(np.nan)
+    vertex_of = {
+        key: i
+        for i, key in enumerate(
+            zip(graph.member_network.tolist(), graph.member_name.tolist(), strict=True)
+        )
+    }
+    vertex = np.fromiter(
+        (vertex_of.get(k, -1) for k in zip(networks.tolist(), names.tolist(), strict=True)),
+        dtype=np.int64,
+        count=len(names),
+    )
+    listed = np.zeros(graph.n_members, dtype=bool)
+    listed[vertex[vertex >= 0]] = True
+    extra = np.flatnonzero(~listed)  # in the graph, not (or no longer) in the audience
+    vertex = np.concatenate((vertex, extra))
+    networks = np.concatenate((np.asarray(networks, dtype=object), graph.member_network[extra]))
+    names = np.concatenate((np.asarray(names, dtype=object), graph.member_name[extra]))
+    followers = np.concatenate((followers, np.full(len(extra), np.nan)))
+    # vertex -1 (not in the graph) reads the 0 appended at the end
+    engagement = np.append(graph.strength, 0.0)[vertex]
+    core = np.append(graph.coreness, 0)[vertex]
+    return networks, names, followers, engagement, core
+
+
 class InfluencerSegmenter(Segmenter):
     """The top members by combined influence score, each score explained."""
 
     def segment(self, ctx: AudienceContext) -> list[Segment]:
         """One segment, ``influencers:top``, ranked by score (ties by name)."""
-        import networkx as nx
+        import numpy as np
 
         settings = (
             self.settings if isinstance(self.settings, InfluencerSettings) else InfluencerSettings()
@@ -52,61 +93,55 @@ class InfluencerSegmenter(Segmenter):
         top_n = int(ctx.options.get("top", settings.top))
         start, end = bounds(ctx)
         graph = context_graph(ctx, start, end, VALUE_WEIGHTS)  # bipartite: no self-loops
-        cores = nx.core_number(graph) if graph.number_of_nodes() else {}
-        profiles = member_profiles(ctx)
-        population = set(profiles) | {(n[1], n[2]) for n in graph if n[0] == MEMBER}
-        engagement = {
-            (n[1], n[2]): graph.degree(n, weight="weight") for n in graph if n[0] == MEMBER
-        }
-        core = {(n[1], n[2]): cores[n] for n in graph if n[0] == MEMBER}
-        followers = {key: (profiles.get(key) or {}).get("followers") for key in population}
-        max_log_reach = max((math.log1p(f) for f in followers.values() if f), default=0.0)
-        max_engagement = max(engagement.values(), default=0.0)
-        max_core = max(core.values(), default=0)
+        networks, names, followers, engagement, core = _population(ctx, graph)
+        known = ~np.isnan(followers) & (followers != 0)  # unknown or none: reach 0
+        logs = np.log1p(np.where(known, followers, 0.0))
+        max_log_reach = float(logs[known].max()) if known.any() else 0.0
+        max_engagement = float(engagement.max()) if len(engagement) else 0.0
+        max_core = int(core.max()) if len(core) else 0
         total_weight = settings.weight_reach + settings.weight_engagement + settings.weight_core
         total_weight = total_weight or 1.0
+        reach = np.where(known, logs / max_log_reach, 0.0) if max_log_reach else logs * 0.0
+        eng = engagement / max_engagement if max_engagement else engagement * 0.0
+        kc = core / max_core if max_core else core * 0.0
+        score = (
+            settings.weight_reach * reach
+            + settings.weight_engagement * eng
+            + settings.weight_core * kc
+        ) / total_weight
+        # the top N by score, ties by (network, member): sort the few at or above the N-th
+        candidates = np.flatnonzero(score > 0)
+        if len(candidates) > top_n:
+            cut = np.partition(score[candidates], len(candidates) - top_n)[-top_n]
+            candidates = candidates[score[candidates] >= cut]
+        kept = sorted(candidates.tolist(), key=lambda i: (-score[i], networks[i], names[i]))[:top_n]
 
-        scored = []
-        for key in population:
-            f = followers[key]
-            reach = math.log1p(f) / max_log_reach if f and max_log_reach else 0.0
-            eng = engagement.get(key, 0.0) / max_engagement if max_engagement else 0.0
-            kc = core.get(key, 0) / max_core if max_core else 0.0
-            score = (
-                settings.weight_reach * reach
-                + settings.weight_engagement * eng
-                + settings.weight_core * kc
-            ) / total_weight
-            scored.append((score, key, reach, eng, kc, f))
-        scored.sort(key=lambda s: (-s[0], s[1]))
-
-        def reason(score: float, key: tuple[str, str], reach: float, eng: float, kc: float,
-                   f: int | None) -> str:  # fmt: skip
-            # written for the members kept only (25 of ~100k)
-            reach_text = f"{f:,} followers" if f is not None else "followers unknown"
+        def reason(i: int) -> str:  # written for the members kept only (25 of ~100k)
+            f = followers[i]
+            reach_text = f"{int(f):,} followers" if not np.isnan(f) else "followers unknown"
             return (
-                f"score {score:.2f} = reach {reach:.2f} ({reach_text}) x{settings.weight_reach:g}"
-                f" + engagement {eng:.2f} ({engagement.get(key, 0.0):g} weighted interactions)"
-                f" x{settings.weight_engagement:g} + core {kc:.2f} (k-core {core.get(key, 0)})"
+                f"score {score[i]:.2f} = reach {reach[i]:.2f} ({reach_text})"
+                f" x{settings.weight_reach:g} + engagement {eng[i]:.2f}"
+                f" ({float(engagement[i]):g} weighted interactions)"
+                f" x{settings.weight_engagement:g} + core {kc[i]:.2f} (k-core {int(core[i])})"
                 f" x{settings.weight_core:g}"
             )
 
         members = [
             SegmentMember(
-                network=key[0],
-                member=key[1],
+                network=networks[i],
+                member=names[i],
                 scores={
-                    "score": round(score, 4),
-                    "reach": round(reach, 4),
-                    "engagement": round(eng, 4),
-                    "core": round(kc, 4),
-                    "followers": float(f) if f is not None else None,
-                    "k_core": float(core.get(key, 0)),
+                    "score": round(float(score[i]), 4),
+                    "reach": round(float(reach[i]), 4),
+                    "engagement": round(float(eng[i]), 4),
+                    "core": round(float(kc[i]), 4),
+                    "followers": None if np.isnan(followers[i]) else float(followers[i]),
+                    "k_core": float(core[i]),
                 },
-                reason=reason(score, key, reach, eng, kc, f),
+                reason=reason(i),
             )
-            for score, key, reach, eng, kc, f in scored[:top_n]
-            if score > 0
+            for i in kept
         ]
         return [
             Segment(

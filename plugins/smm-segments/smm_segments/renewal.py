@@ -18,7 +18,15 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from smm_segments.data import CLIENT_INTERACTIONS, bounds, day_start, reasons_wanted
+from smm_segments.data import (
+    CLIENT_INTERACTIONS,
+    bounds,
+    day_start,
+    fetch_columns,
+    lazy_members,
+    reasons_wanted,
+    slices,
+)
 from smm_segments.texts import period_text, rate_text, text
 from smmcore.contracts import AudienceContext, Period, Segmenter
 from smmcore.interactions import RENEWAL_ENGAGED_SQL, renewal_baseline
@@ -93,95 +101,80 @@ class RenewalSegmenter(Segmenter):
         start, end = bounds(ctx)
         prev_start = day_start(prev.start, ctx.timezone)
         prev_end = day_start(prev.end + timedelta(days=1), ctx.timezone)
-        # one pass: interactions now, in the period before, and whether ever before the period
-        rows = ctx.con.execute(
+        # one pass: interactions now, in the period before, and whether ever before the period;
+        # group 0 new contacts, 1 retained, 2 lapsed, each in the order it is listed in
+        cols = fetch_columns(
+            ctx.con,
             f"""
-            SELECT network, member,
-                   count(*) FILTER (WHERE ts >= $s AND ts < $e) AS n_now,
-                   count(*) FILTER (WHERE ts >= $ps AND ts < $pe) AS n_before,
-                   bool_or(ts < $s) AS seen
-            FROM ({CLIENT_INTERACTIONS}) x
-            WHERE ts < $e AND {RENEWAL_ENGAGED_SQL}
-            GROUP BY network, member
-            HAVING n_now > 0 OR n_before > 0
+            WITH counted AS (
+                SELECT network, member,
+                       count(*) FILTER (WHERE ts >= $s AND ts < $e) AS n_now,
+                       count(*) FILTER (WHERE ts >= $ps AND ts < $pe) AS n_before,
+                       bool_or(ts < $s) AS seen
+                FROM ({CLIENT_INTERACTIONS}) x
+                WHERE ts < $e AND {RENEWAL_ENGAGED_SQL}
+                GROUP BY network, member
+                HAVING n_now > 0 OR n_before > 0
+            )
+            SELECT *, CASE WHEN n_now > 0 AND n_before = 0 THEN 0 WHEN n_now > 0 THEN 1 ELSE 2
+                      END AS grp
+            FROM counted
+            ORDER BY grp, CASE WHEN grp = 2 THEN n_before ELSE n_now END DESC, network, member
             """,
             {"s": start, "e": end, "ps": prev_start, "pe": prev_end},
-        ).fetchall()
-        now = {(r[0], r[1]): r[2] for r in rows if r[2]}
-        before = {(r[0], r[1]): r[3] for r in rows if r[3]}
-        ever_before = {(r[0], r[1]) for r in rows if r[4]}
-        share = len([k for k in now if k not in before]) / len(now) * 100 if now else None
-
+        )
+        (new_lo, new_hi), (kept_lo, kept_hi), (lapsed_lo, lapsed_hi) = slices(cols["grp"], 3)
+        engaged_now = kept_hi  # groups 0 and 1
+        share = (new_hi - new_lo) / engaged_now * 100 if engaged_now else None
         limit = reasons_wanted(ctx)
 
-        def shown(index: int) -> bool:  # whether this member's reason is wanted
-            return limit is None or index < limit
-
-        def member(key: tuple[str, str], n_now: int, n_before: int, reason: str) -> SegmentMember:
+        def member(row: int, rank: int) -> SegmentMember:
+            n_now, n_before = int(cols["n_now"][row]), int(cols["n_before"][row])
+            first_time = not bool(cols["seen"][row])
+            if limit is not None and rank >= limit:
+                reason = ""
+            elif not n_before:
+                reason = f"{n_now} interactions, none in the previous period" + (
+                    " (first time ever)" if first_time else ""
+                )
+            elif n_now:
+                reason = f"{n_now} interactions now, {n_before} before"
+            else:
+                reason = f"{n_before} interactions before, none now"
             return SegmentMember.model_construct(
-                network=key[0],
-                member=key[1],
+                network=cols["network"][row],
+                member=cols["member"][row],
                 scores={
                     "interactions": float(n_now),
                     "previous_interactions": float(n_before),
-                    "first_time": 1.0 if key not in ever_before else 0.0,
+                    "first_time": 1.0 if first_time else 0.0,
                 },
                 reason=reason,
             )
 
-        new = sorted((k for k in now if k not in before), key=lambda k: (-now[k], k))
-        kept = sorted((k for k in now if k in before), key=lambda k: (-now[k], k))
-        lapsed = sorted((k for k in before if k not in now), key=lambda k: (-before[k], k))
         lang = ctx.language
         words = {"period": period_text(ctx.period, lang), "previous": period_text(prev, lang)}
         method = text("renewal.method", lang, rate=rate_text(share, lang), **words)
         return [
-            Segment(
+            Segment.model_construct(
                 name="renewal:new-contacts",
                 segmenter=self.name or "renewal",
                 description=text("renewal.new", lang, **words),
                 method=method,
-                members=[
-                    member(
-                        k,
-                        now[k],
-                        0,
-                        f"{now[k]} interactions, none in the previous period"
-                        + (" (first time ever)" if k not in ever_before else "")
-                        if shown(i)
-                        else "",
-                    )
-                    for i, k in enumerate(new)
-                ],
+                members=lazy_members(new_lo, new_hi, member),
             ),
-            Segment(
+            Segment.model_construct(
                 name="renewal:retained",
                 segmenter=self.name or "renewal",
                 description=text("renewal.retained", lang),
                 method=method,
-                members=[
-                    member(
-                        k,
-                        now[k],
-                        before[k],
-                        f"{now[k]} interactions now, {before[k]} before" if shown(i) else "",
-                    )
-                    for i, k in enumerate(kept)
-                ],
+                members=lazy_members(kept_lo, kept_hi, member),
             ),
-            Segment(
+            Segment.model_construct(
                 name="renewal:lapsed",
                 segmenter=self.name or "renewal",
                 description=text("renewal.lapsed", lang, **words),
                 method=method,
-                members=[
-                    member(
-                        k,
-                        0,
-                        before[k],
-                        f"{before[k]} interactions before, none now" if shown(i) else "",
-                    )
-                    for i, k in enumerate(lapsed)
-                ],
+                members=lazy_members(lapsed_lo, lapsed_hi, member),
             ),
         ]

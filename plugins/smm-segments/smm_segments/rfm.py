@@ -24,7 +24,10 @@ from smm_segments.data import (
     CLIENT_INTERACTIONS,
     VALUE_WEIGHTS,
     bounds,
+    fetch_columns,
+    lazy_members,
     reasons_wanted,
+    slices,
     weight_sql,
 )
 from smm_segments.texts import text
@@ -66,6 +69,14 @@ def rfm_segment(r: int, f: int, v: int) -> str:
     return "needs-attention"
 
 
+RFM_SEGMENT_SQL = (
+    "CASE WHEN r >= 4 AND f >= 4 AND v >= 4 THEN 0 WHEN f >= 4 THEN 1 "
+    "WHEN r >= 4 AND f <= 2 THEN 2 WHEN r <= 2 AND f >= 3 THEN 3 WHEN r <= 2 THEN 4 ELSE 5 END"
+)
+"""The index in :data:`SEGMENTS` of a member with scores ``r``, ``f``, ``v``: the rule of
+:func:`rfm_segment`, in SQL."""
+
+
 class RFMSegmenter(Segmenter):
     """Scores every engaged member on recency, frequency and value."""
 
@@ -75,52 +86,66 @@ class RFMSegmenter(Segmenter):
         start, end = bounds(ctx)
         window_start = min(start, end - timedelta(days=settings.lookback_days))
         value = weight_sql(settings.weights, column="kind")
-        rows = ctx.con.execute(
+        cols = fetch_columns(
+            ctx.con,
             f"""
             WITH acts AS (
                 SELECT network, member,
-                       date_diff('second', max(ts), ?::TIMESTAMPTZ) / 86400.0 AS recency_days,
+                       date_diff('second', max(ts), $end::TIMESTAMPTZ) / 86400.0
+                           AS recency_days,
                        count(*) AS frequency,
                        sum({value}) AS value
                 FROM ({CLIENT_INTERACTIONS}) x
-                WHERE ts >= ? AND ts < ? AND kind <> 'follow'
+                WHERE ts >= $start AND ts < $end AND kind <> 'follow'
                 GROUP BY network, member
+            ),
+            scored AS (
+                SELECT network, member, recency_days, frequency, value,
+                  CAST(ceil(cume_dist() OVER (ORDER BY recency_days DESC) * 5 - 1e-9) AS INTEGER)
+                      AS r,
+                  CAST(ceil(cume_dist() OVER (ORDER BY frequency) * 5 - 1e-9) AS INTEGER) AS f,
+                  CAST(ceil(cume_dist() OVER (ORDER BY value) * 5 - 1e-9) AS INTEGER) AS v
+                FROM acts
             )
-            SELECT network, member, recency_days, frequency, value,
-                   CAST(ceil(cume_dist() OVER (ORDER BY recency_days DESC) * 5 - 1e-9) AS INTEGER),
-                   CAST(ceil(cume_dist() OVER (ORDER BY frequency) * 5 - 1e-9) AS INTEGER),
-                   CAST(ceil(cume_dist() OVER (ORDER BY value) * 5 - 1e-9) AS INTEGER)
-            FROM acts
-            ORDER BY value DESC, frequency DESC, network, member
+            SELECT *, {RFM_SEGMENT_SQL} AS segment
+            FROM scored
+            ORDER BY segment, value DESC, frequency DESC, network, member
             """,
-            [end, window_start, end],
-        ).fetchall()
-        grouped: dict[str, list[SegmentMember]] = {name: [] for name, _ in SEGMENTS}
+            {"start": window_start, "end": end},
+        )
         limit = reasons_wanted(ctx)
-        for network, member, recency, frequency, val, r, f, v in rows:
-            group = grouped[rfm_segment(r, f, v)]
-            group.append(
-                SegmentMember.model_construct(
-                    network=network,
-                    member=member,
-                    scores={
-                        "R": float(r),
-                        "F": float(f),
-                        "V": float(v),
-                        "recency_days": round(float(recency), 2),
-                        "frequency": float(frequency),
-                        "value": float(val),
-                    },
-                    reason=f"R{r} F{f} V{v}: last interaction {float(recency):.0f} days before "
-                    f"the period end, {frequency} interactions worth {float(val):g}"
-                    if limit is None or len(group) < limit
-                    else "",
-                )
+
+        def build(row: int, rank: int) -> SegmentMember:
+            r, f, v = int(cols["r"][row]), int(cols["f"][row]), int(cols["v"][row])
+            recency = float(cols["recency_days"][row])
+            frequency, val = int(cols["frequency"][row]), float(cols["value"][row])
+            return SegmentMember.model_construct(
+                network=cols["network"][row],
+                member=cols["member"][row],
+                scores={
+                    "R": float(r),
+                    "F": float(f),
+                    "V": float(v),
+                    "recency_days": round(recency, 2),
+                    "frequency": float(frequency),
+                    "value": val,
+                },
+                reason=f"R{r} F{f} V{v}: last interaction {recency:.0f} days before "
+                f"the period end, {frequency} interactions worth {val:g}"
+                if limit is None or rank < limit
+                else "",
             )
+
+        grouped = {
+            name: lazy_members(lo, hi, build)
+            for (name, _), (lo, hi) in zip(
+                SEGMENTS, slices(cols["segment"], len(SEGMENTS)), strict=True
+            )
+        }
         lang = ctx.language
         method = text("rfm.method", lang, days=settings.lookback_days)
         return [
-            Segment(
+            Segment.model_construct(
                 name=f"rfm:{name}",
                 segmenter=self.name or "rfm",
                 description=f"{text(f'rfm.name.{name}', lang)}: {text(f'rfm.{name}', lang)}",

@@ -21,11 +21,12 @@ An unknown count never matches a range: a member whose followers are unknown is 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from smm_segments.data import CLIENT_AUDIENCE
+from smm_segments.data import CLIENT_AUDIENCE, cell, fetch_columns, lazy_members
 from smm_segments.texts import text
 from smmcore.contracts import AudienceContext, Segmenter
 from smmcore.errors import SmmError
@@ -164,6 +165,19 @@ def describe(rule: SegmentRule) -> str:
     return " AND ".join(f"{k}={v}" for k, v in data.items())
 
 
+def _builder(cols: dict[str, Any], method: str) -> Callable[[int, int], SegmentMember]:
+    def build(row: int, _rank: int) -> SegmentMember:
+        followers = cell(cols["followers"], row)
+        return SegmentMember.model_construct(
+            network=cols["network"][row],
+            member=cols["member"][row],
+            scores={"followers": None if followers is None else float(followers)},
+            reason=f"matches {method}",
+        )
+
+    return build
+
+
 class RuleSegmenter(Segmenter):
     """Segments defined by rules in ``smm.toml`` over the client's audience."""
 
@@ -173,29 +187,22 @@ class RuleSegmenter(Segmenter):
         for name, rule in parse_rules(dict(ctx.rules)).items():
             params: list[Any] = []
             where = compile_condition(rule, params)
-            rows = ctx.con.execute(
+            cols = fetch_columns(
+                ctx.con,
                 f"SELECT network, member, followers FROM ({CLIENT_AUDIENCE}) aud "
                 f"WHERE coalesce({where}, FALSE) "
                 "ORDER BY followers DESC NULLS LAST, network, member",
                 params,
-            ).fetchall()
+            )
             method = describe(rule)
             segments.append(
-                Segment(
+                Segment.model_construct(
                     name=f"rules:{name}",
                     segmenter=self.name or "rules",
                     description=rule.description
                     or text("rules.matching", ctx.language, method=method),
                     method=text("rules.method", ctx.language, method=method),
-                    members=[
-                        SegmentMember.model_construct(
-                            network=net,
-                            member=member,
-                            scores={"followers": None if followers is None else float(followers)},
-                            reason=f"matches {method}",
-                        )
-                        for net, member, followers in rows
-                    ],
+                    members=lazy_members(0, len(cols["member"]), _builder(cols, method)),
                 )
             )
         return segments

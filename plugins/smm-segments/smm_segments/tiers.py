@@ -19,7 +19,10 @@ from smm_segments.data import (
     CLIENT_INTERACTIONS,
     DEEP_KINDS,
     bounds,
+    fetch_columns,
+    lazy_members,
     reasons_wanted,
+    slices,
 )
 from smm_segments.texts import text
 from smmcore.contracts import AudienceContext, Segmenter
@@ -56,6 +59,14 @@ def tier_of(interactions: int, deep: int, settings: TierSettings) -> str:
     return "silent"
 
 
+TIER_SQL = (
+    "CASE WHEN n >= $advocate_min OR deep >= $deep_min THEN 0 "
+    "WHEN n >= $regular_min THEN 1 WHEN n >= 1 THEN 2 ELSE 3 END"
+)
+"""The index in :data:`TIERS` of a member with ``n`` interactions, ``deep`` of them deep: the
+rule of :func:`tier_of`, in SQL."""
+
+
 class TierSegmenter(Segmenter):
     """Splits the client's audience into the four participation tiers."""
 
@@ -64,40 +75,54 @@ class TierSegmenter(Segmenter):
         settings = self.settings if isinstance(self.settings, TierSettings) else TierSettings()
         start, end = bounds(ctx)
         deep = ", ".join(f"'{k}'" for k in DEEP_KINDS)
-        rows = ctx.con.execute(
+        cols = fetch_columns(
+            ctx.con,
             f"""
             WITH acts AS (
                 SELECT network, member, count(*) AS n,
                        count(*) FILTER (WHERE kind IN ({deep})) AS deep
                 FROM ({CLIENT_INTERACTIONS}) x
-                WHERE ts >= ? AND ts < ? AND kind <> 'follow'
+                WHERE ts >= $start AND ts < $end AND kind <> 'follow'
                 GROUP BY network, member
             ),
             everyone AS (
                 SELECT network, member FROM ({CLIENT_AUDIENCE}) aud
                 UNION
                 SELECT network, member FROM acts
+            ),
+            counted AS (
+                SELECT e.network, e.member, coalesce(a.n, 0) AS n, coalesce(a.deep, 0) AS deep
+                FROM everyone e LEFT JOIN acts a USING (network, member)
             )
-            SELECT e.network, e.member, coalesce(a.n, 0), coalesce(a.deep, 0)
-            FROM everyone e LEFT JOIN acts a USING (network, member)
-            ORDER BY 3 DESC, 4 DESC, e.network, e.member
+            SELECT network, member, n, deep, {TIER_SQL} AS tier
+            FROM counted
+            ORDER BY tier, n DESC, deep DESC, network, member
             """,
-            [start, end],
-        ).fetchall()
-        members: dict[str, list[SegmentMember]] = {tier: [] for tier in TIERS}
+            {
+                "start": start,
+                "end": end,
+                "advocate_min": settings.advocate_min,
+                "deep_min": settings.deep_min,
+                "regular_min": settings.regular_min,
+            },
+        )
         limit = reasons_wanted(ctx)
-        for network, member, n, deep_n in rows:
-            tier = tier_of(n, deep_n, settings)
-            members[tier].append(
-                SegmentMember.model_construct(
-                    network=network,
-                    member=member,
-                    scores={"interactions": float(n), "deep_interactions": float(deep_n)},
-                    reason=f"{n} interactions ({deep_n} replies/reposts/quotes) in the period"
-                    if limit is None or len(members[tier]) < limit
-                    else "",
-                )
+
+        def build(row: int, rank: int) -> SegmentMember:
+            n, deep_n = int(cols["n"][row]), int(cols["deep"][row])
+            return SegmentMember.model_construct(
+                network=cols["network"][row],
+                member=cols["member"][row],
+                scores={"interactions": float(n), "deep_interactions": float(deep_n)},
+                reason=f"{n} interactions ({deep_n} replies/reposts/quotes) in the period"
+                if limit is None or rank < limit
+                else "",
             )
+
+        members = {
+            tier: lazy_members(lo, hi, build)
+            for tier, (lo, hi) in zip(TIERS, slices(cols["tier"], len(TIERS)), strict=True)
+        }
         s = settings
         lang = ctx.language
         numbers = {
@@ -109,7 +134,7 @@ class TierSegmenter(Segmenter):
         }
         rules = {tier: text(f"tier_rule.{tier}", lang, **numbers) for tier in TIERS}
         return [
-            Segment(
+            Segment.model_construct(
                 name=f"tiers:{tier}",
                 segmenter=self.name or "tiers",
                 description=text(f"tier.{tier}", lang, rule=rules[tier]),

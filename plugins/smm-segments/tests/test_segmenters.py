@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import pickle
 from datetime import UTC, date, datetime, timedelta
 
 import duckdb
@@ -9,12 +11,13 @@ import pytest
 from smm_segments.communities import CommunitySegmenter
 from smm_segments.influencers import InfluencerSegmenter
 from smm_segments.renewal import RenewalSegmenter, monthly_renewal
-from smm_segments.rfm import RFMSegmenter, rfm_segment
+from smm_segments.rfm import RFM_SEGMENT_SQL, SEGMENTS, RFMSegmenter, rfm_segment
 from smm_segments.rules import RuleSegmenter
-from smm_segments.tiers import TierSegmenter, TierSettings, tier_of
+from smm_segments.tiers import TIER_SQL, TIERS, TierSegmenter, TierSettings, tier_of
 
 from smmcore.contracts import AudienceContext, ChannelRef, Period
 from smmcore.errors import SmmError
+from smmcore.models import Segment
 from smmcore.store.migrations import MIGRATIONS
 
 UTC = UTC
@@ -357,3 +360,110 @@ def test_reasons_only_for_the_members_asked_for() -> None:
         for segment in short:
             reasons = [m.reason for m in segment.members]
             assert all(reasons[:1]) and not any(reasons[1:])
+
+
+# ----------------------------------------------------------------------------- SQL = Python
+
+
+def test_the_sql_classifications_agree_with_the_documented_rules() -> None:
+    """Tiers and RFM segments are assigned in the database: for every combination the SQL
+    gives what :func:`tier_of` and :func:`rfm_segment` say."""
+    con = duckdb.connect()
+    for settings in (TierSettings(), TierSettings(regular_min=4, advocate_min=12, deep_min=2)):
+        values = ", ".join(f"({n}, {d})" for n in range(16) for d in range(min(n, 5) + 1))
+        rows = con.execute(
+            f"SELECT n, deep, {TIER_SQL} FROM (VALUES {values}) t(n, deep)",
+            settings.model_dump(include={"regular_min", "advocate_min", "deep_min"}),
+        ).fetchall()
+        assert [TIERS[code] for _, _, code in rows] == [tier_of(n, d, settings) for n, d, _ in rows]
+    values = ", ".join(
+        f"({r}, {f}, {v})" for r in range(1, 6) for f in range(1, 6) for v in range(1, 6)
+    )
+    rows = con.execute(
+        f"SELECT r, f, v, {RFM_SEGMENT_SQL} FROM (VALUES {values}) t(r, f, v)"
+    ).fetchall()
+    assert len(rows) == 125
+    assert [SEGMENTS[code][0] for *_, code in rows] == [rfm_segment(r, f, v) for r, f, v, _ in rows]
+
+
+# ----------------------------------------------------------------------------- members read lazily
+
+
+def test_members_built_when_read_are_the_same_everywhere_they_go() -> None:
+    """Segments build their members when read: reading one, a slice, all of them, the JSON
+    (what the CLI and the dashboard export), a copy through pickle and a validated copy all
+    give the same members."""
+    con = make_db()
+    two_communities(con)
+    member(con, "lurker", location="Bologna", followers=12)
+    rules = {"bologna": {"location": "bologna"}}
+    segmenters = (RuleSegmenter(), TierSegmenter(), RFMSegmenter(), CommunitySegmenter(),
+                  InfluencerSegmenter(), RenewalSegmenter())  # fmt: skip
+    seen = 0
+    for segmenter in segmenters:
+        for segment in segmenter.segment(ctx(con, rules=rules)):
+            listed = list(segment.members)
+            seen += len(listed)
+            assert segment.size == len(listed) == len(segment.members)
+            assert segment.members[:2] == listed[:2] and segment.members[1:] == listed[1:]
+            if listed:
+                assert segment.members[0] == listed[0] and segment.members[-1] == listed[-1]
+                with pytest.raises(IndexError):
+                    segment.members[len(listed)]
+            dumped = json.loads(segment.model_dump_json())
+            assert dumped["members"] == [m.model_dump(mode="json") for m in listed]
+            assert Segment.model_validate(dumped) == segment
+            assert pickle.loads(pickle.dumps(segment)) == segment
+    assert seen > 20
+
+
+# ----------------------------------------------------------------------------- more by hand
+
+
+def test_influencers_without_interactions_rank_by_reach_and_strangers_count() -> None:
+    con = make_db()
+    member(con, "big", followers=10000)
+    member(con, "small", followers=100)
+    member(con, "unknown")
+    segment = InfluencerSegmenter().segment(ctx(con))[0]
+    assert names(segment) == ["big", "small"]  # unknown followers and no interaction: 0
+    big = segment.members[0]
+    assert big.scores["reach"] == 1.0 and big.scores["score"] == 0.35
+    assert big.scores["k_core"] == 0.0 and big.scores["engagement"] == 0.0
+    assert "10,000 followers" in big.reason and "0 weighted interactions" in big.reason
+    # log(101) / log(10001) = 0.5011, x 0.35
+    assert segment.members[1].scores["score"] == pytest.approx(0.1754, abs=1e-4)
+    post(con, "p1")
+    act(con, "stranger", "like", "p1")  # engaged without being in the audience
+    segment = InfluencerSegmenter().segment(ctx(con))[0]
+    assert names(segment) == ["stranger", "big", "small"]
+    stranger = segment.members[0]
+    assert stranger.scores["score"] == 0.65 and stranger.scores["followers"] is None
+    assert "followers unknown" in stranger.reason and "(k-core 1)" in stranger.reason
+
+
+def test_an_interaction_without_a_time_is_dated_by_its_post() -> None:
+    """The one dating rule (smmcore.interactions): no time of its own, or an implausible one
+    (year 1), means its post's publication time; neither means no period holds it."""
+    con = make_db()
+    post(con, "oct", when=datetime(2026, 10, 3, tzinfo=UTC))
+    post(con, "sep", when=datetime(2026, 9, 3, tzinfo=UTC))
+    for who, post_id, when in (
+        ("undated", "oct", None),
+        ("year_one", "oct", datetime(1, 1, 1, tzinfo=UTC)),
+        ("september", "sep", None),
+        ("nowhere", "gone", None),
+    ):
+        con.execute(
+            "INSERT INTO interactions (network, account, interaction_id, member, kind, "
+            "post_id, occurred_at) VALUES ('mastodon', 'forno', ?, ?, 'reply', ?, ?)",
+            [who, who, post_id, when],
+        )
+    tiers = by_name(TierSegmenter().segment(ctx(con)))
+    assert names(tiers["tiers:occasional"]) == ["undated", "year_one"]
+    assert names(tiers["tiers:silent"]) == []
+    renewal = by_name(RenewalSegmenter().segment(ctx(con)))
+    assert names(renewal["renewal:new-contacts"]) == ["undated", "year_one"]
+    assert names(renewal["renewal:lapsed"]) == ["september"]
+    communities = CommunitySegmenter(settings=None).segment(ctx(con))
+    assert communities == []  # two members on one post: under min_size 3
