@@ -148,6 +148,8 @@ def schema_section() -> list[str]:
         out += [f"### `{table}`", ""]
         if table in keys:
             out += [f"Key: ({', '.join(f'`{c}`' for c in keys[table])}).", ""]
+        if table in DERIVED:
+            out += [DERIVED[table], ""]
         if readers.get(table):
             out += ["Read by the KPIs: " + ", ".join(f"`{k}`" for k in readers[table]) + ".", ""]
         out += ["| column | type | null allowed |", "| --- | --- | --- |"]
@@ -168,6 +170,14 @@ def schema_section() -> list[str]:
         out += [", ".join(f"`{n}` {t}" for n, t in columns), ""]
     con.close()
     return out
+
+
+DERIVED = {
+    "post_metrics_latest": "One row per post (`network`, `account`, `post_id`): its latest "
+    "snapshot of `post_metrics`, which the store keeps current in the transaction of every "
+    "write of `post_metrics`. Read it; never write it.",
+}
+"""Tables the store derives from others, and what they hold."""
 
 
 def render() -> str:

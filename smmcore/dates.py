@@ -99,14 +99,25 @@ def delete_implausible(con: Any) -> dict[str, int]:
         "post_metrics": f"({implausible_sql('captured_at')} OR {of_bad_post})",
         **{t: implausible_sql(c) for t, c in DATED_COLUMNS.items() if t != "post_metrics"},
     }
+    from smmcore.store.latest import refresh_latest
+
     deleted: dict[str, int] = {}
+    touched = "_smm_dates_deleted_posts"
     con.execute("BEGIN TRANSACTION")
     try:
         for table, where in conditions.items():
             row = con.execute(f"SELECT count(*) FROM {table} WHERE {where}").fetchone()
             if row and row[0]:
+                if table == "post_metrics":  # their posts' latest snapshot changes
+                    con.execute(
+                        f"CREATE OR REPLACE TEMP TABLE {touched} AS SELECT DISTINCT network, "
+                        f"account, post_id FROM post_metrics WHERE {where}"
+                    )
                 con.execute(f"DELETE FROM {table} WHERE {where}")
                 deleted[table] = int(row[0])
+        if "post_metrics" in deleted:
+            refresh_latest(con, f"SELECT * FROM {touched}")
+            con.execute(f"DROP TABLE {touched}")
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")

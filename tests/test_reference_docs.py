@@ -38,7 +38,7 @@ def test_every_field_and_table_is_documented(gen: ModuleType) -> None:
         assert f"### `{table}`" in text
         for name in model.model_fields:
             assert f"| `{name}` |" in text, (model.__name__, name)
-    assert "### `post_metrics_latest` (view)" in text
+    assert "### `post_metrics_latest`\n\nOne row per post" in text
     assert "| `likes` | count or null | count | `null`: the network does not report it" in text
 
 

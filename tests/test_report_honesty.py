@@ -22,6 +22,7 @@ from click.testing import CliRunner
 from smmcore.cli.app import App
 from smmcore.cli.main import cli
 from smmcore.plugins import PluginHost
+from smmcore.store.latest import refresh_latest
 
 PLUGINS = "smm-files,smm-kpis,smm-reports,smm-segments"
 
@@ -277,6 +278,7 @@ def test_a_store_holding_impossible_dates_still_reports(tmp_path: Path) -> None:
         "INSERT INTO post_metrics (network, account, post_id, captured_at, likes) VALUES "
         "('instagram', 'forno', 'far', '2026-10-02 10:00:00+00', 5)"
     )
+    store.transaction(lambda: refresh_latest(store.con))  # as a write through the store would
     store.con.execute(
         "INSERT INTO interactions (network, account, interaction_id, member, kind, post_id, "
         "occurred_at) VALUES ('instagram', 'forno', 'x', 'zoe', 'like', 'forno10', "

@@ -13,8 +13,9 @@ Tables and their natural keys (writing a row with the same key again updates it)
     keyword_signals     (tool, term, metric, geo, language, timeframe, item, period_start)
     sync_state          (unit_key)                               cursor, last success, last error
 
-Views: ``post_metrics_latest`` (the latest snapshot of each post, the columns of
-``post_metrics``). ``Store.set_channels`` fills the TEMP table ``workspace_channels``
+``post_metrics_latest`` (the latest snapshot of each post, the columns of ``post_metrics``)
+is a table the store keeps current with every write of ``post_metrics``
+(:mod:`smmcore.store.latest`). ``Store.set_channels`` fills the TEMP table ``workspace_channels``
 (network, account, owner, is_client, label). Unknown counts are NULL, never 0.
 
 Writing::

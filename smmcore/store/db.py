@@ -39,6 +39,8 @@ from smmcore.contracts import NoData, RecordBatch, SyncCursor
 from smmcore.errors import StoreError, explain_environment
 from smmcore.store.backends import StoreBackend
 from smmcore.store.ingest import SEQ, batch_to_arrow, seq_array
+from smmcore.store.latest import TABLE as LATEST
+from smmcore.store.latest import refresh_latest
 from smmcore.store.migrations import MIGRATIONS, SCHEMA_VERSION
 from smmcore.store.tables import TABLES, TableSpec
 from smmcore.store.validate import InvalidRecord, check_model
@@ -512,6 +514,7 @@ class Store:
         self.con.execute(
             self._merge_sql(spec, src_select, distinct=repeated is not None, plain=empty)
         )
+        self._derive(spec, src_select)
 
     def _merge_batches(
         self, spec: TableSpec, batches: list[Any], tag: str, registered: list[str]
@@ -527,6 +530,7 @@ class Store:
                 # a small batch: one statement (sorting a few rows by key costs less than
                 # the two queries that could avoid it)
                 self.con.execute(self._merge_sql(spec, select))
+                self._derive(spec, select)
             else:
                 self._merge(spec, select)
 
@@ -538,6 +542,13 @@ class Store:
         src, params = self._list_source(spec, cols)
         select = self._fill_sql(spec, [n for n in cols if n != SEQ], src)
         self.con.execute(self._merge_sql(spec, select), params)
+        self._derive(spec, select, params)
+
+    def _derive(self, spec: TableSpec, select: str, params: Sequence[Any] = ()) -> None:
+        """Bring the tables derived from ``spec``'s up to date for the rows of ``select``
+        (in the transaction that merged them): ``post_metrics_latest``."""
+        if spec.name == "post_metrics":
+            refresh_latest(self.con, select, params, columns=list(self.columns(LATEST)))
 
     def _list_source(self, spec: TableSpec, cols: Mapping[str, list[Any]]) -> tuple[str, list[Any]]:
         """A subquery over column -> Python list (SEQ included) and its parameters."""

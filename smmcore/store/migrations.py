@@ -162,9 +162,39 @@ FROM post_metrics_extra
 ORDER BY network, account, post_id, metric, captured_at DESC;
 """,
     ),
+    (
+        5,
+        "post_metrics_latest becomes a table the store's writes keep current",
+        """
+DROP VIEW post_metrics_latest;
+
+CREATE TABLE post_metrics_latest (
+    network      VARCHAR NOT NULL,
+    account      VARCHAR NOT NULL,
+    post_id      VARCHAR NOT NULL,
+    captured_at  TIMESTAMPTZ NOT NULL,
+    likes        BIGINT,
+    reposts      BIGINT,
+    replies      BIGINT,
+    quotes       BIGINT,
+    views        BIGINT,
+    impressions  BIGINT,
+    reach        BIGINT,
+    clicks       BIGINT,
+    saves        BIGINT
+);
+
+INSERT INTO post_metrics_latest
+SELECT DISTINCT ON (network, account, post_id) *
+FROM post_metrics
+ORDER BY network, account, post_id, captured_at DESC;
+""",
+    ),
 ]
 """(version, description, SQL). ``keyword_signals.period_start`` is ``1970-01-01`` for
 values that are not points of a time series (related queries, suggestions, regions).
+``post_metrics_latest`` (a table since version 5, one row per post: its latest snapshot) is
+written by the store with ``post_metrics`` (:mod:`smmcore.store.latest`), never directly.
 ``daily_metrics.day`` is the calendar day the network reports, ``post_id`` is ``''`` for the
 whole account and ``metric`` is a name of :data:`smmcore.daily.DAILY_METRICS`."""
 

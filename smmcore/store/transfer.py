@@ -12,6 +12,7 @@ from typing import Any
 
 from smmcore.errors import StoreError
 from smmcore.store.db import Store
+from smmcore.store.latest import refresh_latest
 from smmcore.store.tables import TABLES
 
 BATCH_ROWS = 100_000
@@ -63,6 +64,8 @@ def copy_store(source: Store, target: Store, *, replace: bool = False) -> dict[s
                     "nothing was written",
                     hint="run the command again; if it persists, report it with --debug",
                 )
+        # the latest snapshot of each post is derived: rebuilt from what was copied
+        refresh_latest(con)
 
     target.transaction(body)
     return expected

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from smmcore.contracts import ChartContext, ChartSeriesBuilder
-from smmcore.kpitools import ENGAGEMENTS_SQL, bounds
+from smmcore.kpitools import ENGAGEMENTS_SQL, bounds, local_time_sql
 from smmcore.report_model import Series, SeriesPoint
 
 
@@ -68,30 +68,21 @@ class EngagementSeries(ChartSeriesBuilder):
     def series(self, ctx: ChartContext) -> list[Series]:
         start, end = ctx.window.start, ctx.window.end
         lo, hi = bounds(start, end, ctx.timezone)
+        local = local_time_sql("p.created_at", ctx.timezone, lo, hi)
         rows = ctx.con.execute(
             f"""
             WITH p AS (
                 SELECT p.network, p.account, p.post_id,
-                       CAST(date_trunc('week', CAST(timezone($tz, p.created_at) AS DATE))
-                            AS DATE) AS wk
+                       CAST(date_trunc('week', CAST({local} AS DATE)) AS DATE) AS wk
                 FROM posts p JOIN workspace_channels wc USING (network, account)
                 WHERE p.kind <> 'repost' AND p.created_at >= $lo AND p.created_at < $hi),
-            latest AS (
-                -- a post's snapshots are taken after it went out: only those since $lo matter
-                SELECT network, account, post_id,
-                       arg_max_null(likes, captured_at) AS likes,
-                       arg_max_null(reposts, captured_at) AS reposts,
-                       arg_max_null(replies, captured_at) AS replies,
-                       arg_max_null(quotes, captured_at) AS quotes
-                FROM post_metrics WHERE captured_at >= $lo
-                GROUP BY network, account, post_id),
             m AS (
                 SELECT p.network, p.account, p.wk, l.likes, l.reposts, l.replies, l.quotes
-                FROM p LEFT JOIN latest l USING (network, account, post_id))
+                FROM p LEFT JOIN post_metrics_latest l USING (network, account, post_id))
             SELECT network, account, wk, sum({ENGAGEMENTS_SQL}) AS engagements
             FROM m GROUP BY ALL ORDER BY network, account, wk
             """,
-            {"tz": ctx.timezone, "lo": lo, "hi": hi},
+            {"lo": lo, "hi": hi},
         ).fetchall()
         weeks: list[date] = []
         week = start - timedelta(days=start.weekday())

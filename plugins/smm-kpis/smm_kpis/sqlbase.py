@@ -27,6 +27,7 @@ from smmcore.kpitools import (  # the public KPI toolkit; re-exported for the KP
     channels,
     channels_cte,
     fetch_dicts,
+    local_time_sql,
     make_values,
     scope_of_row,
 )
@@ -131,7 +132,12 @@ def posts_ctes(
         where = f"p.created_at >= ${window[0]} AND p.created_at < ${window[1]}"
         per = per_sql or "0"
     extra = "".join(f", p.{c}" for c in extra_post_columns)
-    local = ", timezone($tz, p.created_at) AS local_ts" if local_time else ""
+    if window is None:
+        lo, hi = min(params["cs"], params["ps"]), max(params["ce"], params["pe"])
+    else:
+        lo, hi = params[window[0]], params[window[1]]
+    local_sql = local_time_sql("p.created_at", ctx.timezone, lo, hi)
+    local = f", {local_sql} AS local_ts" if local_time else ""
     ctes = [
         f"wc AS ({channels_cte(ctx, params)})",
         f"""pp AS (
@@ -144,23 +150,18 @@ def posts_ctes(
     last = "pp"
     wanted = _metric_columns(metrics)
     if wanted:
-        picks = ", ".join(f"arg_max_null(m.{c}, m.captured_at) AS {c}" for c in wanted)
-        ctes.append(
-            f"""pm AS (
-    SELECT pp.pid, {picks}
-    FROM pp JOIN post_metrics m
-      ON m.network = pp.network AND m.account = pp.account AND m.post_id = pp.post_id
-    GROUP BY pp.pid)"""
-        )
-        cols = ", ".join(f"pm.{c}" for c in wanted)
+        # the store keeps the latest snapshot of each post (one row per post) as it writes
+        cols = ", ".join(f"m.{c}" for c in wanted)
         ctes.append(
             f"""pmx AS (
     SELECT pp.*, {cols}
-    FROM pp LEFT JOIN pm ON pm.pid = pp.pid)"""
+    FROM pp LEFT JOIN post_metrics_latest m
+      ON m.network = pp.network AND m.account = pp.account AND m.post_id = pp.post_id)"""
         )
         last = "pmx"
     if followers:
-        ctes.extend(followers_ctes(last, "pf", local_ts=local_time))
+        day = None if local_time else local_sql.replace("p.created_at", "x.created_at")
+        ctes.extend(followers_ctes(last, "pf", local_ts=local_time, day_sql=day))
         last = "pf"
     derived = []
     if set(ENGAGEMENT_COLUMNS) <= set(wanted):
@@ -186,8 +187,8 @@ def period_posts_table(ctx: KPIContext, params: dict[str, Any]) -> str | None:
     """The name of a TEMP table holding :func:`posts_ctes`'s ``b`` over ``wlo..whi`` (both
     periods and their 16-week windows; ``per`` is NULL outside the periods) with the
     :data:`TABLE_METRICS` counters, ``followers``, ``engagements``, ``views_or_impressions``
-    and ``local_ts``, built once per ``ctx`` so the KPIs of one report join ``post_metrics``
-    once. ``None`` when it cannot be built (or
+    and ``local_ts``, built once per ``ctx`` so the KPIs of one report read the posts and
+    their latest counters once. ``None`` when it cannot be built (or
     ``ctx.options["kpi_cache"]`` is false): callers then inline the query."""
     if ctx.options.get("kpi_cache", True) is False:
         return None
@@ -243,7 +244,9 @@ def _metric_columns(metrics: bool | Iterable[str]) -> list[str]:
     return [c for c in METRIC_COLUMNS if c in needed]
 
 
-def followers_ctes(source: str, name: str, *, local_ts: bool = False) -> list[str]:
+def followers_ctes(
+    source: str, name: str, *, local_ts: bool = False, day_sql: str | None = None
+) -> list[str]:
     """CTEs adding ``followers`` on the day of posting to the posts of ``source`` as ``name``:
     the last snapshot of the posting day in the client's time zone, or the latest before it.
 
@@ -251,8 +254,8 @@ def followers_ctes(source: str, name: str, *, local_ts: bool = False) -> list[st
     seeded with the last one before ``$dlo``), and posts join it on their local day: far
     cheaper than an ASOF join per post. Needs the ``wc`` CTE and the ``tz``, ``dlo`` and
     ``dhi`` parameters; with ``local_ts``, ``source`` already has the posts' wall-clock
-    time."""
-    day = "x.local_ts" if local_ts else "timezone($tz, x.created_at)"
+    time; else ``day_sql`` (default ``timezone($tz, x.created_at)``) is its local time."""
+    day = "x.local_ts" if local_ts else (day_sql or "timezone($tz, x.created_at)")
     return [
         """fd AS (
     SELECT s.network, s.account, CAST(timezone($tz, s.captured_at) AS DATE) AS day,

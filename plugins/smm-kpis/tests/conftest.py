@@ -20,6 +20,7 @@ import duckdb
 import pytest
 
 from smmcore.contracts import ChannelRef, KPIContext, Period
+from smmcore.store.latest import refresh_latest
 from smmcore.store.migrations import MIGRATIONS
 
 TZ = "Europe/Rome"
@@ -102,6 +103,7 @@ def new_store(*, with_channels_table: bool = True) -> Any:
         con.execute(sql)
     for sql in (SNAPSHOTS, POSTS, METRICS, INTERACTIONS):
         con.execute(sql)
+    refresh_latest(con)  # what the store's writes do with post_metrics
     if with_channels_table:
         con.execute(
             "CREATE TEMP TABLE workspace_channels (network VARCHAR, account VARCHAR, "

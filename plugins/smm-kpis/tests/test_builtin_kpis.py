@@ -22,6 +22,7 @@ import pytest
 from smm_kpis import builtin
 
 from smmcore.contracts import KPIContext, Period
+from smmcore.store.latest import refresh_latest
 
 
 def approx(x: float) -> object:
@@ -176,6 +177,7 @@ def test_best_time_prefers_cells_with_enough_posts(con, kf) -> None:
             "VALUES ('instagram', 'forno', ?, '2026-02-20 00:00:00+00', 10)",
             [f"t{i}"],
         )
+    refresh_latest(con)
     ctx = KPIContext(con=con, period=kf.FEB, previous=kf.JAN, timezone=kf.TZ, channels=kf.CHANNELS)
     ig = kf.by_scope(builtin.best_time_to_post.compute(ctx))[kf.IG]
     assert ig.value == 10
@@ -305,6 +307,7 @@ def test_followers_carried_from_a_snapshot_long_before(con, kf) -> None:
         "INSERT INTO post_metrics (network, account, post_id, captured_at, likes) "
         "VALUES ('instagram', 'forno', 'aug', '2026-08-11 10:00:00+00', 22)"
     )
+    refresh_latest(con)
     aug = Period(date(2026, 8, 1), date(2026, 8, 28))
     ctx = KPIContext(
         con=con, period=aug, previous=aug.previous(), timezone=kf.TZ, channels=kf.CHANNELS
@@ -324,6 +327,7 @@ def test_best_time_follows_daylight_saving_time(con, kf) -> None:
         "INSERT INTO post_metrics (network, account, post_id, captured_at, likes) "
         "VALUES ('instagram', 'forno', 'dst', '2026-03-30 00:00:00+00', 7)"
     )
+    refresh_latest(con)
     march = Period(date(2026, 3, 1), date(2026, 3, 31))
     ctx = KPIContext(
         con=con, period=march, previous=march.previous(), timezone=kf.TZ, channels=kf.CHANNELS

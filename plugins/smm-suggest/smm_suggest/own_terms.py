@@ -108,32 +108,23 @@ def load_posts(
             "ON own.network = p.network AND own.account = p.account"
         )
         params = [v for pair in own for v in pair]
-    # the latest own posts first, then the latest metric snapshot of those posts only
-    # (a window over the few matching snapshots, not the whole post_metrics_latest view)
+    # the latest own posts with a metric snapshot (the store keeps each post's latest)
     rows = con.execute(
         f"""
         WITH recent AS (
-            SELECT p.network, p.account, p.post_id, p.text, p.created_at
+            SELECT p.text, p.created_at, m.likes, m.reposts, m.replies, m.quotes
             FROM posts p
             {join}
+            JOIN post_metrics_latest m
+              ON m.network = p.network AND m.account = p.account AND m.post_id = p.post_id
             WHERE p.kind <> 'repost' AND p.text IS NOT NULL
               AND p.created_at >= ? AND p.created_at < ?
-              AND EXISTS (SELECT 1 FROM post_metrics x WHERE x.network = p.network
-                          AND x.account = p.account AND x.post_id = p.post_id)
             ORDER BY p.created_at DESC
             LIMIT ?
-        ),
-        latest AS (
-            SELECT r.text, r.created_at, m.likes, m.reposts, m.replies, m.quotes,
-                   row_number() OVER (PARTITION BY m.network, m.account, m.post_id
-                                      ORDER BY m.captured_at DESC) AS n
-            FROM recent r
-            JOIN post_metrics m
-              ON m.network = r.network AND m.account = r.account AND m.post_id = r.post_id
         )
         SELECT text, {ENGAGEMENTS_SQL} AS engagements
-        FROM latest
-        WHERE n = 1 AND ({ENGAGEMENTS_SQL}) IS NOT NULL
+        FROM recent
+        WHERE ({ENGAGEMENTS_SQL}) IS NOT NULL
         ORDER BY created_at DESC
         """,
         [*params, start, end, limit],
