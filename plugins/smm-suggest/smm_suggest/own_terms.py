@@ -49,8 +49,14 @@ ALL_TERMS = "*"
 
 def clean_text(text: str) -> str:
     """Post text without HTML tags, entities, links and @mentions, case-folded."""
-    plain = html.unescape(_TAG_RE.sub("", _BLOCK_TAG_RE.sub(" ", text)))
-    plain = _MENTION_RE.sub(" ", _URL_RE.sub(" ", plain))
+    # each step only where its marker appears: most posts have no tag, entity or link
+    plain = _TAG_RE.sub("", _BLOCK_TAG_RE.sub(" ", text)) if "<" in text else text
+    if "&" in plain:
+        plain = html.unescape(plain)
+    if "/" in plain or "www." in plain:
+        plain = _URL_RE.sub(" ", plain)
+    if "@" in plain:
+        plain = _MENTION_RE.sub(" ", plain)
     return " ".join(plain.casefold().split())
 
 
@@ -70,10 +76,18 @@ def post_terms(
 
 def mentions(clean: str, term: str) -> bool:
     """Whether a cleaned post text mentions ``term`` (a word, a phrase or ``#tag``)."""
+    return mentioning(term)(clean)
+
+
+@lru_cache(maxsize=256)
+def mentioning(term: str) -> Any:
+    """A test ``f(clean) -> bool``: whether a cleaned post text mentions ``term`` (compiled
+    once per term; a substring check first, the word-boundary pattern only on a hit)."""
     needle = " ".join(term.casefold().split())
     if not needle:
-        return False
-    return re.search(rf"(?<!\w){re.escape(needle)}(?!\w)", clean) is not None
+        return lambda clean: False
+    pattern = re.compile(rf"(?<!\w){re.escape(needle)}(?!\w)")
+    return lambda clean: needle in clean and pattern.search(clean) is not None
 
 
 @lru_cache(maxsize=65_536)
@@ -248,7 +262,8 @@ class OwnTermsTool(KeywordTool):
                 why = f"no {'hashtag' if term == ALL_HASHTAGS else 'term'} in at least "
                 why += f"{s.min_posts} own posts of the timeframe"
             else:
-                using = [p for p in posts if mentions(p.text, term)]
+                test = mentioning(term)
+                using = [p for p in posts if test(p.text)]
                 found = []
                 if using:
                     own = TermStats(len(using), sum(p.engagements for p in using))
