@@ -1,6 +1,7 @@
 """Report benchmark: ``smm report --format json`` on a 1M-post workspace, as a user runs it.
 
-    uv run python benchmarks/bench_report.py [--posts 1000000] [--runs 5] [--dir DIR] [--demo]
+    uv run python benchmarks/bench_report.py [--posts 1000000] [--runs 5] [--dir DIR]
+                                             [--big [5000000]] [--big-runs 3] [--demo]
 
 1. setup (once, reused when ``--dir`` already holds it): the smm-files demo generator scaled
    up (about 1M posts over 50 accounts, 12 months, daily follower snapshots, audience and
@@ -14,14 +15,19 @@
    - **standard**: the same with ``smm-files, smm-kpis, smm-reports`` only (the ``standard``
      extra);
    - **cached**: ``smm report --format json`` again on the unchanged store (the report cache);
-   - **raw SQL**: in this process on the same database file, one connection and hand-written
-     queries computing the same KPIs for the same two periods and scopes, the same series,
-     best-time grid, top posts and network renewal.
+   - **raw SQL**: a fresh process too (Python and duckdb only: what a user's own script
+     pays) running hand-written queries on the same database file that compute the same
+     KPIs for the same two periods and scopes, the same series, best-time grid, top posts and
+     network renewal, as cheaply as the store allows (the latest snapshot per post from
+     ``post_metrics_latest``, local times by UTC offset). Before timing, its numbers are
+     checked against the report's (posts per week, applause, engagement rate by followers,
+     follower growth, renewal, per channel and period): a disagreement is printed.
 
 It prints the median and the spread (min-max) of each, the steps of one ``--timings`` run, the
 machine's load average, and last the ratios against the targets (issue 15): all < 2 s,
-all / standard <= 1.3, all / raw SQL <= 2, cached < 0.5 s. ``--demo`` also times ``smm demo``
-cold and warm (issue 3: under 10 s).
+all / standard <= 1.3, all / raw SQL <= 2, cached < 0.5 s; with ``--big``, all < 5 s at 5M
+posts (setting that workspace up takes about 3 minutes the first time). ``--demo`` also times
+``smm demo`` cold and warm (issue 3: under 10 s).
 """
 
 from __future__ import annotations
@@ -81,8 +87,39 @@ def bounds(start: date, end: date) -> tuple[datetime, datetime]:
     )
 
 
+def local_sql(column: str, lo: datetime, hi: datetime) -> str:
+    """``timezone(TZ, column)`` for the instants in ``[lo, hi)`` written as UTC offset
+    arithmetic (one CASE arm per daylight-saving stretch): what a careful hand-written query
+    does, as the product does (``smmcore.kpitools.local_time_sql``); ``timezone()`` costs
+    about 0.7 s per million rows."""
+    zone, utc = ZoneInfo(TZ), ZoneInfo("UTC")
+    lo, hi = lo.astimezone(utc), hi.astimezone(utc)
+    arms, at = [], lo
+    offset = at.astimezone(zone).utcoffset()
+    while at < hi:
+        nxt = min(at + timedelta(hours=1), hi)
+        new = nxt.astimezone(zone).utcoffset()
+        if new != offset or nxt == hi:
+            us = int(offset.total_seconds()) * 1_000_000 if offset else 0
+            stamp = nxt.strftime("%Y-%m-%d %H:%M:%S")
+            arms.append(
+                f"WHEN {column} < TIMESTAMPTZ '{stamp}+00' "
+                f"THEN make_timestamp(epoch_us({column}) + {us})"
+            )
+            offset = new
+        at = nxt
+    slow = f"timezone('{TZ}', {column})"
+    first = lo.strftime("%Y-%m-%d %H:%M:%S")
+    return (
+        f"CASE WHEN {column} < TIMESTAMPTZ '{first}+00' THEN {slow} {' '.join(arms)} "
+        f"ELSE {slow} END"
+    )
+
+
 def raw_sql(db: Path, channels: list[tuple[str, str, str, bool]], anchor: date) -> dict:
-    """The report's numbers with plain SQL: 30 days ending on ``anchor`` vs the 30 before."""
+    """The report's numbers with plain SQL on one read-only connection: 30 days ending on
+    ``anchor`` vs the 30 before. It reads what the store keeps for the purpose (the latest
+    snapshot of each post in ``post_metrics_latest``), as a user's own query would."""
     import duckdb
 
     con = duckdb.connect(str(db), read_only=True)
@@ -116,17 +153,15 @@ def raw_sql(db: Path, channels: list[tuple[str, str, str, bool]], anchor: date) 
         f"""
         WITH pp AS (
           SELECT p.network, p.account, p.post_id, p.created_at, wc.owner, wc.is_client,
+                 {local_sql("p.created_at", ps, ce)} AS ts,
                  CASE WHEN p.created_at >= $cs AND p.created_at < $ce THEN 0 ELSE 1 END AS per
           FROM posts p JOIN wc USING (network, account)
           WHERE p.kind <> 'repost' AND ((p.created_at >= $cs AND p.created_at < $ce)
                 OR (p.created_at >= $ps AND p.created_at < $pe))),
         m AS (
-          SELECT pp.*, arg_max_null(m.likes, m.captured_at) AS likes,
-                 arg_max_null(m.reposts, m.captured_at) AS reposts,
-                 arg_max_null(m.replies, m.captured_at) AS replies,
-                 arg_max_null(m.quotes, m.captured_at) AS quotes,
-                 arg_max_null(coalesce(m.views, m.impressions), m.captured_at) AS views
-          FROM pp LEFT JOIN post_metrics m USING (network, account, post_id) GROUP BY ALL),
+          SELECT pp.*, m.likes, m.reposts, m.replies, m.quotes,
+                 coalesce(m.views, m.impressions) AS views
+          FROM pp LEFT JOIN post_metrics_latest m USING (network, account, post_id)),
         fd AS (
           SELECT s.network, s.account, CAST(timezone($tz, s.captured_at) AS DATE) AS day,
                  arg_max(s.followers, s.captured_at) AS followers
@@ -135,9 +170,10 @@ def raw_sql(db: Path, channels: list[tuple[str, str, str, bool]], anchor: date) 
         b AS (
           SELECT m.*, {ENG} AS eng, fd.followers
           FROM m ASOF LEFT JOIN fd ON fd.network = m.network AND fd.account = m.account
-           AND CAST(timezone($tz, m.created_at) AS DATE) >= fd.day)
+           AND CAST(m.ts AS DATE) >= fd.day)
         SELECT per, owner, is_client, network, account, count(*) AS posts,
-               sum(likes) AS likes, sum(replies) AS replies, sum(reposts) AS reposts,
+               sum(likes) AS likes, count(likes) AS n_likes, sum(replies) AS replies,
+               sum(reposts) AS reposts,
                sum(eng) AS eng, sum(eng) FILTER (WHERE views IS NOT NULL) AS eng_v,
                sum(views) AS views, sum(reposts) FILTER (WHERE views IS NOT NULL) AS rep_v,
                avg(eng / followers * 100) FILTER (WHERE followers > 0) AS er_followers
@@ -171,20 +207,18 @@ def raw_sql(db: Path, channels: list[tuple[str, str, str, bool]], anchor: date) 
         f"""
         WITH pp AS (
           SELECT p.network, p.account, p.post_id, p.created_at, wc.owner, wc.is_client,
-                 timezone($tz, p.created_at) AS ts
+                 {local_sql("p.created_at", pbs, ce)} AS ts
           FROM posts p JOIN wc USING (network, account)
           WHERE p.kind <> 'repost' AND p.created_at >= $pbs AND p.created_at < $ce),
         m AS (
           SELECT pp.owner, pp.is_client, pp.network, pp.account, pp.ts, pp.created_at,
                  {
-            ENG.replace("likes", "arg_max_null(m.likes, m.captured_at)")
-            .replace("reposts", "arg_max_null(m.reposts, m.captured_at)")
-            .replace("replies", "arg_max_null(m.replies, m.captured_at)")
-            .replace("quotes", "arg_max_null(m.quotes, m.captured_at)")
+            ENG.replace("likes", "m.likes")
+            .replace("reposts", "m.reposts")
+            .replace("replies", "m.replies")
+            .replace("quotes", "m.quotes")
         } AS eng
-          FROM pp JOIN post_metrics m USING (network, account, post_id)
-          GROUP BY pp.owner, pp.is_client, pp.network, pp.account, pp.post_id, pp.ts,
-                   pp.created_at)
+          FROM pp JOIN post_metrics_latest m USING (network, account, post_id))
         SELECT owner, is_client, network, account, isodow(ts) - 1 AS d, hour(ts) AS h,
                avg(eng) FILTER (WHERE created_at >= $bs) AS m0,
                avg(eng) FILTER (WHERE created_at < $pe) AS m1, count(*) AS n
@@ -202,11 +236,8 @@ def raw_sql(db: Path, channels: list[tuple[str, str, str, bool]], anchor: date) 
           FROM posts p JOIN wc USING (network, account)
           WHERE p.kind <> 'repost' AND p.created_at >= $cs AND p.created_at < $ce),
         m AS (
-          SELECT pp.*, arg_max_null(m.likes, m.captured_at) AS likes,
-                 arg_max_null(m.reposts, m.captured_at) AS reposts,
-                 arg_max_null(m.replies, m.captured_at) AS replies,
-                 arg_max_null(m.quotes, m.captured_at) AS quotes
-          FROM pp JOIN post_metrics m USING (network, account, post_id) GROUP BY ALL)
+          SELECT pp.*, m.likes, m.reposts, m.replies, m.quotes
+          FROM pp JOIN post_metrics_latest m USING (network, account, post_id))
         SELECT * FROM (
           SELECT *, {ENG} AS eng, row_number() OVER (PARTITION BY network, account
                  ORDER BY {ENG} DESC NULLS LAST, created_at DESC) AS rn FROM m)
@@ -224,6 +255,7 @@ def raw_sql(db: Path, channels: list[tuple[str, str, str, bool]], anchor: date) 
                  bool_or(i.occurred_at >= $ps - ($ce - $cs) AND i.occurred_at < $ps) AS a2
           FROM interactions i JOIN wc USING (network, account)
           WHERE i.occurred_at >= $ps - ($ce - $cs) AND i.occurred_at < $ce
+            AND i.kind <> 'follow'
           GROUP BY ALL)
         SELECT owner, is_client, network, account,
                count(*) FILTER (WHERE a0 AND NOT a1), count(*) FILTER (WHERE a0),
@@ -248,22 +280,54 @@ def raw_sql(db: Path, channels: list[tuple[str, str, str, bool]], anchor: date) 
         f"""
         WITH pp AS (
           SELECT p.network, p.account, p.post_id,
-                 date_trunc('week', CAST(timezone($tz, p.created_at) AS DATE)) AS wk
+                 date_trunc('week', CAST({local_sql("p.created_at", ws, ce)} AS DATE)) AS wk
           FROM posts p JOIN wc USING (network, account)
           WHERE p.kind <> 'repost' AND p.created_at >= $ws AND p.created_at < $ce),
         m AS (
-          SELECT pp.network, pp.account, pp.wk, arg_max_null(m.likes, m.captured_at) AS likes,
-                 arg_max_null(m.reposts, m.captured_at) AS reposts,
-                 arg_max_null(m.replies, m.captured_at) AS replies,
-                 arg_max_null(m.quotes, m.captured_at) AS quotes
-          FROM pp LEFT JOIN post_metrics m USING (network, account, post_id)
-          GROUP BY pp.network, pp.account, pp.post_id, pp.wk)
+          SELECT pp.network, pp.account, pp.wk, m.likes, m.reposts, m.replies, m.quotes
+          FROM pp LEFT JOIN post_metrics_latest m USING (network, account, post_id))
         SELECT network, account, wk, sum({ENG}) FROM m GROUP BY ALL
         """,
-        {"tz": TZ, "ws": ws, "ce": ce},
+        {"ws": ws, "ce": ce},
     )
     con.close()
     return out
+
+
+def check(raw: dict, report: dict) -> list[str]:
+    """Values of the report that the raw SQL computes differently (empty: they agree):
+    per channel and period, posts per week, applause rate, engagement rate by followers,
+    follower growth and network renewal rate."""
+    kpis = {k["name"]: {c["scope_id"]: c for c in k["channels"]} for k in report["kpis"]}
+    days = report["period"]["days"]
+    expected: dict[tuple[str, str, int], float | None] = {}
+    for per, _o, _c, network, account, posts, likes, n_likes, *rest in raw["posts"]:
+        if account is None:
+            continue
+        er = rest[-1]
+        key = f"{network}:{account}"
+        expected[("posts_per_week", key, per)] = posts / (days / 7)
+        expected[("applause_rate", key, per)] = likes / n_likes if n_likes else None
+        expected[("engagement_rate_followers", key, per)] = er
+    for _o, _c, network, account, g0, _s0, g1, _s1 in raw["followers"]:
+        if account is not None:
+            expected[("follower_growth", f"{network}:{account}", 0)] = g0
+            expected[("follower_growth", f"{network}:{account}", 1)] = g1
+    for _o, _c, network, account, new0, act0, new1, act1 in raw["renewal"]:
+        if account is not None:
+            key = f"{network}:{account}"
+            expected[("network_renewal_rate", key, 0)] = new0 / act0 * 100 if act0 else None
+            expected[("network_renewal_rate", key, 1)] = new1 / act1 * 100 if act1 else None
+    wrong = []
+    for (name, key, per), want in expected.items():
+        row = kpis.get(name, {}).get(key)
+        got = None if row is None else row["value" if per == 0 else "previous"]
+        same = (got is None and want is None) or (
+            got is not None and want is not None and abs(got - want) <= 1e-9 * max(1, abs(want))
+        )
+        if not same:
+            wrong.append(f"{name} {key} {'current' if per == 0 else 'previous'}: {got} != {want}")
+    return wrong
 
 
 def time_demo() -> tuple[float, float]:
@@ -305,27 +369,23 @@ def spread(values: list[float]) -> str:
     )
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--posts", type=int, default=1_000_000)
-    parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--dir", type=Path, help="workspace folder, reused when present")
-    parser.add_argument("--demo", action="store_true", help="also time smm demo")
-    args = parser.parse_args()
-    print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at start")
+def raw_main(folder: Path) -> None:
+    """``--raw DIR``: the baseline in a process of its own (Python, duckdb, the queries)."""
+    spec = json.loads((folder / ".bench-raw.json").read_text())
+    channels = [tuple(c) for c in spec["channels"]]
+    out = raw_sql(Path(spec["db"]), channels, date.fromisoformat(spec["anchor"]))  # type: ignore[arg-type]
+    if spec.get("dump"):
+        Path(spec["dump"]).write_text(json.dumps(out, default=str))
 
-    if args.demo:
-        cold, warm = time_demo()
-        print(
-            f"smm demo end to end: {cold:.1f} s cold (no bytecode yet), {warm:.1f} s warm; "
-            f"target < 10 s: {'ok' if max(cold, warm) < 10 else 'MISSED'}"
-        )
 
-    folder = args.dir or Path(tempfile.gettempdir()) / f"smm-bench-report-{args.posts}"
-    folder.mkdir(parents=True, exist_ok=True)
-    info = setup(folder, args.posts)
+def measure(
+    folder: Path, posts: int, runs: int, label: str
+) -> tuple[dict[str, list[float]], dict[str, str], list[str]]:
+    """Set up (or reuse) the workspace of ``posts`` posts in ``folder`` and time each way of
+    getting the report, ``runs`` rounds back to back; check the raw SQL against the report."""
+    info = setup(folder, posts)
     print(
-        f"workspace {folder}: {info.get('posts', 0):,} posts, "
+        f"[{label}] workspace {folder}: {info.get('posts', 0):,} posts, "
         f"{info.get('post_metrics', 0):,} metric snapshots, "
         f"{info.get('account_snapshots', 0):,} account snapshots, "
         f"{info.get('interactions', 0):,} interactions "
@@ -339,10 +399,19 @@ def main() -> None:
     ws = load_workspace(folder)
     refs = ws.channel_refs()
     channels = [(r.network, r.account, r.owner, r.is_client) for r in refs]
-    with Store.open(ws.store_path, read_only=True) as store:
+    with Store.open(ws.store_path) as store:  # brings an older store's schema up to date
         store.set_channels(refs)
         anchor = _latest_day(store.con, TZ)
-    print(f"{len(channels)} channels, period: the 30 days ending {anchor}, vs the 30 before")
+    print(
+        f"[{label}] {len(channels)} channels, period: the 30 days ending {anchor}, vs the 30 before"
+    )
+    dump = folder / "raw.json"
+    (folder / ".bench-raw.json").write_text(
+        json.dumps(
+            {"db": str(ws.store_path), "channels": channels, "anchor": anchor.isoformat(),
+             "dump": str(dump)}
+        )
+    )  # fmt: skip
 
     sets = extras()
     out_file = folder / "report.json"
@@ -353,54 +422,109 @@ def main() -> None:
     # PYTHONDONTWRITEBYTECODE is set, and warm it with runs that are not counted
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     env["PYTHONPYCACHEPREFIX"] = str(Path(tempfile.gettempdir()) / "smm-bench-pycache")
-    runs = {
+    runs_of = {
         "all": ([*base, "--no-cache"], {**env, "SMM_LOAD_PLUGINS": ",".join(sets["all"])}),
         "standard": (
             [*base, "--no-cache"],
             {**env, "SMM_LOAD_PLUGINS": ",".join(sets["standard"])},
         ),
         "cached": (base, {**env, "SMM_LOAD_PLUGINS": ",".join(sets["all"])}),
+        # the baseline: a fresh process too (Python, duckdb and the queries, nothing else)
+        "raw SQL": ([sys.executable, __file__, "--raw", str(folder)], env),
     }
-    for cmd, run_env in runs.values():
+    for cmd, run_env in runs_of.values():
         subprocess.run(cmd, check=True, capture_output=True, env=run_env)
-    times: dict[str, list[float]] = {name: [] for name in [*runs, "raw SQL"]}
-    for _ in range(args.runs):
-        for name, (cmd, run_env) in runs.items():
+    wrong = check(json.loads(dump.read_text()), json.loads(out_file.read_text()))
+    times: dict[str, list[float]] = {name: [] for name in runs_of}
+    for _ in range(runs):
+        for name, (cmd, run_env) in runs_of.items():
             clock = time.perf_counter()
             subprocess.run(cmd, check=True, capture_output=True, env=run_env)
             times[name].append(time.perf_counter() - clock)
-        clock = time.perf_counter()
-        raw_sql(ws.store_path, channels, anchor)
-        times["raw SQL"].append(time.perf_counter() - clock)
-    cmd, run_env = runs["all"]
+    cmd, run_env = runs_of["all"]
     steps = subprocess.run(
         [*cmd, "--timings"], check=True, capture_output=True, text=True, env=run_env
     ).stderr.splitlines()
     data = json.loads(out_file.read_text())
     errors = [k["name"] for k in data["kpis"] if k["status"] == "error"]
     print(
-        f"report (all plugins): {len(data['kpis'])} KPIs ({len(errors)} failed {errors}), "
-        f"{len(data['top_posts'])} top posts, {len(data['segments'])} segments, "
+        f"[{label}] report (all plugins): {len(data['kpis'])} KPIs ({len(errors)} failed "
+        f"{errors}), {len(data['top_posts'])} top posts, {len(data['segments'])} segments, "
         f"{len(data['keywords'])} keyword sections, {out_file.stat().st_size:,} bytes of JSON"
     )
+    if wrong:
+        print(f"[{label}] THE RAW SQL DISAGREES with the report on {len(wrong)} values:")
+        for line in wrong[:10]:
+            print("  " + line)
+    else:
+        print(
+            f"[{label}] raw SQL = report: posts/week, applause, engagement rate by followers, "
+            "follower growth and renewal per channel and period"
+        )
     labels = {
         "all": f"smm report, all {len(sets['all'])} first-party plugins",
         "standard": f"smm report, standard ({', '.join(sets['standard'])})",
         "cached": "smm report again, store unchanged (cache)",
-        "raw SQL": "raw SQL, same KPIs, series, top posts",
+        "raw SQL": "raw SQL, same numbers, own process",
     }
     for name, values in times.items():
-        print(f"  {labels[name]:<58} {spread(values)}")
-    print("where the time goes (one 'smm report --timings' run, all plugins):")
-    for line in steps[:12]:
+        print(f"  [{label}] {labels[name]:<52} {spread(values)}")
+    print(f"[{label}] where the time goes (one 'smm report --timings' run, all plugins):")
+    for line in steps[:14]:
         print("  " + line.strip())
+    return times, labels, wrong
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--posts", type=int, default=1_000_000)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--dir", type=Path, help="workspace folder, reused when present")
+    parser.add_argument(
+        "--big",
+        type=int,
+        nargs="?",
+        const=5_000_000,
+        default=0,
+        help="also time a workspace of this many posts (default 5M; about 3 min more)",
+    )
+    parser.add_argument("--big-runs", type=int, default=3)
+    parser.add_argument("--demo", action="store_true", help="also time smm demo")
+    parser.add_argument("--raw", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.raw:
+        raw_main(args.raw)
+        return
+    print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at start")
+
+    if args.demo:
+        cold, warm = time_demo()
+        print(
+            f"smm demo end to end: {cold:.1f} s cold (no bytecode yet), {warm:.1f} s warm; "
+            f"target < 10 s: {'ok' if max(cold, warm) < 10 else 'MISSED'}"
+        )
+
+    folder = args.dir or Path(tempfile.gettempdir()) / f"smm-bench-report-{args.posts}"
+    folder.mkdir(parents=True, exist_ok=True)
+    times, _labels, wrong = measure(folder, args.posts, args.runs, f"{args.posts:,}")
+    big: dict[str, list[float]] = {}
+    if args.big:
+        big_folder = Path(tempfile.gettempdir()) / f"smm-bench-report-{args.big}"
+        big_folder.mkdir(parents=True, exist_ok=True)
+        big, _, wrong_big = measure(big_folder, args.big, args.big_runs, f"{args.big:,}")
+        wrong += wrong_big
     print(f"load average at the end: {os.getloadavg()[0]:.1f} (a shared machine: noisy)")
     med = {name: statistics.median(values) for name, values in times.items()}
 
     def verdict(ok: bool) -> str:
         return "ok" if ok else "MISSED"
 
+    if wrong:
+        print(f"WARNING: the raw SQL disagrees with the report on {len(wrong)} values")
     print(f"all plugins < 2 s: {med['all']:.2f} s {verdict(med['all'] < 2)}")
+    if big:
+        b = statistics.median(big["all"])
+        print(f"all plugins at {args.big:,} posts < 5 s: {b:.2f} s {verdict(b < 5)}")
     print(f"second report < 0.5 s: {med['cached']:.2f} s {verdict(med['cached'] < 0.5)}")
     r_std = med["all"] / med["standard"]
     r_raw = med["all"] / med["raw SQL"]
