@@ -30,7 +30,9 @@ sum of their ratios over the count of their ratios, so the same function combine
 
 from __future__ import annotations
 
+import contextlib
 import re
+import weakref
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -196,13 +198,27 @@ def fetch_dicts(con: Any, sql: str, params: Mapping[str, Any]) -> Iterator[dict[
         yield dict(zip(names, row, strict=True))
 
 
+_FOUND: weakref.WeakKeyDictionary[Any, set[str]] = weakref.WeakKeyDictionary()
+"""Per connection, the tables already found there (a report asks 20 times; nothing drops
+them)."""
+
+
 def _has_table(con: Any, name: str) -> bool:
+    try:
+        if name in _FOUND.get(con, ()):
+            return True
+    except TypeError:  # a connection object that takes no weak reference: ask every time
+        pass
     row = con.execute(
         "SELECT count(*) FROM (SELECT table_name AS n FROM duckdb_tables() "
         "UNION ALL SELECT view_name FROM duckdb_views()) WHERE n = ?",
         [name],
     ).fetchone()
-    return bool(row and row[0])
+    found = bool(row and row[0])
+    if found:
+        with contextlib.suppress(TypeError):
+            _FOUND.setdefault(con, set()).add(name)
+    return found
 
 
 def channels(ctx: KPIContext) -> list[ChannelRef]:
