@@ -7,9 +7,9 @@ One :func:`open_client` per sync run gives an :class:`httpx.AsyncClient` whose t
 - a per-host concurrency limit;
 - rate limiting driven by the server's own headers (``X-RateLimit-*`` as Mastodon and X send
   them, ``RateLimit-*`` and ``RateLimit-Policy`` as Bluesky and the IETF draft send them,
-  Reddit's ``X-Ratelimit-Used/Remaining/Reset`` and ``Retry-After``): requests are spread over
-  the remaining budget of the window and wait for the reset when it is spent, so the server
-  does not have to refuse them;
+  Reddit's ``X-Ratelimit-Used/Remaining/Reset``, Meta's usage headers and ``Retry-After``):
+  the client keeps within the limit whether the server counts fixed windows or a sliding
+  one (see ``_HostBudget``), so the server does not have to refuse requests;
 - retries with exponential backoff and jitter on 429, 5xx and connection errors, capped,
   through :mod:`stamina`;
 - conditional requests (``ETag`` / ``Last-Modified``): a ``304`` is answered from the cache.
@@ -30,6 +30,7 @@ import json
 import logging
 import random
 import time
+from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, MutableMapping
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
@@ -106,6 +107,8 @@ class RateLimitInfo:
     :param reason: which header set ``retry_after`` when it was not ``Retry-After``.
     :param usage: the highest share (percent) of a usage budget spent, for networks that
         report usage instead of remaining requests (Meta's ``X-App-Usage``).
+    :param window_limit: requests allowed per ``window``, as ``RateLimit-Policy`` states them
+        (the policy's own figure, which ``limit`` may not be when both headers are sent).
     """
 
     limit: int | None = None
@@ -115,6 +118,7 @@ class RateLimitInfo:
     retry_after: float | None = None
     reason: str | None = None
     usage: float | None = None
+    window_limit: int | None = None
 
     @property
     def empty(self) -> bool:
@@ -222,6 +226,7 @@ def parse_rate_limit(headers: httpx.Headers, now_epoch: float | None = None) -> 
     if limit is None and used is not None and remaining is not None:
         limit = used + remaining
     window: float | None = None
+    p_limit: int | None = None
     policy = get("ratelimit-policy")
     if policy:
         p_limit, window = _parse_policy(policy)
@@ -244,7 +249,7 @@ def parse_rate_limit(headers: httpx.Headers, now_epoch: float | None = None) -> 
         reason = (
             f"{usage_header} at {usage:.0f}%, no time given (assumed {GRAPH_UNKNOWN_WAIT:.0f} s)"
         )
-    return RateLimitInfo(limit, remaining, reset_in, window, retry_after, reason, usage)
+    return RateLimitInfo(limit, remaining, reset_in, window, retry_after, reason, usage, p_limit)
 
 
 GRAPH_USAGE_HEADERS = (
@@ -329,13 +334,29 @@ def graph_error(body: Any) -> tuple[int | None, int | None, str | None]:
 
 @dataclass
 class _HostBudget:
-    """Client-side view of one host's rate-limit window (monotonic clock).
+    """Client-side view of one host's rate limit (monotonic clock).
 
-    ``remaining`` is an estimate: the server's last figure, minus the requests sent since.
+    It keeps the client within a limit whether the server counts requests in fixed windows
+    (aligned to its clock: a reset frees the whole budget) or in a sliding window (any
+    ``window`` seconds: a reset frees the requests that leave it, one by one), from two
+    bounds:
+
+    - **The own log.** With the limit and the window (as ``RateLimit-Policy`` states them;
+      otherwise the limit and a window estimated from the resets), at most ``limit``
+      requests count in any ``window`` seconds, a request counting from when it is sent until
+      ``window`` seconds after its answer arrived (the server counted it somewhere in
+      between). That holds under both kinds of window, whatever a reset means.
+    - **The server's figure.** The last answer's remaining budget, minus the requests sent
+      after that request (and those sent before it and not answered yet, which may reach the
+      server after it), until the reset the answer gave (a reset of 0: until the next
+      answer); once it is spent, the host waits for that reset. It governs while the own log
+      cannot (no window known), and whenever the server counts more requests in the window
+      than this client sent: another client spends the same budget.
+
     Until the first answer from a host arrives, one request at a time probes it, so a client
-    never bursts into a limit it has not read yet. While more than half of the window's
-    budget is left, requests go out at once; below that, the rest is spread evenly until
-    the reset, and when it is spent the host waits for the reset.
+    never bursts into a limit it has not read yet. When the window is long (a reset further
+    away than :data:`ANNOUNCE_AFTER`), the second half of its budget is spread evenly, so
+    that no single wait is long; short windows are used as fast as they allow.
     """
 
     host: str
@@ -344,17 +365,40 @@ class _HostBudget:
     remaining: int | None = None
     reset_at: float | None = None
     window: float | None = None
+    window_limit: int | None = None
+    window_guess: float | None = None
+    others: bool = False  # the server's count showed requests this client did not send
     blocked_until: float = 0.0
     next_at: float = 0.0
     inflight: int = 0
     answered: bool = False
     block_reason: str = "the server asked to wait"
     reason: str = ""
+    sent: int = 0  # tickets handed out: the requests sent so far, in order
+    figure_ticket: int = 0  # the request whose answer gave ``remaining``
+    pending: set[int] = field(default_factory=set)  # tickets sent and not answered yet
+    recent: deque[float] = field(default_factory=deque)  # answer times, oldest first
+    send_times: deque[float] = field(default_factory=lambda: deque(maxlen=8192))
     stats: dict[str, int] = field(default_factory=lambda: {"requests": 0, "429": 0, "waits": 0})
 
+    def own_log(self) -> tuple[int | None, float | None]:
+        """``(limit, window)`` the own log keeps to: as stated, else the limit and the window
+        estimated from the resets."""
+        if self.window and self.window_limit:
+            return self.window_limit, self.window
+        return self.limit, self.window_guess
+
+    def _own_count(self, now: float, span: float) -> int:
+        """This client's requests the server may still count: answered within the last
+        ``span`` seconds, or in flight."""
+        horizon = now - span
+        while self.recent and self.recent[0] <= horizon:
+            self.recent.popleft()
+        return len(self.recent) + self.inflight
+
     def delay(self, now: float) -> float:
-        """Seconds to wait before the next request may go out (0: go now, and count it);
-        :attr:`reason` says why."""
+        """Seconds to wait before the next request may go out (0: go now, and count it as
+        ticket :attr:`sent`); :attr:`reason` says why."""
         if self.blocked_until > now:
             self.reason = self.block_reason
             return self.blocked_until - now
@@ -362,11 +406,12 @@ class _HostBudget:
             self.reason = "waiting for the first answer of this host"
             return 0.01  # probing: wait for the first answer and its headers
         if self.reset_at is not None and now >= self.reset_at:
-            # The window rolled over: a fresh budget, until an answer says more.
-            self.remaining = self.limit
-            self.reset_at = self.reset_at + self.window if self.window else None
+            # The figure no longer holds: a fixed window starts afresh, a sliding one frees
+            # requests as they leave it (the own log bounds what follows).
+            self.remaining = self.reset_at = None
+        limit, span = self.own_log()
         interval = 0.0
-        if self.remaining is not None:
+        if self.remaining is not None and (self.others or not (limit and span)):
             if self.remaining <= 0:
                 if self.reset_at is not None:
                     self.reason = "its rate-limit window is spent until it resets"
@@ -374,40 +419,77 @@ class _HostBudget:
                 if self.inflight > 0:
                     self.reason = "waiting for an answer that says when the window resets"
                     return 0.01  # an answer will tell when the window resets
-            elif self.limit is None or self.remaining <= self.limit / 2:
-                if self.reset_at is not None:
-                    interval = (self.reset_at - now) / self.remaining
-                elif self.limit and self.window:
-                    interval = self.window / self.limit
-        elif self.limit and self.window:
-            interval = self.window / self.limit
+            elif (
+                self.reset_at is not None
+                and self.reset_at - now > ANNOUNCE_AFTER
+                and (self.limit is None or self.remaining <= self.limit / 2)
+            ):
+                interval = (self.reset_at - now) / self.remaining
+        if limit and span:
+            counted = self._own_count(now, span)
+            if counted >= limit:
+                self.reason = "its rate-limit window is full"
+                extra = counted - limit  # answers that must leave the window first
+                if extra < len(self.recent):
+                    return self.recent[extra] + span - now + 0.001
+                return 0.01  # only requests in flight: their answers start their count
+            if span > ANNOUNCE_AFTER and counted >= limit / 2:
+                interval = max(interval, span / limit)
         if self.next_at > now:
             self.reason = "spreading requests over its rate-limit window"
             return self.next_at - now
         self.next_at = now + interval
         self.inflight += 1
+        self.sent += 1
+        self.pending.add(self.sent)
+        self.send_times.append(now)
         if self.remaining is not None:
             self.remaining -= 1
         return 0.0
 
-    def update(self, info: RateLimitInfo, now: float, *, refused: bool, status: int = 200) -> None:
-        """Fold one answer's headers into the budget (call after ``inflight`` dropped)."""
+    def settle(self, ticket: int, now: float) -> None:
+        """Request ``ticket`` is no longer in flight (answered, or failed in transit)."""
+        self.inflight -= 1
+        self.pending.discard(ticket)
+        self.recent.append(now)
+
+    def _sent_at(self, ticket: int) -> float | None:
+        index = ticket - (self.sent - len(self.send_times) + 1)
+        return self.send_times[index] if 0 <= index < len(self.send_times) else None
+
+    def update(
+        self,
+        info: RateLimitInfo,
+        now: float,
+        *,
+        refused: bool,
+        status: int = 200,
+        ticket: int | None = None,
+    ) -> None:
+        """Fold the headers of request ``ticket``'s answer into the budget (after
+        :meth:`settle`)."""
         self.answered = True
+        ticket = self.sent if ticket is None else ticket
         if info.limit is not None:
             self.limit = info.limit
-        if info.window is not None:
-            self.window = info.window
-        if info.remaining is not None and info.reset_in is not None:
-            reset_at = now + info.reset_in
-            fresh = info.remaining - self.inflight  # requests still out may count too
-            if self.reset_at is None or reset_at > self.reset_at + 0.25:
-                # A new window (or the first we hear of).
-                self.remaining, self.reset_at = fresh, reset_at
-            elif reset_at >= self.reset_at - 0.25:
-                # The same window: answers may arrive out of order, keep the lowest.
-                current = self.remaining if self.remaining is not None else fresh
-                self.remaining = min(current, fresh)
-            # else: a late answer from an earlier window; ignore it.
+        if info.window is not None and info.window_limit is not None:
+            self.window, self.window_limit = info.window, info.window_limit
+        if self.window is None and info.reset_in:
+            self._guess_window(info, now, ticket, refused)
+        if info.remaining is not None and ticket >= self.figure_ticket:
+            # Requests sent after this one, and those sent before it still unanswered, may
+            # not be counted in its figure yet. (An older answer than the figure's: ignored.)
+            earlier = sum(1 for t in self.pending if t < ticket)
+            self.remaining = info.remaining - (self.sent - ticket) - earlier
+            self.reset_at = now + info.reset_in if info.reset_in else None
+            self.figure_ticket = ticket
+            span = self.own_log()[1]
+            if self.limit is not None and span:
+                # the server's count against this client's own: ours answered within the
+                # window (the server counted each before its answer) and sent before this one
+                self._own_count(now, span)
+                own = len(self.recent) + earlier - (1 if refused else 0)
+                self.others = self.limit - info.remaining > own
         if info.retry_after is not None:
             if now + info.retry_after > self.blocked_until:
                 self.block_reason = info.reason or f"Retry-After of HTTP {status}"
@@ -416,6 +498,19 @@ class _HostBudget:
             if self.reset_at > self.blocked_until:
                 self.block_reason = f"HTTP {status}: the rate-limit window resets then"
             self.blocked_until = max(self.blocked_until, self.reset_at)
+
+    def _guess_window(self, info: RateLimitInfo, now: float, ticket: int, refused: bool) -> None:
+        """Estimate the window the headers do not state: at least the longest reset seen
+        (a fixed window resets at most a window away); and when the budget is spent, the
+        reset minus the time the oldest request still counted was sent (under a sliding
+        window, that request's arrival plus the window is the reset)."""
+        assert info.reset_in is not None
+        guess = max(self.window_guess or 0.0, info.reset_in)
+        if info.remaining == 0 and self.limit:
+            sent_at = self._sent_at(ticket - self.limit + (0 if refused else 1))
+            if sent_at is not None:
+                guess = max(guess, now + info.reset_in - sent_at)
+        self.window_guess = guess
 
 
 class _RetryableStatus(Exception):
@@ -582,8 +677,8 @@ class PoliteTransport(httpx.AsyncBaseTransport):
         (values are JSON-ready).
     :param cache_max_entries: oldest entries are dropped beyond this.
     :param on_wait: called with a line of text when the client waits more than a second.
-    :param max_idle_connections: keep-alive connections kept open over all hosts (only for
-        the default inner transport).
+    :param max_idle_connections: keep-alive connections kept open per host, at most
+        ``per_host_limit`` (only without ``inner``: each host then has a pool of its own).
     :param max_connect_retries: retries when the host cannot be reached at all (DNS failure,
         connection refused); other connection errors and 429/5xx get ``max_retries``.
     :param clock: the monotonic clock (tests inject a fake one with ``sleep``).
@@ -612,19 +707,15 @@ class PoliteTransport(httpx.AsyncBaseTransport):
         sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
         wall_clock: Callable[[], float] = time.time,
     ) -> None:
-        if inner is None:
-            # httpx keeps only 20 idle connections by default: with several hosts at
-            # ``per_host_limit`` each, connections would be closed and reopened all the time.
-            # The per-host semaphores bound the connections in use.
-            inner = httpx.AsyncHTTPTransport(
-                retries=0,
-                limits=httpx.Limits(
-                    max_connections=None,
-                    max_keepalive_connections=max_idle_connections,
-                    keepalive_expiry=30.0,
-                ),
-            )
         self.inner = inner
+        # Without an injected transport, each host gets a connection pool of its own: the
+        # pool's bookkeeping (httpcore's request-to-connection assignment) scans every
+        # connection for every queued request, which cost more CPU than parsing the answers
+        # with 4 hosts x 8 connections in one pool (encode/httpcore#1035). The per-host
+        # semaphores bound the connections in use; the idle ones are kept alive.
+        self._keepalive = max(1, min(max_idle_connections, per_host_limit))
+        self._pools: dict[str, httpx.AsyncBaseTransport] = {}
+        self._ssl: Any = None
         self.per_host_limit = max(1, per_host_limit)
         self.max_retries = max(0, max_retries)
         self.max_connect_retries = max(0, min(max_connect_retries, self.max_retries))
@@ -721,16 +812,16 @@ class PoliteTransport(httpx.AsyncBaseTransport):
 
     async def _send_once(self, request: httpx.Request, budget: _HostBudget) -> httpx.Response:
         async with budget.semaphore:
-            await self._wait_turn(budget, request)  # counts the request as in flight
+            ticket = await self._wait_turn(budget, request)  # counts it as in flight
             budget.stats["requests"] += 1
             try:
-                response = await self.inner.handle_async_request(request)
+                response = await self._inner(budget.host).handle_async_request(request)
                 try:
                     content = await response.aread()
                 finally:
                     await response.aclose()
             finally:
-                budget.inflight -= 1
+                budget.settle(ticket, self.clock())
             now = self.clock()
             info = parse_rate_limit(response.headers, self.wall_clock())
             refused = response.status_code == 429
@@ -747,10 +838,11 @@ class PoliteTransport(httpx.AsyncBaseTransport):
                         f"Graph API error code {throttle}, too many calls; no time given "
                         f"(assumed {GRAPH_UNKNOWN_WAIT:.0f} s)",
                         info.usage,
+                        info.window_limit,
                     )
             if refused:
                 budget.stats["429"] += 1
-            budget.update(info, now, refused=refused, status=response.status_code)
+            budget.update(info, now, refused=refused, status=response.status_code, ticket=ticket)
             log.debug("%s %s -> %d", request.method, redact_url(request.url), response.status_code)
             extensions = dict(response.extensions)
             if throttle is not None:
@@ -763,12 +855,13 @@ class PoliteTransport(httpx.AsyncBaseTransport):
                 extensions=extensions,
             )
 
-    async def _wait_turn(self, budget: _HostBudget, request: httpx.Request) -> None:
+    async def _wait_turn(self, budget: _HostBudget, request: httpx.Request) -> int:
+        """Wait until ``budget`` lets the request go; return its ticket."""
         waited = False
         while True:
             delay = budget.delay(self.clock())
             if delay <= 0:
-                return
+                return budget.sent
             if not waited:
                 budget.stats["waits"] += 1
                 waited = True
@@ -907,8 +1000,32 @@ class PoliteTransport(httpx.AsyncBaseTransport):
             request=request,
         )
 
+    def _inner(self, host: str) -> httpx.AsyncBaseTransport:
+        """The transport that sends to ``host``: the injected one, or the host's own pool."""
+        if self.inner is not None:
+            return self.inner
+        pool = self._pools.get(host)
+        if pool is None:
+            if self._ssl is None:  # one context for every pool (loading the CAs takes time)
+                self._ssl = httpx.create_ssl_context()
+            pool = httpx.AsyncHTTPTransport(
+                verify=self._ssl,
+                retries=0,
+                limits=httpx.Limits(
+                    max_connections=None,
+                    max_keepalive_connections=self._keepalive,
+                    keepalive_expiry=30.0,
+                ),
+            )
+            self._pools[host] = pool
+        return pool
+
     async def aclose(self) -> None:
-        await self.inner.aclose()
+        if self.inner is not None:
+            await self.inner.aclose()
+        pools, self._pools = list(self._pools.values()), {}
+        for pool in pools:
+            await pool.aclose()
 
 
 # --------------------------------------------------------------------------- the client
