@@ -715,7 +715,9 @@ class PoliteTransport(httpx.AsyncBaseTransport):
         # semaphores bound the connections in use; the idle ones are kept alive.
         self._keepalive = max(1, min(max_idle_connections, per_host_limit))
         self._pools: dict[str, httpx.AsyncBaseTransport] = {}
-        self._ssl: Any = None
+        # one TLS context for every pool, made now: loading the CAs takes tens of ms, which
+        # inside a run would delay whichever task happens to open the first pool
+        self._ssl: Any = httpx.create_ssl_context() if inner is None else None
         self.per_host_limit = max(1, per_host_limit)
         self.max_retries = max(0, max_retries)
         self.max_connect_retries = max(0, min(max_connect_retries, self.max_retries))
@@ -1006,8 +1008,6 @@ class PoliteTransport(httpx.AsyncBaseTransport):
             return self.inner
         pool = self._pools.get(host)
         if pool is None:
-            if self._ssl is None:  # one context for every pool (loading the CAs takes time)
-                self._ssl = httpx.create_ssl_context()
             pool = httpx.AsyncHTTPTransport(
                 verify=self._ssl,
                 retries=0,

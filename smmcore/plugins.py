@@ -1,6 +1,7 @@
 """The plugin manager: discovery, isolation, escape hatches and a typed facade over the hooks.
 
-Plugins are found through the ``smmcore`` entry-point group (``importlib.metadata``). Each is
+Plugins are found through the ``smmcore`` entry-point group (``importlib.metadata``, remembered
+between runs by :mod:`smmcore.entry_points`). Each is
 loaded and each hook implementation is called on its own, so a plugin that fails to import,
 raises inside a hook or registers something invalid is reported with its name, distribution,
 version and the cause, while every other plugin keeps working. Strict mode turns those reports
@@ -25,7 +26,6 @@ import sys
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from importlib import metadata
 from typing import Any, Literal, TypeVar
 
 import pluggy
@@ -207,14 +207,12 @@ class PluginHost:
             self._problem(record, f"cannot be registered: {type(exc).__name__}: {exc}")
 
     def _discover(self) -> None:
-        seen: set[tuple[str, str]] = set()
-        found = []
-        for ep in metadata.entry_points(group=ENTRY_POINT_GROUP):
-            if (ep.name, ep.value) in seen:
-                continue  # the same distribution found twice on sys.path
-            seen.add((ep.name, ep.value))
-            dist = getattr(ep, "dist", None)
-            found.append((ep, dist.name if dist else None, dist.version if dist else None))
+        from smmcore.entry_points import plugin_entry_points
+
+        entry_points, cached = plugin_entry_points(ENTRY_POINT_GROUP)
+        if cached:
+            self._emit_trace("entry points from the cache (smmcore.entry_points)")
+        found = [(ep, ep.distribution, ep.version) for ep in entry_points]
         found.sort(key=lambda item: (item[0].name, item[1] or ""))
         for ep, dist_name, dist_version in found:
             if not self._is_selected(ep.name, dist_name):

@@ -17,13 +17,11 @@
 from __future__ import annotations
 
 import contextlib
-import csv
 import io
 import os
 import re
 import stat
 import sys
-import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -172,6 +170,8 @@ def safe_csv_writer(out: IO[str], fieldnames: list[str] | None = None, **options
     """A :func:`csv.writer` (or :class:`csv.DictWriter` with ``fieldnames``) whose cells pass
     through :func:`csv_cell`."""
     options.setdefault("lineterminator", "\n")
+    import csv  # imported here: every smm command imports this module at start-up
+
     quoted = {**options, "quoting": csv.QUOTE_ALL}
     if fieldnames is not None:
         return _SafeWriter(
@@ -231,6 +231,8 @@ def open_output(
         keep_mode = stat.S_IMODE(final.stat().st_mode)
     except OSError:
         keep_mode = 0o666 & ~_umask()
+    import tempfile
+
     fd, tmp_name = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".tmp", dir=final.parent)
     tmp = Path(tmp_name)
     try:

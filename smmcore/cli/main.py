@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import sys
-import traceback
 from typing import Any
 
 import click
@@ -208,6 +207,8 @@ def main(argv: list[str] | None = None, *, app: App | None = None) -> None:
         sys.exit(1)
     except SmmError as exc:
         if app.debug:
+            import traceback
+
             traceback.print_exc()
         click.echo(f"Error: {exc.format_message()}", err=True)
         sys.exit(exc.exit_code)
@@ -216,6 +217,8 @@ def main(argv: list[str] | None = None, *, app: App | None = None) -> None:
         sys.exit(130)
     except (Exception, MemoryError) as exc:
         if app.debug:
+            import traceback
+
             traceback.print_exc()
         from smmcore.errors import explain_environment
 
