@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -31,19 +32,26 @@ from smmcore.models import KeywordSignal
 
 
 class _Pacer:
-    """At most one start per ``delay`` seconds."""
+    """At most one start per ``delay`` seconds (``clock`` and ``sleep``: tests inject fakes)."""
 
-    def __init__(self, delay: float) -> None:
+    def __init__(
+        self,
+        delay: float,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
+    ) -> None:
         self.delay = delay
+        self.clock = clock
+        self.sleep = sleep
         self._next = 0.0
         self._lock = asyncio.Lock()
 
     async def wait(self) -> None:
         async with self._lock:
-            pause = self._next - time.monotonic()
+            pause = self._next - self.clock()
             if pause > 0:
-                await asyncio.sleep(pause)
-            self._next = time.monotonic() + self.delay
+                await self.sleep(pause)
+            self._next = self.clock() + self.delay
 
 
 @dataclass(frozen=True)

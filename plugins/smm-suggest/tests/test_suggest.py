@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import time
 from datetime import UTC, datetime
 
 import httpx
@@ -74,11 +73,12 @@ class FakeSuggest:
         self.in_flight = 0
         self.max_in_flight = 0
         self.started: dict[str, list[float]] = {"google.test": [], "ddg.test": []}
+        self.now = 0.0  # the injected clock of the tool's pacing (see ``fake_pacing``)
 
     async def __call__(self, request: httpx.Request) -> httpx.Response:
         self.requests.append(request)
         host = request.url.host
-        self.started[host].append(time.monotonic())
+        self.started[host].append(self.now)
         self.in_flight += 1
         self.max_in_flight = max(self.max_in_flight, self.in_flight)
         try:
@@ -203,8 +203,20 @@ def test_dedup_keeps_best_rank_and_the_expansion_that_found_it():
     assert ddg_request.url.params["type"] == "list" and ddg_request.url.params["kl"] == "it-it"
 
 
-def test_polite_rate_and_concurrency():
+def test_polite_rate_and_concurrency(monkeypatch):
+    import smm_suggest.tool
+
     fake = FakeSuggest()
+
+    async def sleep(seconds: float) -> None:  # the pacing's waits take no real time
+        target = fake.now + seconds
+        await asyncio.sleep(0)
+        fake.now = max(fake.now, target)
+
+    real = smm_suggest.tool._Pacer
+    monkeypatch.setattr(
+        smm_suggest.tool, "_Pacer", lambda delay: real(delay, clock=lambda: fake.now, sleep=sleep)
+    )
     run(
         fake,
         KeywordQuery(terms=("caffè",), language="it"),
@@ -215,7 +227,7 @@ def test_polite_rate_and_concurrency():
     for starts in fake.started.values():
         assert len(starts) == 3
         gaps = [b - a for a, b in itertools.pairwise(starts)]
-        assert min(gaps) >= 0.04
+        assert min(gaps) >= 0.05 - 1e-9  # one start per delay per engine, on the clock
 
 
 def test_max_requests_caps_a_run():
