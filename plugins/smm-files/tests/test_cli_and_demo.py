@@ -171,3 +171,56 @@ def test_demo_workspace_content(tmp_path: Path) -> None:
         f"SELECT count(*), count(*) FILTER (WHERE CAST(followers AS INT) >= 20000) FROM {audience}"
     ).fetchone()
     assert 2000 <= n <= 5000 and 5 <= influencers <= 40
+
+
+def test_demo_data_sizes_and_seed(tmp_path: Path) -> None:
+    """--posts and --accounts size the export; --seed picks it: the same seed writes the
+    same bytes, another seed other posts."""
+
+    def demo(out: str, *args: str) -> dict[str, str]:
+        result = run(tmp_path, "files", "demo-data", str(tmp_path / out),
+                     "--end-date", "2026-11-25", "--no-audience", *args)  # fmt: skip
+        assert result.exit_code == 0, result.output
+        return digest(tmp_path / out)
+
+    a = demo("a", "--posts", "200", "--accounts", "8", "--seed", "7")
+    con = duckdb.connect()
+    posts = con.execute(f"SELECT count(*) FROM read_csv('{tmp_path / 'a' / 'posts.csv'}')")
+    assert posts.fetchone()[0] == 200
+    accounts = con.execute(
+        f"SELECT count(DISTINCT (network, account)) FROM read_csv('{tmp_path / 'a' / 'posts.csv'}')"
+    )
+    assert accounts.fetchone()[0] == 8
+    assert demo("b", "--posts", "200", "--accounts", "8", "--seed", "7") == a
+    assert (
+        demo("c", "--posts", "200", "--accounts", "8", "--seed", "8")["posts.csv"] != a["posts.csv"]
+    )
+    result = run(tmp_path, "files", "demo-data", str(tmp_path / "d"), "--accounts", "5")
+    assert result.exit_code == 2 and "5 is not in the range x>=6" in result.output
+
+
+def test_import_with_mapping_and_timezone_options(tmp_path: Path, make_export) -> None:
+    """--map reads a canonical column from the export's own header; --timezone says what a
+    timestamp without an offset means (10:00 in Rome in March is 09:00 UTC)."""
+    ws = write_demo_workspace(tmp_path / "demo", end_date=END)
+    folder = make_export(
+        tmp_path / "x",
+        posts="network,account,Post ID,Published,Reactions,captured_at\n"
+        "instagram,forno,1,2026-03-01 10:00,7,2026-03-02 10:00\n",
+    )
+    result = run(ws, "files", "import", str(folder))
+    assert result.exit_code == 1 and "has no column post_id, created_at" in str(result.exception)
+    result = run(
+        ws, "files", "import", str(folder), "--map", "post_id=Post ID",
+        "--map", "created_at=Published", "--map", "likes=Reactions", "--timezone", "Europe/Rome",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    con = duckdb.connect(str(ws / ".smm" / "store.duckdb"), read_only=True)
+    try:
+        row = con.execute(
+            "SELECT p.post_id, strftime(p.created_at AT TIME ZONE 'UTC', '%Y-%m-%d %H:%M'), "
+            "m.likes FROM posts p JOIN post_metrics m USING (network, account, post_id)"
+        ).fetchall()
+    finally:
+        con.close()
+    assert row == [("1", "2026-03-01 09:00", 7)]

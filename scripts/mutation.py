@@ -1,0 +1,141 @@
+"""The mutation run over the modules holding the pinned invariants (run it through
+``scripts/mutation.sh``, which provides mutmut).
+
+Each target folder has a ``[tool.mutmut]`` table in its ``pyproject.toml``: the core at the
+repository root, and the plugins whose modules hold invariants (smm-reports: escaping,
+smm-kpis: the KPI SQL, smm-files: the import's validation). Its ``smm_mutate`` key lists the
+functions mutated (mutmut mutant-name globs); mutmut's own keys say which tests run against
+them. The targets share one time budget (``MUTATION_TIMEOUT`` seconds, 840 by default);
+results persist in each target's ``mutants/`` folder, so a stopped run resumes.
+
+    python scripts/mutation.py [--fresh]     run, then list the survivors, counts last
+    python scripts/mutation.py --report      only list what the last runs found
+    python scripts/mutation.py show NAME     the diff of one mutant
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import shutil
+import subprocess
+import sys
+import time
+import tomllib
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TARGETS = os.environ.get(
+    "MUTATION_TARGETS", "plugins/smm-reports plugins/smm-kpis plugins/smm-files ."
+).split()
+"""Smallest first: each target gets an equal share of what is left of the budget."""
+
+
+def _globs(target: str) -> list[str]:
+    data = tomllib.loads((ROOT / target / "pyproject.toml").read_text(encoding="utf-8"))
+    return list(data["tool"]["mutmut"]["smm_mutate"])
+
+
+def _mutmut(target: str, *args: str, timeout: float | None = None) -> str:
+    """Run mutmut in ``target``; its output (empty when it was stopped by ``timeout``)."""
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "mutmut", *args],
+            cwd=ROOT / target,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
+    except subprocess.TimeoutExpired:
+        return ""
+    return done.stdout
+
+
+def _results(target: str) -> dict[str, str]:
+    """Mutant name -> status, for the mutants of the target's ``smm_mutate`` functions."""
+    globs = _globs(target)
+    found: dict[str, str] = {}
+    for line in _mutmut(target, "results", "--all", "true").splitlines():
+        name, sep, status = line.strip().rpartition(": ")
+        if sep and any(fnmatch.fnmatchcase(name, g) for g in globs):
+            found[name] = status
+    return found
+
+
+def run(fresh: bool) -> None:
+    jobs = os.environ.get("MUTATION_JOBS", "2")
+    deadline = time.monotonic() + float(os.environ.get("MUTATION_TIMEOUT", "840"))
+    for i, target in enumerate(TARGETS):
+        if fresh:
+            shutil.rmtree(ROOT / target / "mutants", ignore_errors=True)
+        share = (deadline - time.monotonic()) / (len(TARGETS) - i)
+        if share <= 5:
+            print(f"{target}: no time left; run again to resume", flush=True)
+            continue
+        start = time.monotonic()
+        out = _mutmut(target, "run", "--max-children", jobs, *_globs(target), timeout=share)
+        took = time.monotonic() - start
+        note = "" if out else f", stopped after its share of {share:.0f} s (run again to resume)"
+        print(f"{target}: {took:.0f} s{note}", flush=True)
+
+
+def report() -> None:
+    totals: Counter[str] = Counter()
+    rows = []
+    survivors = []
+    for target in TARGETS:
+        results = _results(target)
+        by_module: dict[str, Counter[str]] = {}
+        for name, status in results.items():
+            module = name.split(".x_")[0].split(".xǁ")[0]
+            by_module.setdefault(module, Counter())[status] += 1
+            if status == "survived":
+                survivors.append(name)
+        for module, counts in sorted(by_module.items()):
+            rows.append((module, counts))
+            totals.update(counts)
+    print("surviving mutants (scripts/mutation.sh show NAME for the diff):")
+    for name in sorted(survivors):
+        print(f"  {name}")
+    print()
+    print(
+        f"{'module':<28} {'mutants':>7} {'killed':>7} {'survived':>8} {'no test':>7} {'other':>6}"
+    )
+    for module, c in [*rows, ("total", totals)]:
+        total = sum(c.values())
+        other = total - c["killed"] - c["survived"] - c["no tests"]
+        print(
+            f"{module:<28} {total:>7} {c['killed']:>7} {c['survived']:>8} {c['no tests']:>7} "
+            f"{other:>6}"
+        )
+    other = Counter({k: v for k, v in totals.items() if k not in ("killed", "survived")})
+    if other:
+        print("other statuses: " + ", ".join(f"{k} {v}" for k, v in sorted(other.items())))
+    reached = totals["killed"] + totals["survived"]
+    if reached:
+        print(f"killed / (killed + survived): {totals['killed'] / reached:.3f}")
+
+
+def show(name: str) -> None:
+    for target in TARGETS:
+        if any(fnmatch.fnmatchcase(name, g) for g in _globs(target)):
+            sys.stdout.write(_mutmut(target, "show", name))
+            return
+    sys.exit(f"{name}: not a mutant of any target ({', '.join(TARGETS)})")
+
+
+def main(argv: list[str]) -> None:
+    if argv[:1] == ["show"] and len(argv) == 2:
+        show(argv[1])
+        return
+    if "--report" not in argv:
+        start = time.monotonic()
+        run(fresh="--fresh" in argv)
+        print(f"mutation run: {time.monotonic() - start:.0f} s", flush=True)
+    report()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
