@@ -139,3 +139,28 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: Any)
         for entry in stale:
             terminalreporter.line(entry)
         terminalreporter.line("Remove these lines: the allow-list only shrinks.")
+
+
+# --- Tests needing an external tool never skip silently on CI ---------------------------------
+# .ci/run sets SMM_REQUIRE_TOOLS=1: there a missing tool (uv, ruff, a build backend in uv's
+# cache) fails the test with what is missing and where to install it, instead of a skip that
+# nobody reads. On a developer's machine the test is skipped with the same message.
+
+
+def require_tool(available: bool, what: str) -> None:
+    """Go on when ``available``; otherwise skip, or fail under ``SMM_REQUIRE_TOOLS=1``."""
+    if available:
+        return
+    if os.environ.get("SMM_REQUIRE_TOOLS") == "1":
+        pytest.fail(
+            f"{what}; SMM_REQUIRE_TOOLS=1 (CI) requires it: install it in .ci/run",
+            pytrace=False,
+        )
+    pytest.skip(what)
+
+
+@pytest.fixture(scope="session")
+def needs() -> Any:
+    """:func:`require_tool` for tests: ``needs(shutil.which("uv") is not None, "uv is not
+    installed")``."""
+    return require_tool

@@ -151,13 +151,13 @@ def test_kinds_choose_the_files_and_registrations() -> None:
 UV = shutil.which("uv")
 
 
-@pytest.mark.skipif(UV is None, reason="uv is not installed")
 def test_demo_net_with_every_kind_passes_ruff_and_its_tests_in_a_fresh_environment(
-    tmp_path: Path,
+    tmp_path: Path, needs
 ) -> None:
     """The issue's check: `smm plugins new demo-net --kind source --kind kpi --kind reporter`
     in an empty folder, then the local-development commands of the generated README (a fresh
     virtual environment holding this checkout of smmcore, editable)."""
+    needs(UV is not None, "uv is not installed (pip install uv)")
     repo = Path(__file__).resolve().parents[1]
     done = _smm(
         "plugins", "new", "demo-net", "--kind", "source", "--kind", "kpi", "--kind", "reporter",

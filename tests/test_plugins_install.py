@@ -23,7 +23,15 @@ ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "smm-example-plugin"
 UV = os.environ.get("UV") or shutil.which("uv")
 
-pytestmark = pytest.mark.skipif(UV is None, reason="uv is needed to build the wheels offline")
+
+_needs = pytest.skip  # replaced by the repository's ``needs`` (fails instead on CI)
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _uv(needs) -> None:
+    global _needs
+    _needs = needs
+    needs(UV is not None, "uv is needed to build the wheels offline (pip install uv)")
 
 
 def _env(**extra: str) -> dict[str, str]:
@@ -46,7 +54,7 @@ def _ok(done: subprocess.CompletedProcess[str]) -> subprocess.CompletedProcess[s
 
 
 @pytest.fixture(scope="module")
-def wheels(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+def wheels(tmp_path_factory: pytest.TempPathFactory, needs) -> dict[str, Path]:
     """The wheels of smmcore and of the example plugin, built offline."""
     out = tmp_path_factory.mktemp("dist")
     outside = tmp_path_factory.mktemp("outside") / "smm-liked-share"
@@ -54,8 +62,11 @@ def wheels(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     plugins = [ROOT / "plugins" / name for name in ("smm-files", "smm-kpis", "smm-reports")]
     for project in (EXAMPLE, ROOT, outside, *plugins):
         done = _run(UV, "build", "--offline", "--wheel", "--out-dir", out, project)
-        if done.returncode != 0 and "network" in done.stderr.lower():
-            pytest.skip("the build backend (hatchling) is not in uv's cache and we stay offline")
+        needs(
+            done.returncode == 0 or "network" not in done.stderr.lower(),
+            "the build backend (hatchling) is not in uv's cache and the test stays offline "
+            "(run 'uv sync' once online)",
+        )
         _ok(done)
     (example,) = out.glob("smm_example_plugin-*.whl")
     (core,) = out.glob("smmcore-*.whl")
@@ -165,8 +176,7 @@ def _bundled_pip() -> Path:
     import ensurepip
 
     wheels = sorted(Path(ensurepip.__file__).parent.joinpath("_bundled").glob("pip-*.whl"))
-    if not wheels:
-        pytest.skip("this Python has no bundled pip wheel")
+    _needs(bool(wheels), "this Python has no bundled pip wheel (ensurepip's, to install offline)")
     return wheels[-1]
 
 

@@ -12,16 +12,11 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _ruff() -> list[str]:
-    found = shutil.which("ruff", path=str(Path(sys.executable).parent))
-    if found is None:
-        pytest.skip("ruff is not installed in this environment (it is in the dev group)")
-    return [found]
-
-
 @pytest.mark.parametrize("args", [["check", "."], ["format", "--check", "."]])
-def test_ruff(args: list[str]) -> None:
+def test_ruff(args: list[str], needs) -> None:
+    found = shutil.which("ruff", path=str(Path(sys.executable).parent))
+    needs(found is not None, "ruff is not installed in this environment (it is in the dev group)")
     completed = subprocess.run(
-        [*_ruff(), *args], cwd=ROOT, capture_output=True, text=True, check=False
+        [str(found), *args], cwd=ROOT, capture_output=True, text=True, check=False
     )
     assert completed.returncode == 0, completed.stdout + completed.stderr
