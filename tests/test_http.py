@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import email.utils
 import json
 import logging
 import re
@@ -460,6 +461,21 @@ NOW = 1_764_000_000.0
         ),
         # a named policy with q= and w=
         ({"RateLimit-Policy": '"default";q=100;w=10'}, {"limit": 100, "window": 10.0}),
+        # the first of two equally restrictive policies; a policy without a window or with
+        # a window that is not a number is not a rate and is skipped; a limit stays the first
+        ({"RateLimit-Policy": "10;w=1, 600;w=60"}, {"limit": 10, "window": 1.0}),
+        ({"RateLimit-Policy": "5, 50;w=abc, 100;w=10"}, {"limit": 100, "window": 10.0}),
+        ({"RateLimit-Policy": "100;200;w=10"}, {"limit": 100, "window": 10.0}),
+        ({"RateLimit-Policy": "oops"}, {"limit": None, "window": None}),
+        # Retry-After as an HTTP date (RFC 9110): seconds from now; one past waits 0; an
+        # unreadable date is unknown
+        ({"Retry-After": "Sun, 24 Nov 2024 16:01:40"}, {"retry_after": None}),  # no zone
+        (
+            {"Retry-After": email.utils.formatdate(NOW + 90, usegmt=True)},
+            {"retry_after": 90.0},
+        ),
+        ({"Retry-After": email.utils.formatdate(NOW - 90, usegmt=True)}, {"retry_after": 0.0}),
+        ({"Retry-After": "Mon, 99 Foo 2026 25:61:00"}, {"retry_after": None}),
         # the newer combined draft header
         ({"RateLimit": '"default";r=50;t=30'}, {"remaining": 50, "reset_in": 30.0}),
         # a reset already past waits 0, never a negative time

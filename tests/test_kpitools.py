@@ -43,6 +43,7 @@ def test_aggregations_keep_unknowns_unknown() -> None:
     assert ratio_of_sums(0, 4) == 0.0  # a real zero stays zero
     assert mean_of_ratios([(1, 2), (3, 4), (None, 5), (2, 0)]) == (0.5 + 0.75) / 2
     assert mean_of_ratios([(None, 1), (1, 0)]) is None
+    assert mean_of_ratios([(1, 2), (3, 4)], scale=100) == 62.5  # a mean of percentages
 
 
 def test_scopes_are_in_report_order() -> None:

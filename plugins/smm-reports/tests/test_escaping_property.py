@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 import unicodedata
 from html.parser import HTMLParser
@@ -110,7 +111,12 @@ def _markdown_shape(md: str) -> list[int]:
 NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?%?")
 
 BASELINE = _replace(sample_report(), "plain")
-PROPERTY = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# 40 generated strings per test; 10 under the mutation run (scripts/mutation.sh), where each
+# test runs once per mutant and the examples that matter (markup characters) come early
+EXAMPLES = 10 if os.environ.get("MUTANT_UNDER_TEST") else 40
+PROPERTY = settings(
+    max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 
 
 @PROPERTY
@@ -148,3 +154,39 @@ def test_terminal_output_holds_no_control_character(text: str) -> None:
     out = _render("terminal", _replace(sample_report(), text))
     bad = {c for c in out if unicodedata.category(c) == "Cc" and c != "\n"}
     assert not bad, f"control characters reach the terminal: {sorted(map(ord, bad))}"
+
+
+class _Text(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.data: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.data.append(data)
+
+
+def _shown(html: str, text: str) -> set[str]:
+    """The numbers n for which ``text + n`` reads back from the HTML's text."""
+    parser = _Text()
+    parser.feed(html)
+    parser.close()
+    return set(re.findall(re.escape(text) + r"(\d+)", "\n".join(parser.data)))
+
+
+def test_outside_text_is_shown_escaped_not_dropped() -> None:
+    """Escaping keeps the text: each outside text the HTML shows for a plain name (the
+    charts' labels and legends included) reads back exactly for a name full of markup
+    characters, as text, never as markup."""
+    import html as html_lib
+
+    text = "<b>&\"'"
+    plain = _shown(_render("html", BASELINE), "plain")
+    html = _render("html", _replace(sample_report(), text))
+    assert len(plain) >= 10 and _shown(html, text) == plain
+    assert "<b>" not in html  # never markup
+    charts = re.findall(r"<svg.*?</svg>", html, re.S)
+    assert charts and "None" not in "".join(charts)
+    plain_charts = re.findall(r"<svg.*?</svg>", _render("html", BASELINE), re.S)
+    assert [html_lib.unescape(c).count(text) for c in charts] == [
+        c.count("plain") for c in plain_charts
+    ]

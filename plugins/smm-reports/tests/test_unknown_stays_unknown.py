@@ -65,3 +65,36 @@ def test_every_renderer_shows_an_unknown_value_as_unknown() -> None:
     line = next(li for li in terminal.splitlines() if label in li)
     cells = [c.strip() for c in line.strip("│ ").split("│")]
     assert cells[1:] == ["n/a", "0", "n/a", "n/a"], line  # the previous 0 is a known 0
+
+
+def test_the_html_report_shows_an_unknown_value_as_unknown() -> None:
+    import re
+
+    from smm_reports.html import render_html
+
+    report, row = _unknown_report()
+    html = render_html(report)
+    section = html.split('<section id="kpis">', 1)[1].split("</section>", 1)[0]
+    (tr,) = [t for t in section.split("<tr>") if f"<td>{row.label}<div" in t]
+    cells = [
+        re.sub(r"<[^>]+>", "", c).strip()
+        for c in re.findall(r'<td class="num[^"]*">(.*?)</td>', tr)
+    ]
+    assert cells == ["n/a", "0", "n/a", "n/a"], tr  # the previous 0 is a known 0
+    assert 'class="num flat"' in tr  # an unknown change is neither good nor bad
+
+
+def test_a_series_gap_stays_a_gap_in_the_chart() -> None:
+    """A day without a value breaks the line into two segments; it is never drawn at 0."""
+    import re
+    from datetime import date
+
+    from smm_reports import svg
+
+    days = [date(2026, 3, d) for d in range(1, 6)]
+    values = [4.0, 5.0, None, 6.0, 7.0]
+    chart = str(svg.line_chart([("Forno", list(zip(days, values, strict=True)))], title="t"))
+    lines = re.findall(r'<polyline[^>]*points="([^"]+)"', chart)
+    assert [len(points.split()) for points in lines] == [2, 2], chart  # 1-2, then 4-5
+    # the y axis fits the known values: 0 is not on it (an unknown drawn as 0 would be)
+    assert 'y-tick">0<' not in chart
