@@ -19,6 +19,7 @@ import unicodedata
 from html.parser import HTMLParser
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from smm_reports.sample import sample_report
@@ -190,3 +191,24 @@ def test_outside_text_is_shown_escaped_not_dropped() -> None:
     assert [html_lib.unescape(c).count(text) for c in charts] == [
         c.count("plain") for c in plain_charts
     ]
+
+
+@pytest.mark.parametrize(
+    ("url", "href"),
+    [
+        ("javascript:alert(2)", None),
+        ("data:text/html,<b>x</b>", None),
+        ("ftp://example.com/p", None),
+        ("", None),
+        ("https://example.com/p/2", "https://example.com/p/2"),
+        ("http://example.com/p/3", "http://example.com/p/3"),
+        (" HTTPS://Example.com/p/4 ", "HTTPS://Example.com/p/4"),
+    ],
+)
+def test_a_post_link_from_a_network_is_http_or_nothing(url: str, href: str | None) -> None:
+    report = sample_report()
+    report.top_posts[0].url = url
+    html = _render("html", report)
+    row = html.split('<td class="post-text"', 1)[1].split("</td>", 1)[0]
+    links = re.findall(r'<a href="([^"]*)"', row)
+    assert links == ([href] if href else []), row
