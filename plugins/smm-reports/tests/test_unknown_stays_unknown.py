@@ -98,3 +98,15 @@ def test_a_series_gap_stays_a_gap_in_the_chart() -> None:
     assert [len(points.split()) for points in lines] == [2, 2], chart  # 1-2, then 4-5
     # the y axis fits the known values: 0 is not on it (an unknown drawn as 0 would be)
     assert 'y-tick">0<' not in chart
+
+
+def test_csv_numbers_are_exact_and_whole_numbers_have_no_decimals() -> None:
+    report = sample_report()
+    row = report.kpis[0]
+    assert row.client is not None
+    row.client.value, row.client.previous = 12.0, 0.1 + 0.2
+    row.client.change, row.client.change_pct = change_of(12.0, 0.1 + 0.2)
+    rows = list(csv.DictReader(io.StringIO(_render("csv", report))))
+    mine = next(r for r in rows if r["kpi"] == row.name and r["scope"] == "client")
+    assert (mine["value"], mine["previous"]) == ("12", "0.30000000000000004")  # round-trips
+    assert float(mine["change"]) == 12.0 - (0.1 + 0.2)
