@@ -54,4 +54,4 @@ def test_a_subcommand_invoked_on_its_own_covers_its_path() -> None:
 def test_the_allow_list_names_only_what_smm_offers() -> None:
     allow = Path(__file__).with_name("cli_coverage_allow.txt").read_text(encoding="utf-8")
     entries = {line.split("#")[0].strip() for line in allow.splitlines()} - {""}
-    assert entries and not (entries - _wanted())
+    assert not (entries - _wanted())  # empty since session 3: every one is run
