@@ -12,6 +12,7 @@ import pytest
 from smm_kpis import builtin
 
 from smmcore.contracts import KPIContext
+from smmcore.store.latest import refresh_latest
 
 approx = pytest.approx
 
@@ -24,6 +25,7 @@ def both_known(con, kf, request) -> KPIContext:
     )
     # a January post with only impressions, which the previous period's figure uses
     con.execute("UPDATE post_metrics SET views = NULL, impressions = 400 WHERE post_id = 'j1'")
+    refresh_latest(con)  # what the store's writes do with post_metrics
     return KPIContext(
         con=con,
         period=kf.FEB,
