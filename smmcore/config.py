@@ -170,3 +170,63 @@ class WorkspaceConfig(_Strict):
         for comp in self.competitors:
             found.extend((comp.name, False, ch) for ch in comp.channels)
         return found
+
+
+# ------------------------------------------------------------------ writing TOML
+
+
+def _toml_key(key: str) -> str:
+    import re
+
+    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else _json(key)
+
+
+def _json(value: Any) -> str:
+    import json
+
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, str):
+        return _json(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(v) for v in value if v is not None) + "]"
+    if isinstance(value, dict):
+        items = ", ".join(
+            f"{_toml_key(k)} = {_toml_value(v)}" for k, v in value.items() if v is not None
+        )
+        return "{ " + items + " }" if items else "{}"
+    return _json(str(value))
+
+
+def to_toml(data: dict[str, Any], prefix: str = "") -> str:
+    """Serialize JSON-like data as TOML (``None`` values are left out: TOML has no null)."""
+    lines: list[str] = []
+    tables: list[tuple[str, Any]] = []
+    for key, value in data.items():
+        if value is None:
+            continue
+        is_table_list = (
+            isinstance(value, list) and value and all(isinstance(v, dict) for v in value)
+        )
+        if isinstance(value, dict) or is_table_list:
+            tables.append((key, value))
+        else:
+            lines.append(f"{_toml_key(key)} = {_toml_value(value)}")
+    out = "\n".join(lines)
+    for key, value in tables:
+        name = f"{prefix}.{_toml_key(key)}" if prefix else _toml_key(key)
+        blocks = []
+        if isinstance(value, dict):
+            blocks.append((f"[{name}]", value))
+        else:
+            blocks.extend((f"[[{name}]]", item) for item in value)
+        for header, body in blocks:
+            inner = to_toml(body, name)
+            out += ("\n\n" if out else "") + header + ("\n" + inner if inner else "")
+    return out

@@ -1,4 +1,21 @@
-"""Errors the core raises for users: each says what is wrong and how to fix it."""
+"""Errors the core raises for users: each says what is wrong and how to fix it.
+
+Every error smmcore raises on purpose is a :class:`SmmError`; the CLI prints its
+:meth:`~SmmError.format_message` as ``Error: ...`` and exits with its ``exit_code``, and the
+Python API (:mod:`smmcore.api`) raises the same exception with the same message. The
+hierarchy::
+
+    SmmError                    a failure the user can act on (also the catch-all base)
+    +-- ConfigError             smm.toml missing, invalid, or in the way (smm init)
+    +-- StoreError              the history store cannot be opened or written
+    +-- PluginError             a plugin failed, or one a command needs is missing
+    +-- NotFoundError           an unknown name: KPI, report format, series, backend, ...
+    +-- MissingExtraError       an optional extra (pandas, polars) is not installed
+    +-- EnvironmentFault        the machine stopped the command (disk, permissions, memory)
+
+Ctrl-C during a sync raises :class:`smmcore.sync.SyncInterrupted` (a ``KeyboardInterrupt``
+carrying what was saved), not an :class:`SmmError`.
+"""
 
 from __future__ import annotations
 
@@ -27,7 +44,8 @@ class SmmError(Exception):
 
 
 class PluginError(SmmError):
-    """A plugin failed to load or registered something invalid (raised in strict mode)."""
+    """A plugin failed to load or registered something invalid (raised in strict mode), or
+    a plugin the operation needs is not installed."""
 
 
 class ConfigError(SmmError):
@@ -46,6 +64,23 @@ class ConfigError(SmmError):
 
 class StoreError(SmmError):
     """The history store cannot be opened or written."""
+
+
+class NotFoundError(SmmError, LookupError):
+    """A name that is not known: a KPI, a report format, a chart series, a store backend.
+    The message lists the names that are."""
+
+
+class MissingExtraError(SmmError, ImportError):
+    """An optional dependency is not installed; the message names the extra to install
+    (``pip install 'smmcore[pandas]'``).
+
+    :param extra: the extra of smmcore that provides it.
+    """
+
+    def __init__(self, message: str, *, extra: str, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.extra = extra
 
 
 class EnvironmentFault(SmmError):

@@ -325,6 +325,35 @@ class Report(_Model):
         """The KPI row named ``name``, or ``None``."""
         return next((row for row in self.kpis if row.name == name), None)
 
+    def to_arrow(self) -> Any:
+        """The KPI table as a ``pyarrow.Table``, long form: one row per KPI and scope
+        (client, channels, networks, competitors) with value, previous and change; the
+        columns are :data:`smmcore.frames.KPI_COLUMNS`."""
+        from smmcore.frames import kpi_table
+
+        return kpi_table(self)
+
+    def to_pandas(self) -> Any:
+        """:meth:`to_arrow` as a ``pandas.DataFrame`` (the ``pandas`` extra)."""
+        from smmcore.frames import to_pandas
+
+        return to_pandas(self.to_arrow())
+
+    def to_polars(self) -> Any:
+        """:meth:`to_arrow` as a ``polars.DataFrame`` (the ``polars`` extra)."""
+        from smmcore.frames import to_polars
+
+        return to_polars(self.to_arrow())
+
+    def timeseries(self, name: str) -> Any:
+        """The chart series ``name`` (``followers``, ``engagement``, or a plugin section's
+        name) as a :class:`smmcore.frames.SeriesTable`: ``.to_arrow()``, ``.to_pandas()``,
+        ``.to_polars()``, one row per line and date. Raises
+        :class:`~smmcore.errors.NotFoundError` listing the known names."""
+        from smmcore.frames import series_table
+
+        return series_table(self, name)
+
 
 def report_json_schema() -> dict[str, Any]:
     """The JSON Schema of :class:`Report` (what ``docs/report-schema.md`` documents)."""

@@ -54,6 +54,7 @@ class UnitResult:
     :param retry_at: for a deferred unit, when the network said it answers again (UTC).
     :param no_data: configured channels the unit found no rows for (status ``no_data``: what
         it found is saved), each ``{"channel", "detail", "expected"}``.
+    :param waits: the waits it made (rate limits, retries), in order, as announced.
     """
 
     key: str
@@ -66,6 +67,7 @@ class UnitResult:
     seconds: float = 0.0
     retry_at: datetime | None = None
     no_data: list[dict[str, Any]] = field(default_factory=list)
+    waits: list[WaitEvent] = field(default_factory=list)
 
     @property
     def saved(self) -> bool:
@@ -138,6 +140,11 @@ class SyncReport:
             ],
         }
 
+    @property
+    def waits(self) -> list[WaitEvent]:
+        """Every wait of every unit (rate limits, retries), unit by unit."""
+        return [wait for unit in self.units for wait in unit.waits]
+
     def totals(self) -> dict[str, int]:
         """Rows written per table over all units."""
         total: dict[str, int] = {}
@@ -145,6 +152,10 @@ class SyncReport:
             for table, count in unit.written.items():
                 total[table] = total.get(table, 0) + count
         return total
+
+
+SyncResult = SyncReport
+"""The name the Python API gives :class:`SyncReport` (``smmcore.SyncResult``)."""
 
 
 class SyncProgress:
@@ -528,7 +539,7 @@ async def _run_unit(
             label=unit.key,
             limit=max_wait,
             run=run_waits,
-            on_wait=lambda event: progress.unit_waiting(unit, event),
+            on_wait=lambda event: _waited(result, unit, event, progress),
         )
         scope_cm = wait_scope(scope)
         scope_cm.__enter__()
@@ -719,6 +730,12 @@ def _settled(unit: SyncUnit, results: dict[str, UnitResult], committer: _Committ
     elif result.status == "failed" and result.error is None:
         result.status, result.error = "interrupted", "interrupted before it was saved"
     return result
+
+
+def _waited(result: UnitResult, unit: SyncUnit, event: WaitEvent, progress: SyncProgress) -> None:
+    if event.seconds > 0:
+        result.waits.append(event)
+    progress.unit_waiting(unit, event)
 
 
 class SyncInterrupted(KeyboardInterrupt):

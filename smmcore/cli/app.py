@@ -53,6 +53,13 @@ class App:
                 click.echo(f"Warning: {warning}", err=True)
         return ws
 
+    def open(self) -> Any:
+        """The workspace as the Python API's :class:`smmcore.api.Workspace`, with this
+        invocation's plugins (plain-secret warnings printed once, as :meth:`workspace`)."""
+        from smmcore.api import Workspace
+
+        return Workspace(self.workspace(), host=self.host)
+
     def settings(self, point: str, name: str) -> Any:
         """The validated ``[plugins.<name>]`` of the registration ``name`` of extension point
         ``point`` (``"commands"``, ``"sources"``, ...): how a plugin command reads its

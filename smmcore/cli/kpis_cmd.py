@@ -18,50 +18,19 @@ def _direction(higher_is_better: bool | None) -> str:
     return "higher is better" if higher_is_better else "lower is better"
 
 
-def _workspace_kpis(app: App) -> tuple[list[Any], str | None]:
-    """The workspace's declarative KPIs as KPISpecs, and a warning when they cannot be read.
+def _catalog(app: App) -> tuple[Any, str | None]:
+    """The KPI catalog (with the workspace's ``[kpis.*]`` when there is a readable
+    ``smm.toml``) and the warning to print, if any."""
+    from smmcore.api import kpi_catalog
 
-    No workspace (no ``smm.toml``) means no custom KPIs and no warning.
-    """
-    if not (app.workspace_dir / "smm.toml").is_file():
-        return [], None
-    try:
-        workspace = app.workspace()
-    except SmmError as exc:
-        return [], f"custom KPIs of {app.workspace_dir} not shown: {exc.format_message()}"
-    if not workspace.config.kpis:
-        return [], None
-    providers = app.host.kpi_providers()
-    if not providers:
-        return [], (
-            "smm.toml defines KPIs under [kpis], but no installed plugin computes declarative "
-            "KPIs (install smm-kpis: 'smm plugins install smm-kpis')"
-        )
-    found: list[Any] = []
-    for spec in providers.values():
+    workspace, warnings = None, []
+    if (app.workspace_dir / "smm.toml").is_file():
         try:
-            provider = app.host.implementation(spec, workspace)
-            found.extend(kpi_spec for kpi_spec, _impl in provider.kpis(workspace.config))
+            workspace = app.workspace()
         except SmmError as exc:
-            return [], exc.format_message()
-    return found, None
-
-
-def _all_kpis(app: App) -> tuple[list[tuple[Any, str]], str | None]:
-    """``(spec, origin)`` pairs: registered KPIs first (origin = plugin), then smm.toml ones."""
-    registered = app.host.kpis()
-    found = [(spec, spec.plugin or "?") for spec in registered.values()]
-    custom, warning = _workspace_kpis(app)
-    shadowed = [spec.name for spec in custom if spec.name in registered]
-    found.extend((spec, "smm.toml") for spec in custom if spec.name not in registered)
-    if shadowed:
-        names = ", ".join(repr(name) for name in shadowed)
-        extra = (
-            f"smm.toml defines {names} under [kpis], but a plugin registers the same name, "
-            "which wins; rename it in smm.toml"
-        )
-        warning = f"{warning}; {extra}" if warning else extra
-    return found, warning
+            warnings.append(f"custom KPIs of {app.workspace_dir} not shown: {exc.format_message()}")
+    catalog = kpi_catalog(app.host, workspace)
+    return catalog, "; ".join([*warnings, *catalog.warnings]) or None
 
 
 @click.group()
@@ -74,20 +43,21 @@ def kpis() -> None:
 @pass_app
 def list_kpis(app: App, as_json: bool) -> None:
     """List every KPI: registered by plugins, and declared in the workspace's smm.toml."""
-    found, warning = _all_kpis(app)
+    catalog, warning = _catalog(app)
     if warning:
         click.echo(f"Warning: {warning}", err=True)
     if as_json:
-        data = [{**spec.summary(), "origin": origin} for spec, origin in found]
+        data = [info.summary() for info in catalog]
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
-    if not found:
+    if not catalog:
         click.echo(
             "No KPIs registered. Install the smm-kpis plugin: 'smm plugins install smm-kpis'."
         )
         return
-    width = max(len(spec.name) for spec, _ in found)
-    for spec, origin in found:
+    width = max(len(name) for name in catalog.names())
+    for info in catalog:
+        spec, origin = info.spec, info.origin
         direction = _direction(spec.higher_is_better)
         click.echo(
             f"{spec.name:<{width}}  {spec.label} [{spec.unit}] - {direction}; "
@@ -102,16 +72,16 @@ def list_kpis(app: App, as_json: bool) -> None:
 @pass_app
 def show_kpi(app: App, name: str, as_json: bool) -> None:
     """Show one KPI's full definition: label, formula, unit, direction and aggregation."""
-    found, warning = _all_kpis(app)
-    match = next(((spec, origin) for spec, origin in found if spec.name == name), None)
-    if match is None:
+    catalog, warning = _catalog(app)
+    try:
+        info = catalog.get(name)
+    except SmmError:
         if warning:
             click.echo(f"Warning: {warning}", err=True)
-        names = ", ".join(sorted(spec.name for spec, _ in found)) or "none"
-        raise SmmError(f"no KPI named {name!r}", hint=f"known KPIs: {names}")
-    spec, origin = match
+        raise
+    spec, origin = info.spec, info.origin
     if as_json:
-        click.echo(json.dumps({**spec.summary(), "origin": origin}, indent=2, ensure_ascii=False))
+        click.echo(json.dumps(info.summary(), indent=2, ensure_ascii=False))
         return
     rows = [
         ("name", spec.name),
@@ -140,24 +110,9 @@ def show_kpi(app: App, name: str, as_json: bool) -> None:
 def list_metrics(app: App, as_json: bool) -> None:
     """List the post metrics KPIs can use: the standard counters, and the extra metrics the
     installed sources declare (with unit and description)."""
-    from smmcore.registry import STANDARD_METRICS
+    from smmcore.api import metric_catalog
 
-    rows = [
-        {"name": name, "unit": "count", "description": "standard counter", "source": "",
-         "table": "post_metrics"}
-        for name in STANDARD_METRICS
-    ]  # fmt: skip
-    for spec in app.host.sources().values():
-        for metric in spec.metrics:
-            rows.append(
-                {
-                    "name": metric.name,
-                    "unit": metric.unit,
-                    "description": metric.description,
-                    "source": spec.name,
-                    "table": "post_metrics_extra",
-                }
-            )
+    rows = [metric.as_dict() for metric in metric_catalog(app.host)]
     if as_json:
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
         return

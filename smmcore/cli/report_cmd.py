@@ -23,42 +23,19 @@ from smmcore.errors import SmmError
 
 
 def load_reporter(host: Any, name: str, workspace: Any = None) -> tuple[Any, Any]:
-    """``(spec, reporter instance)`` for format ``name``, or an error listing the formats.
+    """``(spec, reporter instance)`` for format ``name`` (kept for plugins that import it
+    from here: :func:`smmcore.api.load_reporter`)."""
+    from smmcore.api import load_reporter as load
 
-    A reporter that declares a settings model gets ``[plugins.<name>]`` of ``workspace``."""
-    reporters = host.reporters()
-    spec = reporters.get(name)
-    if spec is None:
-        available = ", ".join(sorted(reporters)) or "none (install smm-reports)"
-        raise SmmError(
-            f"unknown report format {name!r}; available formats: {available}",
-            hint="pass one of them to --format, or install a plugin that provides it",
-        )
-    return spec, host.implementation(spec, workspace)
-
-
-def write_report(
-    report: Any, host: Any, name: str, target: Path | None, workspace: Any = None
-) -> Path | None:
-    """Render ``report`` as ``name`` to ``target`` (``None``: standard output).
-
-    Returns the file written, or ``None`` for standard output.
-    """
-    from smmcore.safeout import open_output
-
-    spec, reporter = load_reporter(host, name, workspace)
-    binary = bool(getattr(spec, "binary", False))
-    with open_output("-" if target is None else target, binary=binary) as out:
-        reporter.render(report, out)
-    if target is None:
-        return None
-    return target
+    return load(host, name, workspace)
 
 
 def plan_outputs(
     host: Any, formats: list[str], output: str | None, workspace_dir: Path
 ) -> list[tuple[str, Path | None]]:
     """``(format, file or None for stdout)`` for each requested format (see module doc)."""
+    from smmcore.api import load_reporter
+
     specs = {}
     for name in formats:
         spec, _ = load_reporter(host, name)
@@ -151,55 +128,31 @@ def report(
     A report of an unchanged store with unchanged settings is reused from .smm/cache.
     """
     import time
-    from datetime import UTC, datetime
 
-    from smmcore.periods import today_in
-    from smmcore.report import build_report
-    from smmcore.report_cache import ReportCache
-    from smmcore.report_model import Report
+    from smmcore.api import ReportTimings
 
     started = time.perf_counter()
-    ws = app.workspace()
-    host = app.host
+    ws = app.open()
     chosen = list(formats) or list(ws.config.report.formats) or ["terminal", "html"]
-    plan = plan_outputs(host, chosen, output, ws.dir)
-    from smmcore.branding import load_brand
-
-    brand = load_brand(ws.config, ws.dir)
-    steps: dict[str, float] = {}
-    cache = ReportCache.for_workspace(ws, host, enabled_=not no_cache)
-    clock = time.perf_counter()
-    rep = cache.get(
-        "report",
-        {
-            "period": period,
-            "compare": compare,
-            "language": language,
-            "day": today_in(ws.config.client.timezone).isoformat(),
-        },
-        lambda: build_report(
-            ws, host, period, compare, language=language, timings=steps, cache=cache
-        ),
-        lambda built: built.model_dump(mode="json"),
-        Report.model_validate,
-        keep=lambda built: not any(n.code in ("kpi_failed", "section_failed") for n in built.notes),
-    )
-    from_cache = "report" in cache.hits
-    if from_cache:
-        rep.generated_at = datetime.now(UTC)
-    build_s = time.perf_counter() - clock
-    rep = rep.model_copy(
-        update={"audience": (audience or ws.config.report.audience).lower(), "brand": brand}
-    )
+    plan = plan_outputs(ws.host, chosen, output, ws.path)
+    timed = ReportTimings()
+    rep = ws.report(
+        period, compare, language=language, audience=audience, cache=not no_cache, timings=timed
+    )  # type: ignore[arg-type]
     for name, target in plan:
         clock = time.perf_counter()
-        written = write_report(rep, host, name, target, ws)
-        steps[f"render:{name}"] = time.perf_counter() - clock
+        written = ws.render(rep, name, "-" if target is None else target)
+        timed.steps[f"render:{name}"] = time.perf_counter() - clock
         if written is not None:
             click.echo(f"Wrote {name} report to {written}", err=True)
-    if timings or getattr(host, "trace", False):
+    if timings or getattr(ws.host, "trace", False):
         _print_timings(
-            steps, build_s, time.perf_counter() - started, from_cache, cache.hits, timings
+            timed.steps,
+            timed.build_seconds,
+            time.perf_counter() - started,
+            timed.from_cache,
+            timed.cache_hits,
+            timings,
         )
 
 

@@ -23,15 +23,10 @@ def store() -> None:
 @pass_app
 def dates_cmd(app: App, delete: bool, examples: int, as_json: bool) -> None:
     """Rows dated before 2004 or later than tomorrow (reports leave them out)."""
-    from smmcore.dates import EARLIEST, delete_implausible, find_implausible
+    from smmcore.dates import EARLIEST
 
-    workspace = app.workspace()
-    store = workspace.open_store(read_only=not delete)
-    try:
-        found = find_implausible(store.con, examples=max(examples, 0))
-        deleted = delete_implausible(store.con) if delete and found.total else {}
-    finally:
-        store.close()
+    found = app.open().store.check_dates(examples=examples, delete=delete)
+    deleted = found.deleted
     if as_json:
         data = {"counts": found.counts, "examples": found.examples, "deleted": deleted}
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
@@ -74,31 +69,12 @@ def migrate_cmd(app: App, to: str, replace: bool) -> None:
     table is copied in one transaction and its rows counted before it commits; then set
     [store] backend to the new one.
     """
-    from smmcore.errors import SmmError
-    from smmcore.store import Store
-    from smmcore.store.transfer import copy_store
-
-    workspace = app.workspace()
-    current = workspace.config.store.backend
-    if to == current:
-        raise SmmError(
-            f"the workspace's store is already {to!r} ([store] backend in smm.toml)",
-            hint="name another backend with --to ('smm plugins list' shows the store backends)",
-        )
-    source = Store.open(read_only=True, backend=workspace.store_backend(current, app.host))
-    try:
-        target = Store.open(backend=workspace.store_backend(to, app.host))
-        try:
-            counts = copy_store(source, target, replace=replace)
-            where = target.backend.location
-        finally:
-            target.close()
-    finally:
-        source.close()
-    for table, count in counts.items():
+    workspace = app.open()
+    done = workspace.store.migrate(to, replace=replace)
+    for table, count in done.counts.items():
         click.echo(f"{table}: {count:,} row(s) copied, counts checked")
-    click.echo(f"Copied the history from {current!r} to {where}.")
+    click.echo(f"Copied the history from {done.source!r} to {done.location}.")
     click.echo(
         f'Next: set backend = "{to}" in [store] of {workspace.config_path} to use it '
-        f"(the {current!r} store is left as it was)."
+        f"(the {done.source!r} store is left as it was)."
     )

@@ -12,6 +12,7 @@ from smmcore.cli.app import App, pass_app
 
 if TYPE_CHECKING:
     from smmcore.contracts import SyncUnit
+    from smmcore.events import SyncEvent
     from smmcore.http import WaitEvent
     from smmcore.sync import SyncReport, UnitResult
 
@@ -21,10 +22,30 @@ def _written(result: UnitResult) -> str:
 
 
 class PlainProgress:
-    """One log line per event, to stderr (when the output is not a terminal)."""
+    """Renders the sync's progress events (:mod:`smmcore.events`) as one log line each, to
+    stderr (when the output is not a terminal)."""
 
     def __init__(self) -> None:
         self.echo = lambda line: click.echo(f"sync: {line}", err=True)
+
+    def __call__(self, event: SyncEvent) -> None:
+        from smmcore import events
+
+        match event:
+            case events.SyncStarted(units=units):
+                self.start(list(units))
+            case events.UnitStarted(unit=unit):
+                self.unit_started(unit)
+            case events.UnitRecords(unit=unit, records=records):
+                self.unit_records(unit, records)
+            case events.UnitWaiting(unit=unit, wait=wait):
+                self.unit_waiting(unit, wait)
+            case events.UnitFinished(result=result):
+                self.unit_done(result)
+            case events.LogLine(text=text):
+                self.log(text)
+            case events.SyncFinished(result=result):
+                self.finish(result)
 
     def start(self, units: list[SyncUnit]) -> None:
         self.echo(f"{len(units)} unit(s) to sync")
@@ -290,63 +311,50 @@ def sync(
     Exit codes: 0 every unit synced or deferred; 1 a unit failed or a channel got no data
     (unless expect_data = false or --allow-no-data); 130 interrupted.
     """
-    from smmcore.sync import SyncInterrupted, run_sync
+    from smmcore.sync import SyncInterrupted
 
-    ws = app.workspace()
+    ws = app.open()
     if to_queue or show_status:
-        _queue(app, ws, also, to_queue, as_json)
+        _queue(ws, also, to_queue, as_json)
         return
     terminal = sys.stderr.isatty()
     progress = RichProgress() if terminal else PlainProgress()
     interrupted = False
     try:
-        report = run_sync(
-            ws,
-            app.host,
-            channels=list(channels) or None,
+        report = ws.sync(
+            list(channels) or None,
             since=since,
             full=full,
-            options={"skip_bad": skip_bad, **({"allow_no_data": True} if allow_no_data else {})},
-            progress=progress,  # type: ignore[arg-type]
+            skip_bad=skip_bad,
+            allow_no_data=allow_no_data,
             max_wait=max_wait,
+            progress=progress,
         )
     except SyncInterrupted as exc:
         report, interrupted = exc.report, True
     finally:
         progress.close()
-    if interrupted:
-        if as_json:
-            import json
-
-            click.echo(json.dumps(report.to_json(), indent=2))
-        else:
-            print_summary(report, terminal=sys.stdout.isatty())
-        ctx.exit(130)
     if as_json:
         import json
 
         click.echo(json.dumps(report.to_json(), indent=2))
-        ctx.exit(0 if report.ok else 1)
-    if not report.units:
+    elif interrupted or report.units:
+        print_summary(report, terminal=sys.stdout.isatty())
+    else:
         click.echo(
             f"Nothing to sync: {ws.config_path} lists no channels. Add a [[channels]] block "
             "(network and handle) for each account, then run 'smm sync' again."
         )
         return
-    print_summary(report, terminal=sys.stdout.isatty())
-    ctx.exit(0 if report.ok else 1)
+    ctx.exit(130 if interrupted else 0 if report.ok else 1)
 
 
-def _queue(app: App, ws: Any, also: tuple[Path, ...], enqueue: bool, as_json: bool) -> None:
+def _queue(ws: Any, also: tuple[Path, ...], enqueue: bool, as_json: bool) -> None:
     """``smm sync --queue`` / ``--status``: the store backend's queue (of ``ws`` and ``also``)."""
     import json
 
-    from smmcore.workspace import load_workspace
-
-    workspaces = [ws, *(load_workspace(d) for d in also)]
-    queue = ws.store_queue(app.host)
     if enqueue:
-        rows = queue.enqueue(workspaces, app.host)
+        rows = ws.queue_sync(also)
         if as_json:
             data = [{"workspace": w, "unit": u, "outcome": o} for w, u, o in rows]
             click.echo(json.dumps(data, indent=2))
@@ -359,7 +367,7 @@ def _queue(app: App, ws: Any, also: tuple[Path, ...], enqueue: bool, as_json: bo
             "machines to sync them, 'smm sync --status' to follow."
         )
         return
-    jobs = queue.status(workspaces)
+    jobs = ws.queue_status(also)
     if as_json:
         click.echo(json.dumps(jobs, indent=2, default=str))
         return
