@@ -77,6 +77,8 @@ _LAZY: dict[str, str] = {
     "NotFoundError": "smmcore.errors:NotFoundError",
     "MissingExtraError": "smmcore.errors:MissingExtraError",
     "EnvironmentFault": "smmcore.errors:EnvironmentFault",
+    "InvalidArgument": "smmcore.errors:InvalidArgument",
+    "KeywordToolError": "smmcore.errors:KeywordToolError",
 }
 """Public names imported on first use (``smmcore.open`` imports :mod:`smmcore.api`)."""
 
@@ -100,6 +102,8 @@ if TYPE_CHECKING:
     from smmcore.errors import (
         ConfigError,
         EnvironmentFault,
+        InvalidArgument,
+        KeywordToolError,
         MissingExtraError,
         NotFoundError,
         PluginError,
@@ -148,10 +152,12 @@ __all__ = [
     "DemoSpec",
     "EnvironmentFault",
     "ExportFormatSpec",
+    "InvalidArgument",
     "KPICatalog",
     "KPIInfo",
     "KPIProviderSpec",
     "KPISpec",
+    "KeywordToolError",
     "KeywordToolSpec",
     "LogLine",
     "MetricInfo",

@@ -29,7 +29,7 @@ from datetime import date
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Literal
 
-from smmcore.errors import ConfigError, NotFoundError, PluginError, SmmError
+from smmcore.errors import ConfigError, InvalidArgument, NotFoundError, PluginError, SmmError
 
 if TYPE_CHECKING:
     import duckdb
@@ -787,7 +787,11 @@ class Workspace:
         loaded, host = self._loaded, self.host
         chosen = (audience or loaded.config.report.audience).lower()
         if chosen not in ("client", "analyst"):
-            raise SmmError(f"unknown audience {audience!r}", hint="use 'client' or 'analyst'")
+            raise InvalidArgument(
+                f"unknown audience {audience!r}",
+                param="--audience",
+                hint="use 'client' or 'analyst'",
+            )
         brand = load_brand(loaded.config, loaded.dir)
         timings = timings if timings is not None else ReportTimings()
         store = ReportCache.for_workspace(loaded, host, enabled_=cache)
@@ -867,8 +871,8 @@ class Workspace:
         usable after :meth:`close` or a :meth:`sync` (aggregate in SQL for large histories).
 
         :param params: values for ``?`` (a sequence) or ``$name`` (a mapping) placeholders.
-        :raises SmmError: for a statement that would change something (the store changes
-            only through :meth:`sync` and :attr:`store`), or several statements.
+        :raises InvalidArgument: for a statement that would change something (the store
+            changes only through :meth:`sync` and :attr:`store`), or several statements.
         :raises StoreError: when there is no store yet (run :meth:`sync` first).
         """
         import duckdb
@@ -878,13 +882,13 @@ class Workspace:
         except duckdb.Error as exc:
             raise SmmError(f"the query is not valid SQL: {exc}") from None
         if len(statements) != 1:
-            raise SmmError(
+            raise InvalidArgument(
                 f"ws.sql runs one statement at a time; this query has {len(statements)}",
                 hint="call it once per statement",
             )
         kind = statements[0].type
         if kind not in (duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN):
-            raise SmmError(
+            raise InvalidArgument(
                 f"ws.sql is read-only: a {kind.name} statement is not allowed",
                 hint="query with SELECT; the store changes only through sync and the store "
                 "upkeep commands",

@@ -12,6 +12,8 @@ hierarchy::
     +-- NotFoundError           an unknown name: KPI, report format, series, backend, ...
     +-- MissingExtraError       an optional extra (pandas, polars) is not installed
     +-- EnvironmentFault        the machine stopped the command (disk, permissions, memory)
+    +-- InvalidArgument         an argument of an API call is not valid (the CLI: exit 2)
+    +-- KeywordToolError        a keyword tool refused or failed a whole request
 
 Ctrl-C during a sync raises :class:`smmcore.sync.SyncInterrupted` (a ``KeyboardInterrupt``
 carrying what was saved), not an :class:`SmmError`.
@@ -58,6 +60,7 @@ class ConfigError(SmmError):
         self.problems = problems or []
 
     def format_message(self) -> str:
+        """The message with its hint, then one problem per line."""
         lines = [super().format_message(), *(f"  - {p}" for p in self.problems)]
         return "\n".join(lines)
 
