@@ -135,7 +135,7 @@ def render_function(name: str, func: Callable[..., Any]) -> list[str]:
     return [
         f"### smmcore.{name}",
         "",
-        "```python",
+        "```text",
         H.signature(func, f"smmcore.{name}"),
         "```",
         "",
@@ -153,11 +153,11 @@ def render_class(name: str, cls: type) -> list[str]:
     if dataclasses.is_dataclass(cls):
         out += ["", H.dataclass_table(cls, H.attribute_docs(cls))]
     elif not issubclass(cls, BaseException) and "__init__" in vars(cls):
-        out += ["", "```python", H.signature(cls.__init__, name, init=True), "```"]
+        out += ["", "```text", H.signature(cls.__init__, name, init=True), "```"]
     for member, value in _own_members(cls):
         label, doc = _member_signature(cls, member, value)
         out += ["", f"#### {name}.{label.split('(')[0].split(':')[0].split(' ')[0]}", ""]
-        out += ["```python", label, "```", "", *describe(doc)]
+        out += ["```text", label, "```", "", *describe(doc)]
     return [*out, ""]
 
 
@@ -166,7 +166,7 @@ def render_alias(name: str, module: str) -> list[str]:
         n: (src, doc) for n, src, doc in H.module_constant_docs(importlib.import_module(module))
     }
     source, doc = docs.get(name, ("", ""))
-    return [f"### smmcore.{name}", "", "```python", source, "```", "", H.inline(doc), ""]
+    return [f"### smmcore.{name}", "", "```text", source, "```", "", H.inline(doc), ""]
 
 
 def _is_error(obj: Any) -> bool:
