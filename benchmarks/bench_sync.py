@@ -347,7 +347,7 @@ async def main(quick: bool, concurrency: list[int], rounds: int) -> None:
         f"  first sync wall / floor            {a['ratio']:.2f}x  [<= 1.3]  (median of "
         f"{len(a['ratios'])}: {spread}; the client's CPU / floor {a['cpu_ratio']:.2f})"
     )
-    print(f"  429 answers per host, all rounds   {a['refused']}  [0]")
+    print(f"  429 answers per host, all rounds   {a['refused']}  [target: none]")
     if "serial_seconds" in a:
         speedup = a["serial_seconds"] / a["first_seconds"]
         print(f"  one-at-a-time / concurrent         {speedup:.1f}x  [>= 10]")

@@ -21,8 +21,10 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import signal
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -141,28 +143,23 @@ def run(bench: Bench, data: Path, logs: Path) -> tuple[str, float, list[str], st
             env=env,
             start_new_session=True,
         )
-        assert proc.stdout is not None
-        deadline = start + bench.limit
-        os.set_blocking(proc.stdout.fileno(), False)
-        pending = ""
-        while True:
-            chunk = proc.stdout.read()
-            if chunk:
-                print(chunk, end="", flush=True)
-                log.write(chunk)
-                pending += chunk
-                *complete, pending = pending.split("\n")
-                lines += complete
-            if proc.poll() is not None and not chunk:
-                break
-            if time.perf_counter() > deadline:
-                os.killpg(proc.pid, 15)
-                proc.wait(30)
-                status = f"stopped after {bench.limit:.0f} s"
-                break
-            if not chunk:
-                time.sleep(0.2)
-        lines += [pending] if pending else []
+
+        def relay() -> None:  # stream the output as it comes, into the log and the summary
+            assert proc.stdout is not None
+            for line in proc.stdout:
+                print(line, end="", flush=True)
+                log.write(line)
+                lines.append(line.rstrip("\n"))
+
+        reader = threading.Thread(target=relay, daemon=True)
+        reader.start()
+        try:
+            proc.wait(timeout=bench.limit)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(30)
+            status = f"stopped after {bench.limit:.0f} s"
+        reader.join(10)
     seconds = time.perf_counter() - start
     if status == "ok" and proc.returncode != 0:
         status = f"failed (exit {proc.returncode})"
