@@ -28,6 +28,9 @@ from typing import Any
 SETTLE_SECONDS = 2.0
 """How old a timestamp must be before a scan that depends on it is remembered."""
 
+KEEP = 8
+"""Entries (search paths, plugin selections) a cache file keeps, the most recent first."""
+
 _FORMAT = 1
 _VALUE = re.compile(r"(?P<module>[\w.]+)\s*(:\s*(?P<attr>[\w.]+)\s*)?((?P<extras>\[.*\])\s*)?$")
 
@@ -55,57 +58,97 @@ class PluginEntryPoint:
 def plugin_entry_points(group: str) -> tuple[list[PluginEntryPoint], bool]:
     """The entry points of ``group``, each ``(name, value)`` once, and whether they came from
     the cache (``SMM_TRACE_PLUGINS`` says so)."""
-    folders = _search_path()
-    cache = _cache_file(folders)
-    if cache is not None:
-        cached = _read(cache, group, folders)
-        if cached is not None:
-            return cached, True
+    cached = load_stamped("entry-points", group)
+    if cached is not None:
+        try:
+            return [PluginEntryPoint(*item) for item in cached], True
+        except TypeError:
+            pass
     found, files = _scan(group)
-    if cache is not None:
-        _write(cache, group, folders, found, files)
+    data = [[e.name, e.value, e.distribution, e.version] for e in found]
+    save_stamped("entry-points", group, data, files)
     return found, False
+
+
+def load_stamped(kind: str, key: str) -> Any:
+    """What :func:`save_stamped` kept under ``kind`` and ``key`` for this interpreter and
+    search path, or ``None`` when it is missing, damaged, or any file or folder it depends
+    on changed since."""
+    folders = _search_path()
+    cache = _cache_file(kind)
+    if cache is None:
+        return None
+    try:
+        for entry in _entries(cache):
+            if entry.get("key") == key and entry.get("path") == folders:
+                if any(_stamp(path) != stamp for path, stamp in entry["stamps"].items()):
+                    return None
+                return entry["data"]
+    except (TypeError, KeyError, AttributeError):
+        return None
+    return None
+
+
+def save_stamped(kind: str, key: str, data: Any, files: list[str]) -> None:
+    """Keep ``data`` (JSON-ready) under ``kind`` and ``key``, valid while the folders of
+    ``sys.path`` and ``files`` keep their modification times. Nothing is kept when one of
+    them changed in the last :data:`SETTLE_SECONDS`, or when the cache cannot be written.
+    A file keeps the :data:`KEEP` most recent entries (search paths and keys) of its kind."""
+    folders = _search_path()
+    cache = _cache_file(kind)
+    if cache is None:
+        return
+    stamps = {path: _stamp(path) for path in [*folders, *files]}
+    settled = time.time_ns() - int(SETTLE_SECONDS * 1e9)
+    if any(stamp is not None and stamp > settled for stamp in stamps.values()):
+        return  # too recent to tell a later change from this one
+    entry = {"key": key, "path": folders, "stamps": stamps, "data": data}
+    others = [
+        e
+        for e in _entries(cache)
+        if isinstance(e, dict) and (e.get("key"), e.get("path")) != (key, folders)
+    ]
+    record = {"format": _FORMAT, "python": sys.version, "entries": [entry, *others][:KEEP]}
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        partial = cache.with_name(f"{cache.name}.{os.getpid()}.tmp")
+        partial.write_text(json.dumps(record), encoding="utf-8")
+        os.replace(partial, cache)
+    except OSError:
+        pass
+
+
+def _entries(cache: Path) -> list[Any]:
+    try:
+        record = json.loads(cache.read_text(encoding="utf-8"))
+        if record.get("format") != _FORMAT or record.get("python") != sys.version:
+            return []
+        entries = record.get("entries")
+        return entries if isinstance(entries, list) else []
+    except (OSError, ValueError, AttributeError):
+        return []
 
 
 def _search_path() -> list[str]:
     return [os.path.abspath(p) if p else os.getcwd() for p in sys.path]
 
 
-def _cache_file(folders: list[str]) -> Path | None:
-    """One file per interpreter and search path (``smm`` and ``python -m smmcore`` search
-    different folders first, and would otherwise replace each other's)."""
-    base = os.environ.get("XDG_CACHE_HOME") or (
-        os.path.join(os.path.expanduser("~"), ".cache") if os.path.expanduser("~") != "~" else ""
-    )
+def _cache_file(kind: str) -> Path | None:
+    """One file per kind and interpreter."""
+    home = os.path.expanduser("~")
+    base = os.environ.get("XDG_CACHE_HOME") or (os.path.join(home, ".cache") if home != "~" else "")
     if not base:
         return None
     import zlib
 
-    key = zlib.crc32("\n".join([sys.executable, *folders]).encode())
-    return Path(base) / "smm" / f"entry-points-{key:08x}.json"
+    key = zlib.crc32(sys.executable.encode())
+    return Path(base) / "smm" / f"{kind}-{key:08x}.json"
 
 
 def _stamp(path: str) -> int | None:
     try:
         return os.stat(path).st_mtime_ns
     except OSError:
-        return None
-
-
-def _read(cache: Path, group: str, folders: list[str]) -> list[PluginEntryPoint] | None:
-    try:
-        data = json.loads(cache.read_text(encoding="utf-8"))
-        if (
-            data.get("format") != _FORMAT
-            or data.get("python") != sys.version
-            or data.get("group") != group
-            or data.get("path") != folders
-        ):
-            return None
-        if any(_stamp(path) != stamp for path, stamp in data["stamps"].items()):
-            return None
-        return [PluginEntryPoint(*item) for item in data["entry_points"]]
-    except (OSError, ValueError, TypeError, KeyError, AttributeError):
         return None
 
 
@@ -129,31 +172,3 @@ def _scan(group: str) -> tuple[list[PluginEntryPoint], list[str]]:
         if folder is not None:
             files.append(os.path.join(str(folder), "entry_points.txt"))
     return found, files
-
-
-def _write(
-    cache: Path,
-    group: str,
-    folders: list[str],
-    found: list[PluginEntryPoint],
-    files: list[str],
-) -> None:
-    stamps = {path: _stamp(path) for path in [*folders, *files]}
-    settled = time.time_ns() - int(SETTLE_SECONDS * 1e9)
-    if any(stamp is not None and stamp > settled for stamp in stamps.values()):
-        return  # too recent to tell a later change from this one
-    data = {
-        "format": _FORMAT,
-        "python": sys.version,
-        "group": group,
-        "path": folders,
-        "stamps": stamps,
-        "entry_points": [[e.name, e.value, e.distribution, e.version] for e in found],
-    }
-    try:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        partial = cache.with_name(f"{cache.name}.{os.getpid()}.tmp")
-        partial.write_text(json.dumps(data), encoding="utf-8")
-        os.replace(partial, cache)
-    except OSError:
-        pass

@@ -377,7 +377,9 @@ class _HostBudget:
     sent: int = 0  # tickets handed out: the requests sent so far, in order
     figure_ticket: int = 0  # the request whose answer gave ``remaining``
     pending: set[int] = field(default_factory=set)  # tickets sent and not answered yet
-    recent: deque[float] = field(default_factory=deque)  # answer times, oldest first
+    # answer times, oldest first; pruned to the window when it is known, and bounded when it
+    # is not (the own log needs the ``limit`` most recent only)
+    recent: deque[float] = field(default_factory=lambda: deque(maxlen=100_000))
     send_times: deque[float] = field(default_factory=lambda: deque(maxlen=8192))
     stats: dict[str, int] = field(default_factory=lambda: {"requests": 0, "429": 0, "waits": 0})
 

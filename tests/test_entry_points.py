@@ -3,7 +3,6 @@ installs, upgrades, edits or removes is seen at the next run; nothing stale is s
 
 from __future__ import annotations
 
-import contextlib
 import importlib
 import importlib.metadata
 import json
@@ -107,11 +106,9 @@ def test_another_search_path_or_a_damaged_cache_is_not_trusted(
         cache.write_text("{not json")
     found, cached = plugin_entry_points(GROUP)
     assert not cached and names(found) == ["a", "c"]
-    rewritten = []
-    for cache in (tmp_path / "cache" / "smm").iterdir():
-        with contextlib.suppress(ValueError):  # the other path's file stays damaged
-            rewritten.append(json.loads(cache.read_text())["path"])
-    assert rewritten == [[str(other), str(site)]]
+    (cache,) = (tmp_path / "cache" / "smm").iterdir()  # one file, rewritten whole
+    paths = [entry["path"] for entry in json.loads(cache.read_text())["entries"]]
+    assert paths == [[str(other), str(site)]]
 
 
 def test_smm_help_reads_no_distribution_metadata_once_cached(tmp_path: Path) -> None:
@@ -137,3 +134,65 @@ def test_smm_help_reads_no_distribution_metadata_once_cached(tmp_path: Path) -> 
     assert runs[1].stderr.strip().endswith("NO METADATA")
     assert runs[0].stdout == runs[1].stdout  # the same commands, plugin ones included
     assert "Check and import analytics exports" in runs[1].stdout  # smm-files' command
+
+
+COMMAND_PLUGIN = """
+from smmcore import CommandSpec, hookimpl
+
+@hookimpl
+def smm_register_commands(register):
+    register(CommandSpec(name="fake-hello", description="{words}", impl="fake_cmd:nothing"))
+"""
+
+HELP_PROBE = (
+    "import sys\n"
+    "from smmcore.cli.main import main\n"
+    "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+    "print('PLUGIN IMPORTED' if 'fake_cmd' in sys.modules else 'NO PLUGIN', file=sys.stderr)\n"
+)
+
+
+def test_smm_help_lists_plugin_commands_from_the_cache_until_a_plugin_changes(
+    tmp_path: Path,
+) -> None:
+    site, run_in = tmp_path / "site", tmp_path / "run"
+    site.mkdir()
+    run_in.mkdir()
+    install(site, "smm_fake_cmd", {"fakecmd": "fake_cmd"})
+    info = site / "smm_fake_cmd-1.0.dist-info"
+    (info / "entry_points.txt").write_text("[smmcore]\nfakecmd = fake_cmd\n")
+    module = site / "fake_cmd.py"
+    module.write_text(COMMAND_PLUGIN.format(words="Old words."))
+    age(module, info / "entry_points.txt", info, site, run_in, tmp_path)
+    env = {
+        **os.environ,
+        "XDG_CACHE_HOME": str(tmp_path / "cache"),
+        "PYTHONPATH": str(site),
+        "SMM_LOAD_PLUGINS": "smm_fake_cmd",
+    }
+
+    def help_text() -> tuple[str, str]:
+        done = subprocess.run(
+            [sys.executable, "-c", HELP_PROBE],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=run_in,
+            check=True,
+        )
+        return done.stdout, done.stderr.strip().splitlines()[-1]
+
+    first, imported = help_text()
+    assert "fake-hello" in first and "Old words. [plugin fakecmd]" in first
+    assert imported == "PLUGIN IMPORTED"
+    if not any((tmp_path / "cache" / "smm").glob("commands-*.json")):
+        pytest.skip("a folder of sys.path changed in the last 2 s: nothing remembered yet")
+    second, imported = help_text()
+    assert second == first and imported == "NO PLUGIN"  # listed without importing it
+    module.write_text(COMMAND_PLUGIN.format(words="New words."))  # the plugin edited
+    os.utime(module, ns=(OLD + 10**9, OLD + 10**9))
+    third, imported = help_text()
+    assert "New words. [plugin fakecmd]" in third and imported == "PLUGIN IMPORTED"
+    env["SMM_LOAD_PLUGINS"] = ""  # another selection: not the remembered listing
+    fourth, _ = help_text()
+    assert "fake-hello" not in fourth

@@ -33,6 +33,12 @@ CORE_COMMANDS: dict[str, tuple[str, str]] = {
 }
 """Core subcommand name -> (lazy reference to the click command, short help)."""
 
+_SELECTION_VARIABLES = ("SMM_LOAD_PLUGINS", "SMM_DISABLE_PLUGINS")
+
+
+def _flag(variable: str) -> bool:
+    return os.environ.get(variable, "").strip().lower() in {"1", "true", "yes", "on"}
+
 
 class _BrokenCommand(click.Command):
     """Stands in for a plugin command that cannot load; running it explains why."""
@@ -66,9 +72,52 @@ class SmmGroup(click.Group):
         host.collect_all()
         return host.commands()
 
+    def _listing(self, ctx: click.Context) -> dict[str, tuple[str, str, bool]]:
+        """Plugin command name -> (description, plugin, broken), for help and completion.
+
+        Remembered between runs (:func:`smmcore.entry_points.save_stamped`) when every plugin
+        loaded cleanly, with the files of the modules the plugins' loading imported: the
+        next ``smm --help`` lists the same commands without importing a plugin, and any
+        change to those files, to an installed distribution or to the plugin selection makes
+        it load them again."""
+        memo = ctx.find_root().meta
+        if "smm.listing" not in memo:
+            memo["smm.listing"] = self._load_listing(ctx)
+        return memo["smm.listing"]
+
+    def _load_listing(self, ctx: click.Context) -> dict[str, tuple[str, str, bool]]:
+        app = get_app(ctx)
+        fresh = "host" not in app.__dict__  # not created yet, nor injected (tests)
+        key = "\n".join([__version__, *(os.environ.get(v, "\0") for v in _SELECTION_VARIABLES)])
+        strict = app.strict_plugins or _flag("SMM_STRICT_PLUGINS")
+        if fresh and not strict and not _flag("SMM_TRACE_PLUGINS"):
+            from smmcore.entry_points import load_stamped
+
+            cached = load_stamped("commands", key)
+            if isinstance(cached, dict):
+                return {name: (d, p, False) for name, (d, p) in cached.items()}
+        before = set(sys.modules) if fresh else set()
+        host = app.host
+        specs = self._plugin_commands(ctx)
+        listing = {
+            name: (spec.description, spec.plugin, host.plugin(spec.plugin).status != "ok")
+            for name, spec in specs.items()
+        }
+        if fresh and not strict and not host.problems():
+            from smmcore.entry_points import save_stamped
+
+            loaded = [m for name, m in list(sys.modules.items()) if name not in before]
+            loaded += [m for name, m in list(sys.modules.items()) if name.startswith("smmcore")]
+            files = sorted(
+                {f for m in loaded if isinstance(f := getattr(m, "__file__", None), str)}
+            )
+            data = {name: [d, p] for name, (d, p, _broken) in listing.items()}
+            save_stamped("commands", key, data, files)
+        return listing
+
     def list_commands(self, ctx: click.Context) -> list[str]:
         names = set(CORE_COMMANDS) | set(self.commands)
-        names |= set(self._plugin_commands(ctx))
+        names |= set(self._listing(ctx))
         return sorted(names)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
@@ -103,10 +152,9 @@ class SmmGroup(click.Group):
             return self.commands[name].get_short_help_str(limit=60)
         if name in CORE_COMMANDS:
             return CORE_COMMANDS[name][1]
-        spec = self._plugin_commands(ctx)[name]
-        record = get_app(ctx).host.plugin(spec.plugin)
-        prefix = "[broken] " if record.status != "ok" else ""
-        return f"{prefix}{spec.description} [plugin {spec.plugin}]"
+        description, plugin, broken = self._listing(ctx)[name]
+        prefix = "[broken] " if broken else ""
+        return f"{prefix}{description} [plugin {plugin}]"
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = [(name, self._short_help(ctx, name)) for name in self.list_commands(ctx)]
