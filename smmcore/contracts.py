@@ -514,6 +514,9 @@ class ChartContext:
     :param granularity: ``"day"`` or ``"week"`` (weeks start on Monday).
     :param channels: the workspace channels; return one series per channel with data, keyed
         ``"network:account"``.
+    :param kpi: the :class:`KPIContext` the same report computed its KPIs with (same store
+        state, connection and channels), so a builder may reuse what its plugin's KPIs kept
+        on it; ``None`` outside a report.
     """
 
     con: Any
@@ -521,6 +524,7 @@ class ChartContext:
     timezone: str
     granularity: Literal["day", "week"]
     channels: Sequence[ChannelRef]
+    kpi: KPIContext | None = None
 
 
 class ChartSeriesBuilder(ABC):

@@ -283,6 +283,7 @@ def _chart(
     weekly: bool,
     refs: Sequence[ChannelRef],
     note: Callable[..., None],
+    kpi: KPIContext | None = None,
 ) -> list[Series]:
     """The series of chart ``name`` from its registered builder (none: an empty chart)."""
     builders = host.chart_series() if hasattr(host, "chart_series") else {}
@@ -297,6 +298,7 @@ def _chart(
         timezone=tz,
         granularity="week" if weekly else "day",
         channels=refs,
+        kpi=kpi,
     )
     try:
         return list(host.implementation(spec, workspace).series(ctx))
@@ -704,9 +706,13 @@ def build_report(
         weekly = window.days > 120
         series = ChartSeries(
             window=_period_info(window),
-            followers=_chart(host, workspace, "followers", con, window, tz, weekly, refs, note),
+            followers=_chart(
+                host, workspace, "followers", con, window, tz, weekly, refs, note, ctx
+            ),
             followers_granularity="week" if weekly else "day",
-            engagement=_chart(host, workspace, "engagement", con, window, tz, False, refs, note),
+            engagement=_chart(
+                host, workspace, "engagement", con, window, tz, False, refs, note, ctx
+            ),
         )
         best_row = next((r for r in rows if r.section == "best_time"), None)
         weeks_of_posts = ((period.end - posts_first).days + 1) // 7 if posts_first else 0

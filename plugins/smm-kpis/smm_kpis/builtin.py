@@ -179,10 +179,13 @@ GROUP BY GROUPING SETS ((owner, is_client, network, account, dow, hr),
                 n = int(row[f"n{per}"])
                 if not n:
                     continue
-                means, counts = grids.setdefault(
-                    (per, scope),
-                    ([[None] * 24 for _ in range(7)], [[0] * 24 for _ in range(7)]),
-                )
+                grid = grids.get((per, scope))
+                if grid is None:  # (not setdefault: it would build two grids per row)
+                    grid = grids[(per, scope)] = (
+                        [[None] * 24 for _ in range(7)],
+                        [[0] * 24 for _ in range(7)],
+                    )
+                means, counts = grid
                 means[row["dow"]][row["hr"]] = float(row[f"m{per}"])
                 counts[row["dow"]][row["hr"]] = n
         scopes = sqlbase.all_scopes(sqlbase.channels(ctx))

@@ -7,7 +7,9 @@ the report builder labels the series and the reporters draw them.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
+from smm_kpis.sqlbase import built_posts_table
 from smmcore.contracts import ChartContext, ChartSeriesBuilder
 from smmcore.kpitools import ENGAGEMENTS_SQL, bounds, local_time_sql
 from smmcore.report_model import Series, SeriesPoint
@@ -68,22 +70,9 @@ class EngagementSeries(ChartSeriesBuilder):
     def series(self, ctx: ChartContext) -> list[Series]:
         start, end = ctx.window.start, ctx.window.end
         lo, hi = bounds(start, end, ctx.timezone)
-        local = local_time_sql("p.created_at", ctx.timezone, lo, hi)
-        rows = ctx.con.execute(
-            f"""
-            WITH p AS (
-                SELECT p.network, p.account, p.post_id,
-                       CAST(date_trunc('week', CAST({local} AS DATE)) AS DATE) AS wk
-                FROM posts p JOIN workspace_channels wc USING (network, account)
-                WHERE p.kind <> 'repost' AND p.created_at >= $lo AND p.created_at < $hi),
-            m AS (
-                SELECT p.network, p.account, p.wk, l.likes, l.reposts, l.replies, l.quotes
-                FROM p LEFT JOIN post_metrics_latest l USING (network, account, post_id))
-            SELECT network, account, wk, sum({ENGAGEMENTS_SQL}) AS engagements
-            FROM m GROUP BY ALL ORDER BY network, account, wk
-            """,
-            {"lo": lo, "hi": hi},
-        ).fetchall()
+        rows = self._from_kpis(ctx, lo, hi)
+        if rows is None:
+            rows = self._query(ctx, lo, hi)
         weeks: list[date] = []
         week = start - timedelta(days=start.weekday())
         while week <= end:
@@ -102,3 +91,47 @@ class EngagementSeries(ChartSeriesBuilder):
             for r in ctx.channels
         }
         return _series(found, ctx)
+
+    @staticmethod
+    def _from_kpis(ctx: ChartContext, lo: Any, hi: Any) -> list[Any] | None:
+        """The rows from the posts table the report's KPIs built (same store state, posts,
+        counters and local times), or ``None`` when there is none covering the window."""
+        kpi = ctx.kpi
+        if kpi is None or kpi.con is not ctx.con:
+            return None
+        if {(c.network, c.account) for c in kpi.channels} != {
+            (c.network, c.account) for c in ctx.channels
+        }:
+            return None
+        table = built_posts_table(kpi, lo, hi, ctx.timezone)
+        if table is None:
+            return None
+        return ctx.con.execute(
+            f"""
+            SELECT network, account,
+                   CAST(date_trunc('week', CAST(local_ts AS DATE)) AS DATE) AS wk,
+                   sum(engagements) AS engagements
+            FROM {table} WHERE created_at >= $lo AND created_at < $hi
+            GROUP BY ALL ORDER BY network, account, wk
+            """,
+            {"lo": lo, "hi": hi},
+        ).fetchall()
+
+    @staticmethod
+    def _query(ctx: ChartContext, lo: Any, hi: Any) -> list[Any]:
+        local = local_time_sql("p.created_at", ctx.timezone, lo, hi)
+        return ctx.con.execute(
+            f"""
+            WITH p AS (
+                SELECT p.network, p.account, p.post_id,
+                       CAST(date_trunc('week', CAST({local} AS DATE)) AS DATE) AS wk
+                FROM posts p JOIN workspace_channels wc USING (network, account)
+                WHERE p.kind <> 'repost' AND p.created_at >= $lo AND p.created_at < $hi),
+            m AS (
+                SELECT p.network, p.account, p.wk, l.likes, l.reposts, l.replies, l.quotes
+                FROM p LEFT JOIN post_metrics_latest l USING (network, account, post_id))
+            SELECT network, account, wk, sum({ENGAGEMENTS_SQL}) AS engagements
+            FROM m GROUP BY ALL ORDER BY network, account, wk
+            """,
+            {"lo": lo, "hi": hi},
+        ).fetchall()

@@ -178,6 +178,7 @@ TABLE_METRICS = ("likes", "reposts", "replies", "quotes", "views", "impressions"
 another (reach, clicks, saves) runs its own query."""
 
 _CACHE_ATTR = "_smm_kpis_period_posts"
+_WINDOW_ATTR = "_smm_kpis_period_posts_window"
 _TABLES_PER_CONNECTION = 4
 _tables: dict[int, list[str]] = {}
 _lock = threading.Lock()
@@ -217,6 +218,7 @@ def period_posts_table(ctx: KPIContext, params: dict[str, Any]) -> str | None:
         except Exception:  # a connection that cannot hold temp tables: inline instead
             return None
         ctx.__dict__[_CACHE_ATTR] = name
+        ctx.__dict__[_WINDOW_ATTR] = (build["wlo"], build["whi"])
         older = _tables.setdefault(id(ctx.con), [])
         older.append(name)
         while len(older) > _TABLES_PER_CONNECTION:
@@ -224,6 +226,17 @@ def period_posts_table(ctx: KPIContext, params: dict[str, Any]) -> str | None:
             with contextlib.suppress(Exception):
                 ctx.con.execute(f"DROP TABLE IF EXISTS {stale}")
         return name
+
+
+def built_posts_table(ctx: KPIContext, lo: Any, hi: Any, timezone: str) -> str | None:
+    """The per-context table of :func:`period_posts_table` when ``ctx`` already has one that
+    holds every post created in ``[lo, hi)`` with local times in ``timezone``; else ``None``
+    (never builds it)."""
+    name = ctx.__dict__.get(_CACHE_ATTR)
+    window = ctx.__dict__.get(_WINDOW_ATTR)
+    if not name or window is None or ctx.timezone != timezone:
+        return None
+    return name if window[0] <= lo and hi <= window[1] else None
 
 
 ENGAGEMENT_COLUMNS = ("likes", "reposts", "replies", "quotes")

@@ -337,3 +337,45 @@ def test_best_time_follows_daylight_saving_time(con, kf) -> None:
     assert ig.detail["values"][6][2] is None
     pw = kf.by_scope(builtin.posts_per_week.compute(ctx))[kf.IG]
     assert pw.value == approx(2 / (31 / 7))  # i3 (1 March in Rome) and dst
+
+
+def test_engagement_chart_from_the_kpis_posts_table_equals_its_own_query(con, kf) -> None:
+    from smm_kpis.charts import EngagementSeries
+
+    from smmcore.contracts import ChartContext
+
+    window = Period(date(2026, 1, 5), date(2026, 2, 28))  # 8 weeks ending with the period
+    ctx = KPIContext(con=con, period=kf.FEB, previous=kf.JAN, timezone=kf.TZ, channels=kf.CHANNELS)
+    builtin.posts_per_week.compute(ctx)  # builds the report's posts table on ctx
+
+    def chart(kpi: KPIContext | None) -> list:
+        return EngagementSeries().series(
+            ChartContext(
+                con=con,
+                window=window,
+                timezone=kf.TZ,
+                granularity="day",
+                channels=kf.CHANNELS,
+                kpi=kpi,
+            )
+        )
+
+    shared, own = chart(ctx), chart(None)
+    assert (
+        EngagementSeries._from_kpis(  # the shared path really was taken
+            ChartContext(con, window, kf.TZ, "day", kf.CHANNELS, ctx), *bounds_of(window, kf.TZ)
+        )
+        is not None
+    )
+    assert [s.model_dump() for s in shared] == [s.model_dump() for s in own]
+    ig = next(s for s in own if s.key == "instagram:forno")
+    week = {p.date: p.value for p in ig.points}
+    assert week[date(2026, 1, 26)] == 11  # i5 (1 Feb in Rome, a Sunday): 10 + 1 + 0
+    assert week[date(2026, 2, 2)] == 60  # i1's latest snapshot; i4 is a repost
+    assert week[date(2026, 2, 23)] == 0  # i3 is 1 March in Rome: outside the window
+
+
+def bounds_of(window: Period, tz: str) -> tuple:
+    from smmcore.kpitools import bounds
+
+    return bounds(window.start, window.end, tz)
