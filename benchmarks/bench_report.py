@@ -118,8 +118,10 @@ def local_sql(column: str, lo: datetime, hi: datetime) -> str:
 
 def raw_sql(db: Path, channels: list[tuple[str, str, str, bool]], anchor: date) -> dict:
     """The report's numbers with plain SQL on one read-only connection: 30 days ending on
-    ``anchor`` vs the 30 before. It reads what the store keeps for the purpose (the latest
-    snapshot of each post in ``post_metrics_latest``), as a user's own query would."""
+    ``anchor`` vs the 30 before. Written as a careful user would (and as the product does):
+    each post of the widest window joined with its latest snapshot once, into a TEMP table
+    the aggregates then read; the latest snapshot of each post comes from
+    ``post_metrics_latest``, which the store keeps for the purpose."""
     import duckdb
 
     con = duckdb.connect(str(db), read_only=True)
@@ -141,43 +143,58 @@ def raw_sql(db: Path, channels: list[tuple[str, str, str, bool]], anchor: date) 
     bs, _ = bounds(anchor - timedelta(weeks=16) + timedelta(days=1), anchor)
     pbs, _ = bounds(prev[1] - timedelta(weeks=16) + timedelta(days=1), prev[1])
     ws, _ = bounds(min(cur[0], anchor - timedelta(days=83)), anchor)
-    p = {"cs": cs, "ce": ce, "ps": ps, "pe": pe, "tz": TZ}
+    lo = min(ps, pbs, ws)
+    p = {"cs": cs, "ce": ce, "ps": ps, "pe": pe, "tz": TZ, "lo": lo, "bs": bs, "pbs": pbs}
+    p["ws"] = ws
     out: dict = {}
     scopes = (
         "GROUPING SETS ((per, owner, is_client, network, account), (per, is_client, network), "
         "(per, owner, is_client))"
+    )
+    # every own post of the widest window with its latest counters and local time, once
+    q(
+        f"""
+        CREATE TEMP TABLE b AS
+        SELECT p.network, p.account, p.post_id, p.created_at, wc.owner, wc.is_client,
+               {local_sql("p.created_at", lo, ce)} AS ts,
+               m.post_id IS NOT NULL AS measured, m.likes, m.reposts, m.replies, m.quotes,
+               coalesce(m.views, m.impressions) AS views,
+               {
+            ENG.replace("likes", "m.likes")
+            .replace("reposts", "m.reposts")
+            .replace("replies", "m.replies")
+            .replace("quotes", "m.quotes")
+        } AS eng
+        FROM posts p JOIN wc USING (network, account)
+        LEFT JOIN post_metrics_latest m USING (network, account, post_id)
+        WHERE p.kind <> 'repost' AND p.created_at >= $lo AND p.created_at < $ce
+        """,
+        p,
     )
     # per-post KPIs: posts/week, engagement rates, applause, conversation, amplification,
     # virality, share of voice (engagements per owner)
     out["posts"] = q(
         f"""
         WITH pp AS (
-          SELECT p.network, p.account, p.post_id, p.created_at, wc.owner, wc.is_client,
-                 {local_sql("p.created_at", ps, ce)} AS ts,
-                 CASE WHEN p.created_at >= $cs AND p.created_at < $ce THEN 0 ELSE 1 END AS per
-          FROM posts p JOIN wc USING (network, account)
-          WHERE p.kind <> 'repost' AND ((p.created_at >= $cs AND p.created_at < $ce)
-                OR (p.created_at >= $ps AND p.created_at < $pe))),
-        m AS (
-          SELECT pp.*, m.likes, m.reposts, m.replies, m.quotes,
-                 coalesce(m.views, m.impressions) AS views
-          FROM pp LEFT JOIN post_metrics_latest m USING (network, account, post_id)),
+          SELECT *, CASE WHEN created_at >= $cs THEN 0 ELSE 1 END AS per FROM b
+          WHERE (created_at >= $cs AND created_at < $ce)
+             OR (created_at >= $ps AND created_at < $pe)),
         fd AS (
           SELECT s.network, s.account, CAST(timezone($tz, s.captured_at) AS DATE) AS day,
                  arg_max(s.followers, s.captured_at) AS followers
           FROM account_snapshots s JOIN wc USING (network, account)
           WHERE s.followers IS NOT NULL GROUP BY ALL),
-        b AS (
-          SELECT m.*, {ENG} AS eng, fd.followers
-          FROM m ASOF LEFT JOIN fd ON fd.network = m.network AND fd.account = m.account
-           AND CAST(m.ts AS DATE) >= fd.day)
+        f AS (
+          SELECT pp.*, fd.followers
+          FROM pp ASOF LEFT JOIN fd ON fd.network = pp.network AND fd.account = pp.account
+           AND CAST(pp.ts AS DATE) >= fd.day)
         SELECT per, owner, is_client, network, account, count(*) AS posts,
                sum(likes) AS likes, count(likes) AS n_likes, sum(replies) AS replies,
                sum(reposts) AS reposts,
                sum(eng) AS eng, sum(eng) FILTER (WHERE views IS NOT NULL) AS eng_v,
                sum(views) AS views, sum(reposts) FILTER (WHERE views IS NOT NULL) AS rep_v,
                avg(eng / followers * 100) FILTER (WHERE followers > 0) AS er_followers
-        FROM b GROUP BY {scopes}
+        FROM f GROUP BY {scopes}
         """,
         p,
     )
@@ -204,44 +221,27 @@ def raw_sql(db: Path, channels: list[tuple[str, str, str, bool]], anchor: date) 
     )
     # best time to post: weekday x hour grid over 16 weeks, for both periods
     out["best_time"] = q(
-        f"""
-        WITH pp AS (
-          SELECT p.network, p.account, p.post_id, p.created_at, wc.owner, wc.is_client,
-                 {local_sql("p.created_at", pbs, ce)} AS ts
-          FROM posts p JOIN wc USING (network, account)
-          WHERE p.kind <> 'repost' AND p.created_at >= $pbs AND p.created_at < $ce),
-        m AS (
-          SELECT pp.owner, pp.is_client, pp.network, pp.account, pp.ts, pp.created_at,
-                 {
-            ENG.replace("likes", "m.likes")
-            .replace("reposts", "m.reposts")
-            .replace("replies", "m.replies")
-            .replace("quotes", "m.quotes")
-        } AS eng
-          FROM pp JOIN post_metrics_latest m USING (network, account, post_id))
+        """
         SELECT owner, is_client, network, account, isodow(ts) - 1 AS d, hour(ts) AS h,
                avg(eng) FILTER (WHERE created_at >= $bs) AS m0,
                avg(eng) FILTER (WHERE created_at < $pe) AS m1, count(*) AS n
-        FROM m WHERE eng IS NOT NULL
+        FROM b WHERE eng IS NOT NULL AND created_at >= $pbs
         GROUP BY GROUPING SETS ((owner, is_client, network, account, d, h),
                                 (is_client, network, d, h), (owner, is_client, d, h))
         """,
-        {**p, "bs": bs, "pbs": pbs},
+        p,
     )
-    # top posts per channel in the period
+    # top posts per channel in the period (their text and link read for those only)
     out["top_posts"] = q(
-        f"""
-        WITH pp AS (
-          SELECT p.network, p.account, p.post_id, p.created_at, p.text, p.url
-          FROM posts p JOIN wc USING (network, account)
-          WHERE p.kind <> 'repost' AND p.created_at >= $cs AND p.created_at < $ce),
-        m AS (
-          SELECT pp.*, m.likes, m.reposts, m.replies, m.quotes
-          FROM pp JOIN post_metrics_latest m USING (network, account, post_id))
-        SELECT * FROM (
-          SELECT *, {ENG} AS eng, row_number() OVER (PARTITION BY network, account
-                 ORDER BY {ENG} DESC NULLS LAST, created_at DESC) AS rn FROM m)
-        WHERE rn <= 5
+        """
+        WITH t AS (
+          SELECT * FROM (
+            SELECT network, account, post_id, created_at, likes, reposts, replies, quotes, eng,
+                   row_number() OVER (PARTITION BY network, account
+                                      ORDER BY eng DESC NULLS LAST, created_at DESC) AS rn
+            FROM b WHERE measured AND created_at >= $cs)
+          WHERE rn <= 5)
+        SELECT t.*, p.text, p.url FROM t JOIN posts p USING (network, account, post_id)
         """,
         p,
     )
@@ -274,21 +274,14 @@ def raw_sql(db: Path, channels: list[tuple[str, str, str, bool]], anchor: date) 
         WHERE s.captured_at >= $ws AND s.captured_at < $ce AND s.followers IS NOT NULL
         GROUP BY ALL
         """,
-        {"tz": TZ, "ws": ws, "ce": ce},
+        p,
     )
     out["series_engagement"] = q(
-        f"""
-        WITH pp AS (
-          SELECT p.network, p.account, p.post_id,
-                 date_trunc('week', CAST({local_sql("p.created_at", ws, ce)} AS DATE)) AS wk
-          FROM posts p JOIN wc USING (network, account)
-          WHERE p.kind <> 'repost' AND p.created_at >= $ws AND p.created_at < $ce),
-        m AS (
-          SELECT pp.network, pp.account, pp.wk, m.likes, m.reposts, m.replies, m.quotes
-          FROM pp LEFT JOIN post_metrics_latest m USING (network, account, post_id))
-        SELECT network, account, wk, sum({ENG}) FROM m GROUP BY ALL
+        """
+        SELECT network, account, date_trunc('week', CAST(ts AS DATE)) AS wk, sum(eng)
+        FROM b WHERE created_at >= $ws GROUP BY ALL
         """,
-        {"ws": ws, "ce": ce},
+        p,
     )
     con.close()
     return out

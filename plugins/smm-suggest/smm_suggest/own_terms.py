@@ -114,14 +114,19 @@ def load_posts(
     no channel is the client's), with their latest engagements."""
     con = getattr(store, "con", store)
     own = sorted({(c.network, c.account) for c in channels if c.is_client})
-    join, params = "", []
+    join, params, latest = "", [], "post_metrics_latest"
     if own:
         values = ", ".join("(?, ?)" for _ in own)
         join = (
             f"JOIN (VALUES {values}) AS own(network, account) "
             "ON own.network = p.network AND own.account = p.account"
         )
-        params = [v for pair in own for v in pair]
+        # the own channels' latest snapshots first: the join then meets those only
+        latest = (
+            f"(SELECT l.* FROM post_metrics_latest l JOIN (VALUES {values}) AS o(network, "
+            "account) ON o.network = l.network AND o.account = l.account)"
+        )
+        params = [v for pair in own for v in pair] * 2
     # the latest own posts with a metric snapshot (the store keeps each post's latest)
     rows = con.execute(
         f"""
@@ -129,7 +134,7 @@ def load_posts(
             SELECT p.text, p.created_at, m.likes, m.reposts, m.replies, m.quotes
             FROM posts p
             {join}
-            JOIN post_metrics_latest m
+            JOIN {latest} m
               ON m.network = p.network AND m.account = p.account AND m.post_id = p.post_id
             WHERE p.kind <> 'repost' AND p.text IS NOT NULL
               AND p.created_at >= ? AND p.created_at < ?
