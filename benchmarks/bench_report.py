@@ -71,6 +71,10 @@ def setup(folder: Path, posts: int) -> dict[str, int]:
     write_demo_workspace(folder, end_date=END, posts_scale=posts / demo_total)
     generated = time.perf_counter() - clock
     clock = time.perf_counter()
+    if posts > 2_000_000:
+        # the export is one unit, written in one transaction: past about 2M posts it needs
+        # more than the store's default 512 MB write limit (untimed setup; see the README)
+        os.environ.setdefault("SMM_STORE_MEMORY_LIMIT", "3GB")
     result = run_sync(load_workspace(folder), PluginHost())
     if not result.ok:
         sys.exit(f"import failed: {[u.error for u in result.failed]}")

@@ -32,33 +32,36 @@ def refresh_latest(
     is ``None``. Run it in the transaction that changed ``post_metrics``."""
     cols = list(columns) if columns else _columns(con)
     names = ", ".join(f'"{c}"' for c in cols)
-    group = ", ".join(f"m.{k}" for k in KEYS)
-    # arg_max over the whole row: one grouping and no sort (a third of the time of DISTINCT
-    # ON ... ORDER BY on a million snapshots); captured_at is in the key, so there are no ties
-    select = f"SELECT unnest(arg_max(m, m.captured_at)) FROM (SELECT {names} FROM {SOURCE}) AS m"
+    group = ", ".join(KEYS)
+
+    def latest_of(source: str) -> str:
+        # the row id of each post's newest snapshot, then those rows: the grouping keeps a
+        # row id per post (small, spills to disk), not the whole row (a million posts'
+        # rows as aggregate states ran a 512 MB store out of memory at 5M posts)
+        return (
+            f"SELECT {names} FROM {SOURCE} WHERE rowid IN "
+            f"(SELECT arg_max(rowid, captured_at) FROM {source} GROUP BY {group})"
+        )
+
     if keys_select is None:
         con.execute(f"DELETE FROM {TABLE}")
-        con.execute(f"INSERT INTO {TABLE} ({names}) {select} GROUP BY {group}")
+        con.execute(f"INSERT INTO {TABLE} ({names}) {latest_of(SOURCE)}")
         return
     empty = con.execute(f"SELECT NOT EXISTS (SELECT 1 FROM {TABLE})").fetchone()[0]
     if empty:  # a first import: every post is new, no join needed
-        con.execute(f"INSERT INTO {TABLE} ({names}) {select} GROUP BY {group}")
+        con.execute(f"INSERT INTO {TABLE} ({names}) {latest_of(SOURCE)}")
         return
-    keys = ", ".join(KEYS)
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE {_TOUCHED} AS "
-        f"SELECT DISTINCT {keys} FROM ({keys_select}) AS k",
+        f"SELECT DISTINCT {group} FROM ({keys_select}) AS k",
         list(params or []),
     )
     try:
         match = " AND ".join(f"t.{k} = {TABLE}.{k}" for k in KEYS)
         con.execute(f"DELETE FROM {TABLE} WHERE EXISTS (SELECT 1 FROM {_TOUCHED} t WHERE {match})")
         on = " AND ".join(f"t.{k} = s.{k}" for k in KEYS)
-        con.execute(
-            f"INSERT INTO {TABLE} ({names}) SELECT unnest(arg_max(m, m.captured_at)) FROM "
-            f"(SELECT s.* FROM (SELECT {names} FROM {SOURCE}) AS s "
-            f"SEMI JOIN {_TOUCHED} t ON {on}) AS m GROUP BY {group}"
-        )
+        touched = f"(SELECT s.rowid AS rowid, s.* FROM {SOURCE} s SEMI JOIN {_TOUCHED} t ON {on})"
+        con.execute(f"INSERT INTO {TABLE} ({names}) {latest_of(touched)}")
     finally:
         con.execute(f"DROP TABLE IF EXISTS {_TOUCHED}")
 
