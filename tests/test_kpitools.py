@@ -153,3 +153,25 @@ def test_ratio_by_scope_adds_parts_per_scope(tmp_path: Path) -> None:
         assert abs(means["competitor:Rival"] - 0.1) < 1e-12
     finally:
         store.close()
+
+
+def test_local_time_sql_is_timezone_to_the_microsecond_across_dst_changes() -> None:
+    import duckdb
+
+    from smmcore.kpitools import local_time_sql
+
+    con = duckdb.connect()
+    con.execute("SET TimeZone = 'UTC'")
+    lo, hi = datetime(2025, 1, 1, tzinfo=UTC), datetime(2027, 1, 1, tzinfo=UTC)
+    instants = (
+        "SELECT unnest(generate_series(TIMESTAMPTZ '2024-12-01 00:00:00.123456+00', "
+        "TIMESTAMPTZ '2027-02-01 00:00:00+00', INTERVAL 7 MINUTE)) AS t"
+    )  # before, inside and after [lo, hi), through every DST change of the zones below
+    for tz in ("Europe/Rome", "America/New_York", "Australia/Lord_Howe", "Asia/Kolkata", "UTC"):
+        sql = local_time_sql("t", tz, lo, hi)
+        total, wrong = con.execute(
+            f"SELECT count(*), count(*) FILTER (WHERE ({sql}) IS DISTINCT FROM "
+            f"timezone('{tz}', t)) FROM ({instants})"
+        ).fetchone()
+        assert total > 160_000 and wrong == 0, tz
+        assert "make_timestamp" in sql  # the cheap arithmetic, not timezone() everywhere
