@@ -26,8 +26,8 @@
 It prints the median and the spread (min-max) of each, the steps of one ``--timings`` run, the
 machine's load average, and last the ratios against the targets (issue 15): all < 2 s,
 all / standard <= 1.3, all / raw SQL <= 2, cached < 0.5 s; with ``--big``, all < 5 s at 5M
-posts (setting that workspace up takes about 3 minutes the first time). ``--demo`` also times
-``smm demo`` cold and warm (issue 3: under 10 s).
+posts (setting that workspace up took 5.6 minutes the first time at load 12, with 3 GB of
+store memory). ``--demo`` also times ``smm demo`` cold and warm (issue 3: under 10 s).
 """
 
 from __future__ import annotations
@@ -483,7 +483,8 @@ def main() -> None:
         nargs="?",
         const=5_000_000,
         default=0,
-        help="also time a workspace of this many posts (default 5M; about 3 min more)",
+        help="also time a workspace of this many posts (default 5M; its first set-up took "
+        "6 min at load 12, then about 1 min a round)",
     )
     parser.add_argument("--big-runs", type=int, default=3)
     parser.add_argument("--demo", action="store_true", help="also time smm demo")
