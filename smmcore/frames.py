@@ -17,7 +17,15 @@ if TYPE_CHECKING:
 
     from smmcore.report_model import Report, Series
 
-__all__ = ["SeriesTable", "kpi_table", "series_names", "series_table", "to_pandas", "to_polars"]
+__all__ = [
+    "SeriesTable",
+    "kpi_table",
+    "need",
+    "series_names",
+    "series_table",
+    "to_pandas",
+    "to_polars",
+]
 
 KPI_COLUMNS: tuple[tuple[str, str], ...] = (
     ("kpi", "string"),
@@ -157,7 +165,9 @@ def series_table(report: Report, name: str) -> SeriesTable:
     return SeriesTable(name, _series_of(report, name))
 
 
-def _need(module: str, extra: str) -> Any:
+def need(module: str, extra: str) -> Any:
+    """Import the optional ``module``, or raise :class:`MissingExtraError` naming the extra
+    of smmcore that installs it."""
     import importlib
 
     try:
@@ -173,11 +183,11 @@ def _need(module: str, extra: str) -> Any:
 
 def to_pandas(table: pa.Table) -> Any:
     """An Arrow table as a ``pandas.DataFrame`` (nullable numbers stay ``NaN``/``None``)."""
-    _need("pandas", "pandas")
+    need("pandas", "pandas")
     return table.to_pandas()
 
 
 def to_polars(table: pa.Table) -> Any:
     """An Arrow table as a ``polars.DataFrame`` (nulls stay null)."""
-    polars = _need("polars", "polars")
+    polars = need("polars", "polars")
     return polars.from_arrow(table)

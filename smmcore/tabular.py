@@ -20,19 +20,11 @@ def rows_to_arrow(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> Any
 
 
 def optional_module(name: str) -> Any:
-    """Import an optional library, or raise an :class:`~smmcore.errors.SmmError` that says
-    how to install it."""
-    import importlib
+    """Import an optional library (``pandas``, ``polars``), or raise
+    :class:`~smmcore.errors.MissingExtraError` naming the extra that installs it."""
+    from smmcore.frames import need
 
-    try:
-        return importlib.import_module(name)
-    except ImportError:
-        from smmcore.errors import SmmError
-
-        raise SmmError(
-            f"{name} is not installed",
-            hint=f"install it into smm's environment: pip install {name}",
-        ) from None
+    return need(name, name)
 
 
 class Tabular:

@@ -205,6 +205,38 @@ def test_sync_of_an_unknown_channel_raises_the_clis_message(demo_ws: smmcore.Wor
     assert str(caught.value) == str(cli_run.exception)
 
 
+def test_sync_full_fetches_again_and_no_data_is_reported(
+    demo_ws: smmcore.Workspace, tmp_path: Path
+) -> None:
+    again = demo_ws.sync()
+    assert again.ok and sum(again.totals().values()) == 0  # nothing new since the last sync
+    full = demo_ws.sync(full=True)
+    assert full.ok and full.totals()["posts"] == demo_ws.last_sync.totals()["posts"] > 0
+    # a configured channel the export has no rows for
+    import shutil
+
+    folder = tmp_path / "extra"
+    shutil.copytree(demo_ws.path / "data", folder / "data")
+    text = demo_ws.config_path.read_text(encoding="utf-8")
+    extra = '[[channels]]\nnetwork = "instagram"\nhandle = "nobody.here"\nsource = "files"\n\n'
+    (folder / "smm.toml").write_text(text.replace("[[channels]]", extra + "[[channels]]", 1))
+    ws = smmcore.open(folder)
+    result = ws.sync()
+    assert not result.ok and [c["channel"] for c in result.no_data] == ["instagram:nobody.here"]
+    cli_run = run_cli(["-w", str(folder), "sync", "--json"])
+    assert cli_run.exit_code == 1 and json.loads(cli_run.stdout)["ok"] is False
+    assert ws.sync(allow_no_data=True).ok
+
+
+def test_the_queue_needs_a_shared_backend(demo_ws: smmcore.Workspace) -> None:
+    with pytest.raises(smmcore.ConfigError, match="has no sync queue") as caught:
+        demo_ws.queue_sync()
+    cli_run = run_cli(["-w", str(demo_ws.path), "sync", "--queue"])
+    assert cli_run.exit_code == 1 and str(cli_run.exception) == str(caught.value)
+    with pytest.raises(smmcore.ConfigError, match="has no sync queue"):
+        demo_ws.queue_status()
+
+
 def test_sync_without_channels_is_empty(tmp_path: Path) -> None:
     ws = smmcore.init(tmp_path / "empty", name="Empty")
     result = ws.sync()
@@ -280,6 +312,23 @@ def test_pandas_and_a_missing_extra(demo_ws: smmcore.Workspace, monkeypatch) -> 
     with pytest.raises(smmcore.MissingExtraError) as caught:
         report.to_polars()
     assert caught.value.extra == "polars" and "smmcore[polars]" in caught.value.format_message()
+
+
+def test_polars_frames_keep_unknowns_null(demo_ws: smmcore.Workspace) -> None:
+    polars = pytest.importorskip("polars")
+    report = demo_ws.report(period="2026-10")
+    frame = report.to_polars()
+    assert isinstance(frame, polars.DataFrame)
+    assert frame.to_dicts() == report.to_arrow().to_pylist()
+    unknown = sum(
+        1
+        for row in report.kpis
+        for v in [row.client, *row.channels, *row.networks, *row.competitors]
+        if v is not None and v.value is None
+    )
+    assert frame["value"].null_count() == unknown
+    series = report.timeseries("engagement").to_polars()
+    assert series.height == sum(len(s.points) for s in report.series.engagement)
 
 
 def test_render_to_text_file_and_unknown_format(demo_ws: smmcore.Workspace, tmp_path) -> None:
