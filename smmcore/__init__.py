@@ -59,6 +59,16 @@ _LAZY: dict[str, str] = {
     "SyncResult": "smmcore.sync:SyncResult",
     "UnitResult": "smmcore.sync:UnitResult",
     "SyncInterrupted": "smmcore.sync:SyncInterrupted",
+    # ws.keywords, ws.audience and smmcore.plugins (smm keywords / audience / plugins)
+    "KeywordResearch": "smmcore.keyword_research:KeywordResearch",
+    "KeywordResult": "smmcore.keywords:KeywordResult",
+    "KeywordReport": "smmcore.keyword_research:KeywordReport",
+    "Audience": "smmcore.audience:Audience",
+    "SegmentationResult": "smmcore.audience:SegmentationResult",
+    "MemberTable": "smmcore.audience:MemberTable",
+    "RenewalTable": "smmcore.audience:RenewalTable",
+    "PluginRecord": "smmcore.plugins:PluginRecord",
+    "PluginInfo": "smmcore.plugin_manager:PluginInfo",
     # progress events of a sync
     "SyncEvent": "smmcore.events:SyncEvent",
     "ProgressCallback": "smmcore.events:ProgressCallback",
@@ -99,6 +109,7 @@ if TYPE_CHECKING:
     from smmcore.api import (
         open as open,
     )
+    from smmcore.audience import Audience, MemberTable, RenewalTable, SegmentationResult
     from smmcore.errors import (
         ConfigError,
         EnvironmentFault,
@@ -122,12 +133,25 @@ if TYPE_CHECKING:
         UnitWaiting,
     )
     from smmcore.frames import SeriesTable
+    from smmcore.keyword_research import KeywordReport, KeywordResearch
+    from smmcore.keywords import KeywordResult
+    from smmcore.plugin_manager import PluginInfo
+    from smmcore.plugins import PluginRecord
     from smmcore.report_model import Report
     from smmcore.sync import SyncInterrupted, SyncResult, UnitResult
 
 
+_SUBMODULES = frozenset({"plugins"})
+"""Submodules that are part of the API: ``smmcore.plugins.list()`` works after ``import
+smmcore`` alone."""
+
+
 def __getattr__(name: str) -> Any:
     reference = _LAZY.get(name)
+    if reference is None and name in _SUBMODULES:
+        import importlib
+
+        return importlib.import_module(f"smmcore.{name}")
     if reference is None:
         raise AttributeError(f"module 'smmcore' has no attribute {name!r}")
     import importlib
@@ -145,6 +169,7 @@ def __dir__() -> list[str]:
 # ``open`` is left out on purpose: ``from smmcore import *`` must not shadow the builtin.
 __all__ = [
     "PROJECT_NAME",
+    "Audience",
     "ChartSeriesSpec",
     "CommandSpec",
     "ConfigError",
@@ -157,19 +182,27 @@ __all__ = [
     "KPIInfo",
     "KPIProviderSpec",
     "KPISpec",
+    "KeywordReport",
+    "KeywordResearch",
+    "KeywordResult",
     "KeywordToolError",
     "KeywordToolSpec",
     "LogLine",
+    "MemberTable",
     "MetricInfo",
     "MetricSpec",
     "MissingExtraError",
     "NotFoundError",
     "PluginError",
+    "PluginInfo",
+    "PluginRecord",
     "ProgressCallback",
+    "RenewalTable",
     "Report",
     "ReportSectionSpec",
     "ReportTimings",
     "ReporterSpec",
+    "SegmentationResult",
     "SegmenterSpec",
     "SeriesTable",
     "SmmError",

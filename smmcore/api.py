@@ -34,10 +34,12 @@ from smmcore.errors import ConfigError, InvalidArgument, NotFoundError, PluginEr
 if TYPE_CHECKING:
     import duckdb
 
+    from smmcore.audience import Audience
     from smmcore.config import WorkspaceConfig
     from smmcore.contracts import ChannelRef, Reporter
     from smmcore.dates import ImplausibleRows
     from smmcore.events import ProgressCallback
+    from smmcore.keyword_research import KeywordResearch
     from smmcore.plugins import PluginHost
     from smmcore.registry import KPISpec, ReporterSpec
     from smmcore.report_model import Report
@@ -927,3 +929,22 @@ class Workspace:
     def metrics(self) -> list[MetricInfo]:
         """The post metrics KPIs can use (standard counters and sources' extra metrics)."""
         return metric_catalog(self.host)
+
+    # -------------------------------------------------------------- keywords and audience
+
+    @property
+    def keywords(self) -> KeywordResearch:
+        """Keyword research with this workspace's ``[keywords]`` defaults, tool settings and
+        store (``smm keywords``): ``ws.keywords.trends(["pane"], geo="IT")``, ``related``,
+        ``suggestions``, ``report``."""
+        from smmcore.keyword_research import KeywordResearch
+
+        return KeywordResearch(self._loaded, self.host, release=self.close)
+
+    @property
+    def audience(self) -> Audience:
+        """The client's audience (``smm audience``): ``ws.audience.segments()``, ``segment``,
+        ``influencers``, ``communities``, ``renewal``."""
+        from smmcore.audience import Audience
+
+        return Audience(self._loaded, self.host)

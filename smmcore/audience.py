@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from smmcore.contracts import AudienceContext, Period
 from smmcore.dates import plausible_sql
-from smmcore.errors import SmmError
+from smmcore.errors import NotFoundError, SmmError
 from smmcore.i18n import language_of
 from smmcore.tabular import Tabular
 
@@ -54,7 +54,7 @@ class SegmentationResult(Tabular):
             if segment.name == name:
                 return segment
         known = ", ".join(s.name for s in self.segments) or "none"
-        raise SmmError(f"no segment named {name!r} (segments: {known})")
+        raise NotFoundError(f"no segment named {name!r} (segments: {known})")
 
     columns = SEGMENT_COLUMNS
 

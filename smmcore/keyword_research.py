@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from smmcore.errors import InvalidArgument, KeywordToolError, SmmError
+from smmcore.errors import InvalidArgument, KeywordToolError, NotFoundError, SmmError
 from smmcore.keywords import SIGNAL_COLUMNS
 from smmcore.tabular import Tabular
 
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     import httpx
 
     from smmcore.contracts import KeywordQuery
+    from smmcore.events import LogLine
     from smmcore.keywords import KeywordRefreshSummary, KeywordResult, KeywordService
     from smmcore.models import KeywordSignal
     from smmcore.plugins import PluginHost
@@ -82,14 +83,18 @@ class KeywordResearch:
         settings and store (answers are reused while fresh and stored when new). ``None``
         runs the tools with their default settings and stores nothing.
     :param host: the plugin host with the keyword tools (default: the installed plugins).
-    :param log: receives progress lines (a back-off, an engine that failed while the others
-        answered); default: dropped.
+    :param progress: receives a :class:`~smmcore.events.LogLine` for each line of progress (a
+        back-off, an engine that failed while the others answered), as ``ws.sync`` does;
+        each call may pass its own. Default: none.
     :param http: an HTTP client to use (tests hand one with a mock transport).
     :param now: the retrieval time of the answers (default: the current time).
+    :param release: called before the store is opened for writing (``ws.keywords`` closes
+        the read-only connection of ``ws.sql`` with it: DuckDB allows one kind per process).
 
     Every method raises :class:`~smmcore.errors.InvalidArgument` for a bad argument (its
-    ``param`` names the CLI option), :class:`~smmcore.errors.KeywordToolError` when the tool
-    refused the whole request, and :class:`~smmcore.errors.SmmError` for the rest. A term that
+    ``param`` names the CLI option), :class:`~smmcore.errors.NotFoundError` for a tool that
+    is not installed, :class:`~smmcore.errors.KeywordToolError` when the tool refused the
+    whole request, and :class:`~smmcore.errors.SmmError` for the rest. A term that
     failed while others were answered is not an exception: see ``result.failed``.
     """
 
@@ -98,9 +103,10 @@ class KeywordResearch:
         workspace: Workspace | None = None,
         host: PluginHost | None = None,
         *,
-        log: Callable[[str], None] | None = None,
+        progress: Callable[[LogLine], object] | None = None,
         http: httpx.AsyncClient | None = None,
         now: datetime | None = None,
+        release: Callable[[], object] | None = None,
     ) -> None:
         if host is None:
             from smmcore.plugins import PluginHost
@@ -108,9 +114,10 @@ class KeywordResearch:
             host = PluginHost()
         self.workspace = workspace
         self.host = host
-        self.log = log
+        self.progress = progress
         self.http = http
         self.now = now
+        self.release = release
 
     # ------------------------------------------------------------------ checking
 
@@ -173,7 +180,7 @@ class KeywordResearch:
         if tool:
             if tool not in specs:
                 known = ", ".join(sorted(specs)) or "none installed"
-                raise SmmError(
+                raise NotFoundError(
                     f"no keyword tool named {tool!r} (installed: {known})",
                     hint="'smm plugins list' shows the installed plugins",
                 )
@@ -195,13 +202,28 @@ class KeywordResearch:
 
     # ------------------------------------------------------------------ running
 
-    def _execute(self, work: Callable[[KeywordService], Coroutine[Any, Any, Any]]) -> Any:
+    def _execute(
+        self,
+        work: Callable[[KeywordService], Coroutine[Any, Any, Any]],
+        progress: Callable[[LogLine], object] | None = None,
+    ) -> Any:
         """Run ``await work(service)`` with a service over the workspace store (if any)."""
         from smmcore.contracts import SourceError
+        from smmcore.events import LogLine
         from smmcore.keywords import KeywordService, _run_coro
 
-        store = self.workspace.open_store() if self.workspace is not None else None
-        options: dict[str, Any] = {"log": self.log or _quiet, "http": self.http, "now": self.now}
+        callback = progress or self.progress
+
+        def log(line: str) -> None:
+            if callback is not None:
+                callback(LogLine(line))
+
+        store = None
+        if self.workspace is not None:
+            if self.release is not None:
+                self.release()
+            store = self.workspace.open_store()
+        options: dict[str, Any] = {"log": log, "http": self.http, "now": self.now}
 
         async def go() -> Any:
             if self.workspace is not None:
@@ -230,6 +252,7 @@ class KeywordResearch:
         language: str | None = None,
         timeframe: str | None = None,
         refresh: bool = False,
+        progress: Callable[[LogLine], object] | None = None,
     ) -> KeywordResult:
         """Answer one request of ``kind`` (one of :data:`KINDS`) for ``terms``: from the
         store while fresh (unless ``refresh``), else from the tool, storing its answer."""
@@ -243,7 +266,7 @@ class KeywordResearch:
         async def work(service: KeywordService) -> KeywordResult:
             return await service.run(name, kind, query, refresh=refresh)
 
-        return self._execute(work)
+        return self._execute(work, progress)
 
     def trends(
         self,
@@ -255,6 +278,7 @@ class KeywordResearch:
         language: str | None = None,
         timeframe: str | None = None,
         refresh: bool = False,
+        progress: Callable[[LogLine], object] | None = None,
     ) -> KeywordResult:
         """Interest over time of ``terms`` (``smm keywords trends``), or by region with
         ``regions=True``. Default tool: trends (wikipedia answers pageviews)."""
@@ -267,6 +291,7 @@ class KeywordResearch:
             language=language,
             timeframe=timeframe,
             refresh=refresh,
+            progress=progress,
         )
 
     def regions(self, terms: Sequence[str], **options: Any) -> KeywordResult:
@@ -282,6 +307,7 @@ class KeywordResearch:
         language: str | None = None,
         timeframe: str | None = None,
         refresh: bool = False,
+        progress: Callable[[LogLine], object] | None = None,
     ) -> KeywordResult:
         """Related queries of ``term``, top and rising (``smm keywords related``; a rising
         value of ``None`` is a breakout); tool ``own-terms`` scores the client's own posts."""
@@ -293,6 +319,7 @@ class KeywordResearch:
             language=language,
             timeframe=timeframe,
             refresh=refresh,
+            progress=progress,
         )
 
     def suggestions(
@@ -304,6 +331,7 @@ class KeywordResearch:
         language: str | None = None,
         timeframe: str | None = None,
         refresh: bool = False,
+        progress: Callable[[LogLine], object] | None = None,
     ) -> KeywordResult:
         """Autocomplete suggestions of ``term`` with its expansions (``smm keywords
         suggest``); each signal's ``note`` says which expansion found it."""
@@ -315,6 +343,7 @@ class KeywordResearch:
             language=language,
             timeframe=timeframe,
             refresh=refresh,
+            progress=progress,
         )
 
     def report(
@@ -325,6 +354,7 @@ class KeywordResearch:
         language: str | None = None,
         timeframe: str | None = None,
         refresh: bool = False,
+        progress: Callable[[LogLine], object] | None = None,
     ) -> KeywordReport:
         """Every tracked term of the workspace (``[keywords] terms``) with every tool
         (``tools``, else ``[keywords] tools``, else every installed one): fresh answers
@@ -371,7 +401,7 @@ class KeywordResearch:
                 service, run_config, terms=query.terms, tools=chosen, refresh=refresh
             )
 
-        summary, results = self._execute(work)
+        summary, results = self._execute(work, progress)
         return KeywordReport(
             terms=list(query.terms), tools=list(chosen), results=results, summary=summary
         )
@@ -381,10 +411,6 @@ def _first_kind(host: PluginHost, tool: str) -> str:
     spec = host.keyword_tools().get(tool)
     kinds = [c for c in (spec.capabilities if spec else ()) if c in DEFAULT_TOOLS]
     return kinds[0] if kinds else "interest"
-
-
-def _quiet(_line: str) -> None:
-    return None
 
 
 # --------------------------------------------------------------------------- shaping results

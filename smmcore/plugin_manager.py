@@ -11,7 +11,6 @@ Python environment running smmcore; its output goes to this process's standard s
 
 from __future__ import annotations
 
-import builtins
 import importlib.util
 import os
 import re
@@ -45,7 +44,7 @@ def _host(host: PluginHost | None) -> PluginHost:
 
 def list_plugins(
     *, include_disabled: bool = False, host: PluginHost | None = None
-) -> builtins.list[PluginRecord]:
+) -> list[PluginRecord]:
     """The installed plugins in load order, each with its status (``ok``, ``failed``,
     ``disabled``), problems and registrations (``smm plugins list``).
 
@@ -70,7 +69,7 @@ class SettingsField:
     default: Any = None
 
 
-def settings_fields(schema: dict[str, Any] | None) -> builtins.list[SettingsField]:
+def settings_fields(schema: dict[str, Any] | None) -> list[SettingsField]:
     """The fields of a settings JSON schema, in order."""
     if not schema:
         return []
@@ -100,7 +99,7 @@ class PluginInfo:
     ``settings_error`` when the model cannot be loaded)."""
 
     record: PluginRecord
-    registers: dict[str, builtins.list[dict[str, Any]]] = field(default_factory=dict)
+    registers: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         """``smm plugins info NAME --json``."""
@@ -134,7 +133,7 @@ def plugin_info(name: str, *, host: PluginHost | None = None) -> PluginInfo:
 # --------------------------------------------------------------------------- installing
 
 
-def installer() -> builtins.list[str]:
+def installer() -> list[str]:
     """The command that installs into the environment running smmcore: ``python -m pip``,
     else ``uv pip`` (``SMM_INSTALLER=pip`` or ``uv`` chooses)."""
     choice = os.environ.get("SMM_INSTALLER", "").strip().lower()
@@ -152,9 +151,7 @@ def installer() -> builtins.list[str]:
     )
 
 
-def _run_installer(
-    args: builtins.list[str], log: Callable[[str], None] | None
-) -> builtins.list[str]:
+def _run_installer(args: list[str], log: Callable[[str], None] | None) -> list[str]:
     base = installer()
     command = [*base, *args]
     if base[-1] == "pip" and base[0] != sys.executable:  # uv pip: name the environment
@@ -179,7 +176,7 @@ def install(
     extra_index_urls: Sequence[str] = (),
     no_deps: bool = False,
     log: Callable[[str], None] | None = None,
-) -> builtins.list[str]:
+) -> list[str]:
     """Install plugins from PyPI (or a wheel, or a folder) into smmcore's environment
     (``smm plugins install``); returns the installer command that ran.
 
@@ -203,13 +200,13 @@ def install(
         args += ["--extra-index-url", url]
     for path in editable:
         args += ["-e", str(Path(path).resolve())]
-    args += builtins.list(packages)
+    args += list(packages)
     return _run_installer(args, log)
 
 
 def uninstall(
     packages: Sequence[str], *, yes: bool = False, log: Callable[[str], None] | None = None
-) -> builtins.list[str]:
+) -> list[str]:
     """Uninstall plugins from smmcore's environment (smmcore itself is refused); returns the
     installer command that ran. ``yes`` skips pip's confirmation (uv never asks)."""
     if isinstance(packages, str):

@@ -31,7 +31,7 @@ from typing import Any, Literal, TypeVar
 import pluggy
 
 from smmcore import PROJECT_NAME, hookspecs
-from smmcore.errors import PluginError, SmmError
+from smmcore.errors import NotFoundError, PluginError, SmmError
 from smmcore.registry import (
     REGISTRATION_TYPES,
     ChartSeriesSpec,
@@ -502,7 +502,8 @@ class PluginHost:
         return list(self._records.values())
 
     def plugin(self, name: str) -> PluginRecord:
-        """One plugin by plugin or distribution name, or a clear :class:`SmmError`."""
+        """One plugin by plugin or distribution name, or a :class:`NotFoundError` listing the
+        installed ones."""
         wanted = _normalize(name)
         for record in self._records.values():
             if _normalize(record.name) == wanted or (
@@ -510,7 +511,7 @@ class PluginHost:
             ):
                 return record
         known = ", ".join(r.name for r in self._records.values()) or "none"
-        raise SmmError(
+        raise NotFoundError(
             f"no plugin named {name!r} (installed: {known})",
             hint="run 'smm plugins list' to see the installed plugins",
         )

@@ -3,7 +3,8 @@
 Results of the Python API that are tables (keyword signals, segment members, the renewal
 table) subclass :class:`Tabular`: they list their rows as dicts and get ``to_arrow()``,
 ``to_pandas()`` and ``to_polars()`` from here. pyarrow is a dependency; pandas and polars are
-optional and imported only when asked for.
+optional extras, imported only when asked for (:mod:`smmcore.frames`, which raises
+:class:`~smmcore.errors.MissingExtraError` when one is missing).
 """
 
 from __future__ import annotations
@@ -17,14 +18,6 @@ def rows_to_arrow(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> Any
     import pyarrow as pa
 
     return pa.table({name: [row.get(name) for row in rows] for name in columns})
-
-
-def optional_module(name: str) -> Any:
-    """Import an optional library (``pandas``, ``polars``), or raise
-    :class:`~smmcore.errors.MissingExtraError` naming the extra that installs it."""
-    from smmcore.frames import need
-
-    return need(name, name)
 
 
 class Tabular:
@@ -46,11 +39,13 @@ class Tabular:
         return rows_to_arrow(rows, columns)
 
     def to_pandas(self) -> Any:
-        """The rows as a ``pandas.DataFrame`` (needs pandas)."""
-        optional_module("pandas")
-        return self.to_arrow().to_pandas()
+        """The rows as a ``pandas.DataFrame`` (needs the ``pandas`` extra)."""
+        from smmcore.frames import to_pandas
+
+        return to_pandas(self.to_arrow())
 
     def to_polars(self) -> Any:
-        """The rows as a ``polars.DataFrame`` (needs polars)."""
-        polars = optional_module("polars")
-        return polars.from_arrow(self.to_arrow())
+        """The rows as a ``polars.DataFrame`` (needs the ``polars`` extra)."""
+        from smmcore.frames import to_polars
+
+        return to_polars(self.to_arrow())

@@ -69,7 +69,16 @@ def test_the_errors_form_one_hierarchy() -> None:
     assert issubclass(smmcore.EnvironmentFault, smmcore.SmmError)
 
 
-API_MODULES = ["smmcore/api.py", "smmcore/events.py", "smmcore/frames.py"]
+API_MODULES = [
+    "smmcore/api.py",
+    "smmcore/events.py",
+    "smmcore/frames.py",
+    "smmcore/tabular.py",
+    "smmcore/keyword_research.py",
+    "smmcore/keywords.py",
+    "smmcore/audience.py",
+    "smmcore/plugin_manager.py",
+]
 
 
 @pytest.mark.parametrize("path", API_MODULES)

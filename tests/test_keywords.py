@@ -747,7 +747,9 @@ def api(host, tmp_path, monkeypatch):
         lambda log=None: httpx.AsyncClient(transport=httpx.MockTransport(endpoints)),
     )
     lines: list[str] = []
-    research = KeywordResearch(_workspace(tmp_path, WORKSPACE_KEYWORDS), host, log=lines.append)
+    research = KeywordResearch(
+        _workspace(tmp_path, WORKSPACE_KEYWORDS), host, progress=lambda e: lines.append(e.text)
+    )
     research.endpoints = endpoints  # type: ignore[attr-defined]
     research.lines = lines  # type: ignore[attr-defined]
     return research

@@ -154,7 +154,7 @@ def _research(ws: Path, lines: list[str]):
     from smmcore.workspace import load_workspace
 
     host = PluginHost(env={"SMM_LOAD_PLUGINS": "smm-wikipedia,smm-suggest"})
-    return KeywordResearch(load_workspace(ws), host, log=lines.append)
+    return KeywordResearch(load_workspace(ws), host, progress=lambda e: lines.append(e.text))
 
 
 def test_api_report_keeps_the_answered_terms(workspace: Path) -> None:

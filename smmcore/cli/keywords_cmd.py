@@ -115,10 +115,10 @@ def _research(app: App) -> Any:
 
     workspace = app.workspace() if (app.workspace_dir / "smm.toml").exists() else None
 
-    def log(line: str) -> None:
-        click.echo(line, err=True)
+    def show(event: Any) -> None:  # a LogLine: a back-off, an engine that failed
+        click.echo(event.text, err=True)
 
-    return KeywordResearch(workspace, app.host, log=log)
+    return KeywordResearch(workspace, app.host, progress=show)
 
 
 # --------------------------------------------------------------------------- output
