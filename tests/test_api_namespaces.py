@@ -93,3 +93,14 @@ def test_plugins_namespace_after_a_bare_import() -> None:
     assert names.startswith("[") and distribution == "smm-segments"
     with pytest.raises(smmcore.NotFoundError, match="no plugin named 'nope'"):
         smmcore.plugins.info("nope")
+
+
+def test_tables_as_polars_or_a_missing_extra(demo_ws: smmcore.Workspace, monkeypatch) -> None:
+    polars = pytest.importorskip("polars")
+    renewal = demo_ws.audience.renewal(months=2)
+    frame = renewal.to_polars()
+    assert isinstance(frame, polars.DataFrame) and frame["month"].to_list()[-1] == "2026-11"
+    monkeypatch.setitem(sys.modules, "polars", None)  # as if not installed
+    with pytest.raises(smmcore.MissingExtraError) as caught:
+        renewal.to_polars()
+    assert caught.value.extra == "polars"
