@@ -17,6 +17,9 @@ community's posts, over a year), then:
 
     uv run python benchmarks/bench_audience.py [--members 100000] [--interactions 500000]
         [--rounds 5]
+
+About two minutes on the shared 2-core machine at load 10-16 (most of it igraph's Louvain,
+run twice per round).
 """
 
 from __future__ import annotations
@@ -234,15 +237,18 @@ def bare_graph(con, b):
         FROM e JOIN m USING (network, member) JOIN p USING (network, post_id)
         UNION ALL
         SELECT i, -1, NULL, network, member FROM m
-        ORDER BY pi, mi
         """,
         {"lo": b["lo"], "hi": b["hi"]},
     ).fetchnumpy()
-    n = int(np.searchsorted(cols["pi"], 0))  # the members come first (pi = -1), by number
-    members = {"network": cols["network"][:n], "member": cols["member"][:n]}
-    source, target, weight = cols["mi"][n:], cols["pi"][n:] + n, cols["w"][n:]
-    order = np.lexsort((target, source))
-    source, target, weight = source[order], target[order], np.asarray(weight)[order]
+    is_member = cols["pi"] == -1  # the member rows; the others are edges
+    rows = np.flatnonzero(is_member)
+    rows = rows[np.argsort(cols["mi"][rows])]
+    members = {"network": cols["network"][rows], "member": cols["member"][rows]}
+    n = len(rows)
+    edges = np.flatnonzero(~is_member)
+    edges = edges[np.lexsort((cols["pi"][edges], cols["mi"][edges]))]  # sorted: repeatable
+    source, target = cols["mi"][edges], cols["pi"][edges] + n
+    weight = np.asarray(cols["w"])[edges]
     graph = ig.Graph(
         n=int(target.max()) + 1,
         edges=list(zip(source.tolist(), target.tolist(), strict=True)),
@@ -321,7 +327,6 @@ SAME = {
     "influencers": lambda s, b: [(m.member, m.scores["score"]) for m in s[0].members] == b,
 }
 
-GRAPH = ("communities", "influencers")
 BARE = {
     "rules": ("DuckDB SQL", bare_rules),
     "tiers": ("DuckDB SQL", bare_tiers),
@@ -332,9 +337,7 @@ BARE = {
 }
 
 
-def compare(
-    path: Path, rounds: int, graph_rounds: int
-) -> dict[str, tuple[list[float], list[float]]]:
+def compare(path: Path, rounds: int) -> dict[str, tuple[list[float], list[float]]]:
     """Per segmenter: (product times, bare times), alternating which goes first, each product
     run with a fresh context (so the graph segmenters build their graph every time); the
     results are checked equal first."""
@@ -373,7 +376,7 @@ def compare(
             raise SystemExit(f"{name}: the segmenter and the bare computation disagree")
         times: tuple[list[float], list[float]] = ([], [])
         bare = BARE[name][1]
-        for round_ in range(graph_rounds if name in GRAPH else rounds):
+        for round_ in range(rounds):
             pair = [(0, product), (1, lambda bare=bare: bare(store.con, b))]
             for which, run in pair if round_ % 2 == 0 else reversed(pair):
                 start = time.perf_counter()
@@ -390,8 +393,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--members", type=int, default=100_000)
     parser.add_argument("--interactions", type=int, default=500_000)
-    parser.add_argument("--rounds", type=int, default=5, help="rounds of the SQL segmenters")
-    parser.add_argument("--graph-rounds", type=int, default=3, help="rounds of the graph ones")
+    parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
     began = time.perf_counter()
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at start")
@@ -423,12 +425,11 @@ def main() -> None:
             f"{result['read_seconds']:.1f} s, peak {result['peak_read'] / 2**30:.2f} GiB"
         )
         print(
-            f"segmenter vs bare library, {args.rounds} rounds ({args.graph_rounds} for the graph "
-            "segmenters) alternating which runs first (same results checked first; median, "
-            "min-max):"
+            f"segmenter vs bare library, {args.rounds} rounds alternating which runs first "
+            "(same results checked first; median, min-max):"
         )
         ratios = {}
-        for name, (product, bare) in compare(path, args.rounds, args.graph_rounds).items():
+        for name, (product, bare) in compare(path, args.rounds).items():
             p, b = statistics.median(product), statistics.median(bare)
             ratios[name] = p / b
             print(

@@ -68,16 +68,30 @@ CLIENT_INTERACTIONS = CORE_CLIENT_INTERACTIONS
 """Every interaction with the client's channels that can be placed in time, with ``ts`` (the
 core's one definition: :data:`smmcore.interactions.CLIENT_INTERACTIONS`)."""
 
-CLIENT_AUDIENCE = """
-    SELECT am.network, am.member,
-           max(am.display_name) AS display_name, max(am.bio) AS bio,
-           max(am.language) AS language, max(am.location) AS location,
-           max(am.followers) AS followers, bool_or(am.is_follower) AS is_follower
+_PROFILE = {
+    "display_name": "max(am.display_name)",
+    "bio": "max(am.bio)",
+    "language": "max(am.language)",
+    "location": "max(am.location)",
+    "followers": "max(am.followers)",
+    "is_follower": "bool_or(am.is_follower)",
+}
+
+
+def client_audience(*columns: str) -> str:
+    """:data:`CLIENT_AUDIENCE` with only ``network``, ``member`` and the profile ``columns``
+    (DuckDB computes every aggregate of a subquery, read or not)."""
+    fields = "".join(f", {_PROFILE[c]} AS {c}" for c in columns)
+    return f"""
+    SELECT am.network, am.member{fields}
     FROM audience_members am
     JOIN workspace_channels c
       ON c.network = am.network AND c.account = am.account AND c.is_client
     GROUP BY am.network, am.member
 """
+
+
+CLIENT_AUDIENCE = client_audience(*_PROFILE)
 """The client's audience, one row per (network, member) across its channels."""
 
 

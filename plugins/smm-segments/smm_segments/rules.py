@@ -26,7 +26,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from smm_segments.data import CLIENT_AUDIENCE, cell, fetch_columns, lazy_members
+from smm_segments.data import cell, client_audience, fetch_columns, lazy_members
 from smm_segments.texts import text
 from smmcore.contracts import AudienceContext, Segmenter
 from smmcore.errors import SmmError
@@ -159,6 +159,24 @@ def parse_rules(rules: dict[str, dict[str, Any]]) -> dict[str, SegmentRule]:
     return parsed
 
 
+def columns_of(cond: Condition) -> list[str]:
+    """The profile columns a condition reads (``network`` is always there)."""
+    found = [
+        column
+        for column, used in (
+            ("language", cond.language is not None),
+            ("location", cond.location is not None),
+            ("bio", bool(cond.bio_any or cond.bio_all)),
+            ("is_follower", cond.is_follower is not None),
+        )
+        if used
+    ]
+    children = [*(cond.all or []), *(cond.any or []), *([cond.not_] if cond.not_ else [])]
+    for child in children:
+        found.extend(c for c in columns_of(child) if c not in found)
+    return found
+
+
 def describe(rule: SegmentRule) -> str:
     """A compact text form of the rule, shown as the segment's method."""
     data = rule.model_dump(by_alias=True, exclude_none=True, exclude={"description"})
@@ -189,7 +207,8 @@ class RuleSegmenter(Segmenter):
             where = compile_condition(rule, params)
             cols = fetch_columns(
                 ctx.con,
-                f"SELECT network, member, followers FROM ({CLIENT_AUDIENCE}) aud "
+                "SELECT network, member, followers "
+                f"FROM ({client_audience('followers', *columns_of(rule))}) aud "
                 f"WHERE coalesce({where}, FALSE) "
                 "ORDER BY followers DESC NULLS LAST, network, member",
                 params,

@@ -15,10 +15,10 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from smm_segments.data import (
-    CLIENT_AUDIENCE,
     CLIENT_INTERACTIONS,
     DEEP_KINDS,
     bounds,
+    client_audience,
     fetch_columns,
     lazy_members,
     reasons_wanted,
@@ -86,7 +86,7 @@ class TierSegmenter(Segmenter):
                 GROUP BY network, member
             ),
             everyone AS (
-                SELECT network, member FROM ({CLIENT_AUDIENCE}) aud
+                SELECT network, member FROM ({client_audience()}) aud
                 UNION
                 SELECT network, member FROM acts
             ),

@@ -133,6 +133,20 @@ def test_rule_segments_combine_tests_and_leave_unknown_counts_out() -> None:
     assert names(segments["rules:bread"]) == ["anna", "dario"]
 
 
+def test_a_rule_reads_every_column_its_nested_tests_name() -> None:
+    """Each rule's query aggregates only the profile columns it tests, however deep."""
+    con = make_db()
+    member(con, "fan", bio="pane", is_follower=True, location="Bologna", followers=5)
+    member(con, "visitor", bio="pane", is_follower=False, location="Bologna", followers=50)
+    rules = {
+        "deep": {"all": [{"any": [{"not": {"is_follower": False}}]}, {"bio_all": ["pane"]}]},
+        "where": {"not": {"all": [{"location": "roma"}]}},
+    }
+    segments = by_name(RuleSegmenter().segment(ctx(con, rules)))
+    assert names(segments["rules:deep"]) == ["fan"]
+    assert names(segments["rules:where"]) == ["visitor", "fan"]  # by followers
+
+
 def test_invalid_rules_get_one_clear_error_per_problem() -> None:
     con = make_db()
     rules = {
