@@ -372,11 +372,16 @@ def compare(path: Path, rounds: int) -> dict[str, tuple[list[float], list[float]
             )  # fmt: skip
             return segmenter.segment(ctx)
 
-        if not SAME[name](product(), BARE[name][1](store.con, b)):
+        start = time.perf_counter()
+        first = product()
+        took = time.perf_counter() - start
+        if not SAME[name](first, BARE[name][1](store.con, b)):
             raise SystemExit(f"{name}: the segmenter and the bare computation disagree")
         times: tuple[list[float], list[float]] = ([], [])
         bare = BARE[name][1]
-        for round_ in range(rounds):
+        # a segmenter of a tenth of a second gets more rounds (about 3 s each side, at most
+        # 25): one busy moment on the shared machine moves a median of 5 by 30%
+        for round_ in range(max(rounds, min(25, int(3.0 / max(took, 1e-3))))):
             pair = [(0, product), (1, lambda bare=bare: bare(store.con, b))]
             for which, run in pair if round_ % 2 == 0 else reversed(pair):
                 start = time.perf_counter()
@@ -425,17 +430,18 @@ def main() -> None:
             f"{result['read_seconds']:.1f} s, peak {result['peak_read'] / 2**30:.2f} GiB"
         )
         print(
-            f"segmenter vs bare library, {args.rounds} rounds alternating which runs first "
-            "(same results checked first; median, min-max):"
+            f"segmenter vs bare library, {args.rounds} rounds or more (about 3 s a side, at most "
+            "25) alternating which runs first (same results checked first; median, min-max, "
+            "rounds):"
         )
         ratios = {}
         for name, (product, bare) in compare(path, args.rounds).items():
             p, b = statistics.median(product), statistics.median(bare)
             ratios[name] = p / b
             print(
-                f"  {name:<12} {p:6.2f} s ({min(product):.2f}-{max(product):.2f})  "
-                f"{BARE[name][0]:<26} {b:6.2f} s ({min(bare):.2f}-{max(bare):.2f})  "
-                f"ratio {p / b:5.2f}"
+                f"  {name:<12} {p:6.3f} s ({min(product):.2f}-{max(product):.2f})  "
+                f"{BARE[name][0]:<26} {b:6.3f} s ({min(bare):.2f}-{max(bare):.2f})  "
+                f"x{len(product):<3} ratio {p / b:5.2f}"
             )
     print(
         f"load average at the end: {os.getloadavg()[0]:.1f} (a shared machine: noisy); "

@@ -27,24 +27,28 @@ _OWN = plausible_sql("i.occurred_at")
 _POST = plausible_sql("p.created_at")
 
 _CLIENT = (
-    "JOIN workspace_channels c ON c.network = i.network AND c.account = i.account AND c.is_client"
+    "(i.network, i.account) IN (SELECT network, account FROM workspace_channels WHERE is_client)"
 )
 
 
-def _dated(channels: str = "") -> str:
+def _dated(channels: str = "TRUE", *, by_post: bool = True) -> str:
     # Two branches, not a LEFT JOIN of every interaction with the posts: only the interactions
     # without a plausible time of their own meet the posts table (a million posts at 1M).
-    return f"""
+    own = f"""
     SELECT i.network, i.account, i.member, i.kind, i.post_id, i.occurred_at AS ts,
            FALSE AS dated_by_post
-    FROM interactions i {channels}
-    WHERE {_OWN}
+    FROM interactions i
+    WHERE {channels} AND {_OWN}
+"""
+    if not by_post:
+        return own
+    return f"""{own}
     UNION ALL
     SELECT i.network, i.account, i.member, i.kind, i.post_id, p.created_at AS ts,
            TRUE AS dated_by_post
-    FROM interactions i {channels}
+    FROM interactions i
     JOIN posts p ON p.network = i.network AND p.account = i.account AND p.post_id = i.post_id
-    WHERE NOT {_OWN} AND {_POST}
+    WHERE {channels} AND NOT {_OWN} AND {_POST}
 """
 
 
@@ -54,6 +58,17 @@ module docstring), and ``dated_by_post``, whether that is its post's time."""
 
 CLIENT_INTERACTIONS = _dated(_CLIENT)
 """:data:`DATED_INTERACTIONS` with the client's own channels only."""
+
+
+def client_interactions(con: Any) -> str:
+    """:data:`CLIENT_INTERACTIONS` for the store behind ``con`` as it is now: without the
+    branch that dates interactions by their post when no interaction needs it (that branch
+    reads every interaction a second time). Check once per run and reuse the text: a write
+    after the check can make it stale."""
+    undated = con.execute(f"SELECT EXISTS (SELECT 1 FROM interactions i WHERE NOT {_OWN})")
+    row = undated.fetchone()
+    return CLIENT_INTERACTIONS if row and row[0] else _dated(_CLIENT, by_post=False)
+
 
 RENEWAL_ENGAGED_SQL = "kind <> 'follow'"
 """The interactions that make an account engaged, for renewal: every kind but a follow."""

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from smmcore.contracts import AudienceContext
 from smmcore.interactions import CLIENT_INTERACTIONS as CORE_CLIENT_INTERACTIONS
+from smmcore.interactions import client_interactions as core_client_interactions
 from smmcore.models import SegmentMember, SegmentMembers
 
 VALUE_WEIGHTS: dict[str, float] = {
@@ -68,6 +69,16 @@ CLIENT_INTERACTIONS = CORE_CLIENT_INTERACTIONS
 """Every interaction with the client's channels that can be placed in time, with ``ts`` (the
 core's one definition: :data:`smmcore.interactions.CLIENT_INTERACTIONS`)."""
 
+
+def client_interactions(ctx: AudienceContext) -> str:
+    """:data:`CLIENT_INTERACTIONS` as the store needs it, decided once per audience context
+    (:func:`smmcore.interactions.client_interactions`): the segmenters of one run share it."""
+    memo = ctx.__dict__.setdefault("_smm_segments_sql", {})
+    if "interactions" not in memo:
+        memo["interactions"] = core_client_interactions(ctx.con)
+    return memo["interactions"]
+
+
 _PROFILE = {
     "display_name": "max(am.display_name)",
     "bio": "max(am.bio)",
@@ -85,8 +96,8 @@ def client_audience(*columns: str) -> str:
     return f"""
     SELECT am.network, am.member{fields}
     FROM audience_members am
-    JOIN workspace_channels c
-      ON c.network = am.network AND c.account = am.account AND c.is_client
+    WHERE (am.network, am.account) IN
+          (SELECT network, account FROM workspace_channels WHERE is_client)
     GROUP BY am.network, am.member
 """
 

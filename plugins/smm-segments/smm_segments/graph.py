@@ -19,7 +19,7 @@ from datetime import datetime
 from functools import cached_property
 from typing import Any
 
-from smm_segments.data import CLIENT_INTERACTIONS, weight_sql
+from smm_segments.data import CLIENT_INTERACTIONS, client_interactions, weight_sql
 
 _MEMO = "_smm_segments_graphs"
 _RANDOM = threading.Lock()
@@ -116,20 +116,25 @@ def context_graph(ctx: Any, start: datetime, end: datetime, weights: Mapping[str
     memo = ctx.__dict__.setdefault(_MEMO, {})
     key = (start, end, tuple(sorted(weights.items())))
     if key not in memo:
-        memo[key] = build_graph(ctx.con, start, end, weights)
+        memo[key] = build_graph(ctx.con, start, end, weights, client_interactions(ctx))
     return memo[key]
 
 
 def build_graph(
-    con: Any, start: datetime, end: datetime, weights: Mapping[str, float]
+    con: Any,
+    start: datetime,
+    end: datetime,
+    weights: Mapping[str, float],
+    interactions: str = CLIENT_INTERACTIONS,
 ) -> InteractionGraph:
-    """The member-post graph of the client's interactions in ``[start, end)``."""
+    """The member-post graph of the client's interactions in ``[start, end)`` (from
+    ``interactions``, a query like :data:`~smm_segments.data.CLIENT_INTERACTIONS`)."""
     import numpy as np
 
     value = weight_sql(weights, column="kind")
     edges = f"""
         SELECT network, member, post_id, sum({value}) AS w
-        FROM ({CLIENT_INTERACTIONS}) x
+        FROM ({interactions}) x
         WHERE ts >= $start AND ts < $end AND post_id IS NOT NULL AND kind <> 'follow'
         GROUP BY network, member, post_id
         HAVING sum({value}) > 0

@@ -21,6 +21,7 @@ from typing import Any
 from smm_segments.data import (
     CLIENT_INTERACTIONS,
     bounds,
+    client_interactions,
     day_start,
     fetch_columns,
     lazy_members,
@@ -111,7 +112,7 @@ class RenewalSegmenter(Segmenter):
                        count(*) FILTER (WHERE ts >= $s AND ts < $e) AS n_now,
                        count(*) FILTER (WHERE ts >= $ps AND ts < $pe) AS n_before,
                        bool_or(ts < $s) AS seen
-                FROM ({CLIENT_INTERACTIONS}) x
+                FROM ({client_interactions(ctx)}) x
                 WHERE ts < $e AND {RENEWAL_ENGAGED_SQL}
                 GROUP BY network, member
                 HAVING n_now > 0 OR n_before > 0

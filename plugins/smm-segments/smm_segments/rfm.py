@@ -21,9 +21,9 @@ from datetime import timedelta
 from pydantic import BaseModel, ConfigDict, Field
 
 from smm_segments.data import (
-    CLIENT_INTERACTIONS,
     VALUE_WEIGHTS,
     bounds,
+    client_interactions,
     fetch_columns,
     lazy_members,
     reasons_wanted,
@@ -95,7 +95,7 @@ class RFMSegmenter(Segmenter):
                            AS recency_days,
                        count(*) AS frequency,
                        sum({value}) AS value
-                FROM ({CLIENT_INTERACTIONS}) x
+                FROM ({client_interactions(ctx)}) x
                 WHERE ts >= $start AND ts < $end AND kind <> 'follow'
                 GROUP BY network, member
             ),

@@ -15,10 +15,10 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from smm_segments.data import (
-    CLIENT_INTERACTIONS,
     DEEP_KINDS,
     bounds,
     client_audience,
+    client_interactions,
     fetch_columns,
     lazy_members,
     reasons_wanted,
@@ -81,7 +81,7 @@ class TierSegmenter(Segmenter):
             WITH acts AS (
                 SELECT network, member, count(*) AS n,
                        count(*) FILTER (WHERE kind IN ({deep})) AS deep
-                FROM ({CLIENT_INTERACTIONS}) x
+                FROM ({client_interactions(ctx)}) x
                 WHERE ts >= $start AND ts < $end AND kind <> 'follow'
                 GROUP BY network, member
             ),
