@@ -240,15 +240,15 @@ def bare_graph(con, b):
         """,
         {"lo": b["lo"], "hi": b["hi"]},
     ).fetchnumpy()
-    is_member = cols["pi"] == -1  # the member rows; the others are edges
+    mi, pi, w = (np.asarray(cols[c]) for c in ("mi", "pi", "w"))  # plain, not masked
+    is_member = pi == -1  # the member rows; the others are edges
     rows = np.flatnonzero(is_member)
-    rows = rows[np.argsort(cols["mi"][rows])]
-    members = {"network": cols["network"][rows], "member": cols["member"][rows]}
+    rows = rows[np.argsort(mi[rows])]
+    members = {c: np.asarray(cols[c])[rows] for c in ("network", "member")}
     n = len(rows)
     edges = np.flatnonzero(~is_member)
-    edges = edges[np.lexsort((cols["pi"][edges], cols["mi"][edges]))]  # sorted: repeatable
-    source, target = cols["mi"][edges], cols["pi"][edges] + n
-    weight = np.asarray(cols["w"])[edges]
+    edges = edges[np.lexsort((pi[edges], mi[edges]))]  # sorted: repeatable
+    source, target, weight = mi[edges], pi[edges] + n, w[edges]
     graph = ig.Graph(
         n=int(target.max()) + 1,
         edges=list(zip(source.tolist(), target.tolist(), strict=True)),
