@@ -100,17 +100,23 @@ class LeakySource(Source):
 
 
 GATE: dict[str, asyncio.Event] = {}
+PINGS: list[str] = []
+"""``start X`` / ``end X`` of each ping unit, in order (reset by the tests using it)."""
 
 
 class PingSource(Source):
-    """Two units that can only finish when both run at the same time."""
+    """Two units that can only finish when both run at the same time (with ``GATE`` set up:
+    each waits for the other to start); without, each only records when it starts and ends."""
 
     async def fetch(self, unit: SyncUnit, ctx: SourceContext) -> AsyncIterator[object]:
-        me, other = unit.account, "b" if unit.account == "a" else "a"
-        GATE.setdefault(me or "", asyncio.Event()).set()
-        GATE.setdefault(other, asyncio.Event())
-        await asyncio.wait_for(GATE[other].wait(), timeout=60)  # a deadlock guard, never reached
-        yield Account(network="ping", account=me or "")
+        me, other = unit.account or "", "b" if unit.account == "a" else "a"
+        PINGS.append(f"start {me}")
+        if GATE:
+            GATE[me].set()
+            await asyncio.wait_for(GATE[other].wait(), timeout=120)  # a deadlock guard only
+        await asyncio.sleep(0)
+        PINGS.append(f"end {me}")
+        yield Account(network="ping", account=me)
 
 
 @hookimpl
@@ -249,12 +255,19 @@ def test_context_carries_since_options_and_the_shared_client(write_ws, host) -> 
 def test_units_run_concurrently(write_ws, host) -> None:
     body = "".join(f'[[channels]]\nnetwork = "ping"\nhandle = "{h}"\n' for h in "ab")
     ws = load_workspace(write_ws(body))
-    report = run_sync(ws, host)
-    assert [u.status for u in report.units] == ["ok", "ok"]
-    # one at a time, the first waits for the second until its 1 s timeout and fails
     GATE.clear()
-    failed = run_sync(ws, host, concurrency=1).failed
-    assert [u.error for u in failed] == ["TimeoutError"]
+    GATE.update(a=asyncio.Event(), b=asyncio.Event())
+    report = run_sync(ws, host)  # each unit finishes only once the other has started
+    assert [u.status for u in report.units] == ["ok", "ok"]
+    # one at a time: the second starts when the first has ended
+    GATE.clear()
+    PINGS.clear()
+    report = run_sync(ws, host, concurrency=1)
+    assert [u.status for u in report.units] == ["ok", "ok"]
+    assert PINGS in (
+        ["start a", "end a", "start b", "end b"],
+        ["start b", "end b", "start a", "end a"],
+    )
 
 
 def test_missing_source_and_unset_secret_fail_only_their_channels(
