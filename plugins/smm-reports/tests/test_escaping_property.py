@@ -212,3 +212,30 @@ def test_a_post_link_from_a_network_is_http_or_nothing(url: str, href: str | Non
     row = html.split('<td class="post-text"', 1)[1].split("</td>", 1)[0]
     links = re.findall(r'<a href="([^"]*)"', row)
     assert links == ([href] if href else []), row
+
+
+def test_markdown_escapes_outside_text_into_entities_and_backslashes() -> None:
+    """Markdown viewers render HTML: an outside text's ``<``, ``>`` and ``&`` become
+    entities and its Markdown punctuation is backslash-escaped, so it reads back as typed."""
+    md = _render("markdown", _replace(sample_report(), "<i>&x*"))
+    assert "<i>" not in md
+    assert "&lt;i&gt;&amp;x\\*0" in md  # the client's name, exactly
+    assert "&lt;i&gt;&amp;x\\*" in md.split("## ", 2)[2]  # and in the tables below
+
+
+def test_markdown_tables_align_numbers_right_and_text_left() -> None:
+    md = _render("markdown", sample_report())
+    aligns = [line for line in md.splitlines() if line.startswith("| ---")]
+    kpis = aligns[0]
+    assert kpis.startswith("| --- | ---: |")  # the KPI table: name left, numbers right
+    # top posts: date, channel and text left, numbers right; segments: only the size right
+    assert "| --- | --- | --- | ---: | ---: |" in aligns
+    assert "| --- | ---: | --- |" in aligns
+
+
+def test_an_empty_chart_says_so_in_its_middle() -> None:
+    from smm_reports import svg
+
+    chart = str(svg.line_chart([("<b>", [])], title="t", empty="<no data>", width=400, height=200))
+    assert 'class="chart empty"><text x="200.0" y="100.0"' in chart
+    assert ">&lt;no data&gt;</text>" in chart
