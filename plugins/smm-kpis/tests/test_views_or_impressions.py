@@ -55,3 +55,22 @@ def test_top_posts_show_views_where_known(both_known, kf) -> None:
     assert posts["i1"]["views"] == 1000  # not its 3000 impressions
     assert posts["i2"]["views"] == 500  # views unknown: its impressions
     assert posts["m1"]["views"] is None  # neither known: unknown, not 0
+
+
+def test_a_top_post_carries_every_field_the_reports_show(ctx, kf) -> None:
+    v = kf.by_scope(builtin.top_posts.compute(ctx))
+    top = v[kf.CLIENT].detail["posts"][0]
+    assert {k: top[k] for k in top if k not in ("created_at", "text", "url", "_ts")} == {
+        "network": "instagram",
+        "account": "forno",
+        "owner": "Forno",
+        "post_id": "i1",
+        "kind": "post",
+        "likes": 50,
+        "reposts": 5,
+        "replies": 3,
+        "quotes": 2,
+        "views": 1000,
+        "engagements": 60,
+        "engagement_rate": pytest.approx(6.0),
+    }
