@@ -32,6 +32,10 @@ TARGETS = os.environ.get(
 """Smallest first: each target gets an equal share of what is left of the budget."""
 
 
+RERUN = {"not checked", "survived", "timeout", "check was interrupted by user"}
+"""The statuses a run tries again (the others are final for the code as it is)."""
+
+
 def _globs(target: str) -> list[str]:
     data = tomllib.loads((ROOT / target / "pyproject.toml").read_text(encoding="utf-8"))
     return list(data["tool"]["mutmut"]["smm_mutate"])
@@ -74,8 +78,17 @@ def run(fresh: bool) -> None:
         if share <= 5:
             print(f"{target}: no time left; run again to resume", flush=True)
             continue
+        # mutmut runs again every mutant named on its command line: name only those not
+        # checked yet and the survivors (a new test may kill them), so a run resumes
+        known = _results(target)
+        names = [n for n, status in known.items() if status in RERUN] if known else []
+        if known and not names:
+            print(f"{target}: nothing left to run", flush=True)
+            continue
         start = time.monotonic()
-        out = _mutmut(target, "run", "--max-children", jobs, *_globs(target), timeout=share)
+        out = _mutmut(
+            target, "run", "--max-children", jobs, *(names or _globs(target)), timeout=share
+        )
         took = time.monotonic() - start
         note = "" if out else f", stopped after its share of {share:.0f} s (run again to resume)"
         print(f"{target}: {took:.0f} s{note}", flush=True)
