@@ -5,6 +5,8 @@
   exist, with options they accept. Commands are resolved through the real click tree
   (``smmcore.cli.main:cli``) with a PluginHost that discovers the installed plugins, so plugin
   commands such as ``smm files`` count. Output belongs in ``text`` blocks, which are not read.
+  A block marked ```` ```sh team ```` shows the team store's commands (smm-ducklake, which
+  lives in its own environment): tests/test_team_environment.py resolves those there.
 - Every ```` ```toml ```` block is a whole ``smm.toml``: it parses with tomllib and validates
   with :class:`smmcore.config.WorkspaceConfig`. A partial example is marked
   ```` ```toml snippet ````: it must parse, and it validates once a minimal ``[client]`` is
@@ -53,6 +55,11 @@ class Block:
     @property
     def language(self) -> str:
         return self.info.split()[0].lower() if self.info.split() else ""
+
+    @property
+    def team(self) -> bool:
+        """Marked ``team``: resolved in the team store's environment, not here."""
+        return "team" in self.info.split()[1:]
 
     @property
     def where(self) -> str:
@@ -202,7 +209,7 @@ def test_resolve_reports_unknown_commands_and_options(host: PluginHost) -> None:
     ]
 
 
-@pytest.mark.parametrize("block", _shell_blocks(), ids=lambda b: b.where)
+@pytest.mark.parametrize("block", [b for b in _shell_blocks() if not b.team], ids=lambda b: b.where)
 def test_every_smm_command_in_the_docs_exists(block: Block, host: PluginHost) -> None:
     problems = []
     for args in smm_invocations(block.text):

@@ -3,6 +3,7 @@ the lock message."""
 
 from __future__ import annotations
 
+import contextlib
 import importlib.metadata
 import subprocess
 import sys
@@ -423,6 +424,42 @@ def test_large_units_are_staged_and_merged_with_the_same_result(
     assert rows(store, "SELECT likes FROM post_metrics WHERE post_id = 'p7'") == [(19,)]
     temp = rows(store, "SELECT count(*) FROM duckdb_tables() WHERE table_name LIKE '_smm_%'")
     assert temp == [(0,)]
+
+
+def test_models_go_in_through_arrow_where_duckdb_binds_lists_slowly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """duckdb 1.x (smm-ducklake's 1.5.5) binds a Python list parameter value by value; there a
+    unit's models go in as an Arrow table. Both ways store the same rows, staged or not."""
+    day = timedelta(days=1)
+
+    def unit(store: Store) -> None:
+        with store.unit_writer("u", "t") as w:
+            w.add(Account(network="mastodon", account="forno", display_name="Forno", bio=None))
+            w.add(AudienceMember(network="mastodon", account="forno", member="a", first_seen=T0))
+            for i in range(9):
+                w.add(post(f"p{i % 6}", text=None if i % 3 else f"v{i}", language="it"))
+                w.add(metrics(f"p{i % 6}", T0 + (i % 2) * day, likes=i, views=None))
+
+    tables = ("accounts", "audience_members", "posts", "post_metrics", "sync_state")
+    stored = []
+    for fast in (True, False):
+        monkeypatch.setattr(store_db, "_fast_lists", fast)
+        for staged in (False, True):
+            monkeypatch.setattr(store_db, "MODEL_BATCH_ROWS", 4 if staged else 250)
+            with contextlib.closing(Store.open(tmp_path / f"{fast}{staged}.duckdb")) as store:
+                unit(store)
+                # every column but the time of writing
+                now = {"updated_at", "last_success"}
+                written = {t: [c for c in store.columns(t) if c not in now] for t in tables}
+                stored.append(
+                    {
+                        t: rows(store, f"SELECT {', '.join(cols)} FROM {t} ORDER BY ALL")
+                        for t, cols in written.items()
+                    }
+                )
+    assert stored[0]["posts"] and stored[0]["post_metrics"]
+    assert all(s == stored[0] for s in stored[1:])
 
 
 def test_set_channels_fills_workspace_channels(store: Store) -> None:

@@ -62,6 +62,20 @@ SMALL_ROWS = 20_000
 let a large first import skip the sort by key and the conflict bookkeeping."""
 
 _stage_ids = itertools.count(1)
+_fast_lists: bool | None = None
+
+
+def _lists_bind_fast() -> bool:
+    """Whether this duckdb binds a Python list parameter quickly. 2.x does (microseconds for
+    a unit's column); 1.x converts it value by value through pandas (measured with 1.5.5,
+    the version smm-ducklake pins: 0.55 s for a list of 200 integers), so there a unit's
+    models go in as an Arrow table instead."""
+    global _fast_lists
+    if _fast_lists is None:
+        import duckdb
+
+        _fast_lists = int(duckdb.__version__.split(".")[0]) >= 2
+    return _fast_lists
 
 
 def _combined(batches: list[Any]) -> list[Any]:
@@ -97,12 +111,60 @@ def _checked_size(value: str) -> str:
     return value.strip()
 
 
+STORAGE_COMPATIBILITY = "v1.5.0"
+"""The DuckDB storage format the store files are written in: the one duckdb 1.5.x reads (the
+version smm-ducklake pins) and every later duckdb too. DuckDB 2.x would otherwise create files
+only 2.x opens; an existing file keeps the format it was created in."""
+
+_READABLE_FROM = "1.5.5"
+"""The oldest duckdb that opens a file in :data:`STORAGE_COMPATIBILITY` (pyproject's bound)."""
+
+
+def _writer_of(path: Path) -> str | None:
+    """The DuckDB version recorded in a database file's header (``v2.0.1``), if readable."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(84)
+    except OSError:
+        return None
+    if len(head) < 84 or head[8:12] != b"DUCK":
+        return None
+    version = head[52:84].split(b"\0", 1)[0].decode("ascii", "replace").strip()
+    return version if re.fullmatch(r"v?\d+\.\d+[\w.+-]*", version) else None
+
+
+def _too_new(path: Path, exc: Exception) -> StoreError | None:
+    """One clear error for a store file in a storage format newer than this duckdb reads."""
+    import duckdb
+
+    text = str(exc).lower()
+    if "version number" not in text or not ("newer" in text or "can only read" in text):
+        return None
+    writer = _writer_of(path)
+    by = f" ({writer})" if writer else ""
+    return StoreError(
+        f"the history store {path} was written by a newer version of DuckDB{by} in a "
+        f"storage format the duckdb {duckdb.__version__} installed here cannot read",
+        hint=f"upgrade duckdb in this environment (pip install -U duckdb) and run the command "
+        f"again; where smm-ducklake holds duckdb at {_READABLE_FROM}, rewrite the file in the "
+        "1.5 format with the newer duckdb first (user guide, 'Team and agency'). The file "
+        "was not changed",
+    )
+
+
 def _connect(path: Path, read_only: bool) -> Any:
     import duckdb
 
     try:
-        con = duckdb.connect(str(path), read_only=read_only)
+        con = duckdb.connect(
+            str(path),
+            read_only=read_only,
+            config={"storage_compatibility_version": STORAGE_COMPATIBILITY},
+        )
     except duckdb.IOException as exc:
+        too_new = _too_new(path, exc)
+        if too_new is not None:
+            raise too_new from exc
         if "lock" in str(exc).lower():
             raise _lock_message(path, exc) from exc
         fault = explain_environment(exc, path)
@@ -132,14 +194,13 @@ several workspaces' schemas in one database)."""
 
 
 def _schema_version(con: Any) -> int:
-    found = con.execute(
-        "SELECT count(*) FROM information_schema.tables "
-        f"WHERE table_name = 'schema_version' AND {_HERE}"
-    ).fetchone()[0]
+    # one statement: on a shared backend another process may create the whole schema between
+    # two (it commits every table at once; two reads could see none, then all but ours)
+    found, others = con.execute(
+        "SELECT count(*) FILTER (WHERE table_name = 'schema_version'), count(*) "
+        f"FROM information_schema.tables WHERE {_HERE}"
+    ).fetchone()
     if not found:
-        others = con.execute(
-            f"SELECT count(*) FROM information_schema.tables WHERE {_HERE}"
-        ).fetchone()[0]
         if others:
             raise StoreError(
                 "this database is not an smm history store (it has no schema_version table)",
@@ -539,10 +600,10 @@ class Store:
         lists are bound as typed LIST parameters and unnested (columnar, no row loop)."""
         if not cols or not cols.get(SEQ):
             return
-        src, params = self._list_source(spec, cols)
-        select = self._fill_sql(spec, [n for n in cols if n != SEQ], src)
-        self.con.execute(self._merge_sql(spec, select), params)
-        self._derive(spec, select, params)
+        with self._list_source(spec, cols) as (src, params):
+            select = self._fill_sql(spec, [n for n in cols if n != SEQ], src)
+            self.con.execute(self._merge_sql(spec, select), params)
+            self._derive(spec, select, params)
 
     def _derive(self, spec: TableSpec, select: str, params: Sequence[Any] = ()) -> None:
         """Bring the tables derived from ``spec``'s up to date for the rows of ``select``
@@ -550,13 +611,27 @@ class Store:
         if spec.name == "post_metrics":
             refresh_latest(self.con, select, params, columns=list(self.columns(LATEST)))
 
-    def _list_source(self, spec: TableSpec, cols: Mapping[str, list[Any]]) -> tuple[str, list[Any]]:
-        """A subquery over column -> Python list (SEQ included) and its parameters."""
+    @contextmanager
+    def _list_source(
+        self, spec: TableSpec, cols: Mapping[str, list[Any]]
+    ) -> Iterator[tuple[str, list[Any]]]:
+        """A subquery over column -> Python list (SEQ included) and its parameters, usable
+        inside the ``with`` block."""
         types = self.columns(spec.name)
         names = [n for n in cols if n != SEQ]
+        if not _lists_bind_fast():
+            from smmcore.store.ingest import arrow_columns
+
+            view = f"_smm_lists_{next(_stage_ids)}"
+            self.con.register(view, arrow_columns(cols, types))
+            try:
+                yield view, []
+            finally:
+                self.con.unregister(view)
+            return
         parts = [f'unnest(?::{types[n]}[]) AS "{n}"' for n in names]
         parts.append(f"unnest(?::BIGINT[]) AS {SEQ}")
-        return f"(SELECT {', '.join(parts)})", [*(cols[n] for n in names), cols[SEQ]]
+        yield f"(SELECT {', '.join(parts)})", [*(cols[n] for n in names), cols[SEQ]]
 
     def _write_sync_state(self, writers: Sequence[UnitWriter]) -> None:
         """Record the success (and cursor) of the ``writers``' units in one statement."""
@@ -948,9 +1023,9 @@ class UnitWriter:
                 finally:
                     con.unregister(view)
             if cols:
-                src, params = store._list_source(spec, cols)
                 names = [n for n in cols if n != SEQ]
-                con.execute(f"INSERT INTO {stage} {store._fill_sql(spec, names, src)}", params)
+                with store._list_source(spec, cols) as (src, params):
+                    con.execute(f"INSERT INTO {stage} {store._fill_sql(spec, names, src)}", params)
 
     def _cleanup(self, registered: list[str]) -> None:
         self._done = True

@@ -71,6 +71,15 @@ def int64_array(values: Any) -> Any:
     return pa.Array.from_buffers(pa.int64(), len(values), [None, pa.py_buffer(values)])
 
 
+def arrow_columns(cols: Mapping[str, Sequence[Any]], types: Mapping[str, str]) -> Any:
+    """Column -> Python values (the store columns of ``types``, and SEQ) as an Arrow table."""
+    import pyarrow as pa
+
+    arrays = {n: _array(v, types[n]) for n, v in cols.items() if n != SEQ}
+    arrays[SEQ] = pa.array(cols[SEQ], type=pa.int64())
+    return pa.table(arrays)
+
+
 def models_to_arrow(models: Sequence[Any], columns: Mapping[str, str]) -> Any:
     """Convert models of one record type into an Arrow table of the store ``columns``
     (name -> SQL type) the model has."""
