@@ -75,9 +75,7 @@ def _copy_table(source: Store, target: Store, table: str, columns: list[str]) ->
     cols = ", ".join(f'"{c}"' for c in columns)
     view = f"_smm_copy_{table}"
     with source.lock:
-        reader: Any = source.con.execute(f"SELECT {cols} FROM {table}").fetch_record_batch(
-            BATCH_ROWS
-        )
+        reader: Any = source.con.execute(f"SELECT {cols} FROM {table}").to_arrow_reader(BATCH_ROWS)
         for batch in reader:
             if not batch.num_rows:
                 continue
