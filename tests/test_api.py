@@ -182,7 +182,7 @@ def test_demo_names_the_missing_plugins(tmp_path: Path) -> None:
 def test_demo_syncs_and_keeps_the_result(demo_ws: smmcore.Workspace) -> None:
     result = demo_ws.last_sync
     assert result is not None and result.ok
-    assert result.totals()["posts"] == demo_ws.sql("select count(*) from posts").fetchone()[0]
+    assert result.totals()["posts"] == demo_ws.sql("select count(*) from posts").fetchall()[0][0]
 
 
 # ------------------------------------------------------------------ smm sync
@@ -363,19 +363,19 @@ def test_render_to_text_file_and_unknown_format(demo_ws: smmcore.Workspace, tmp_
 def test_sql_is_read_only_and_its_results_outlive_the_connection(
     demo_ws: smmcore.Workspace,
 ) -> None:
-    posts = demo_ws.sql("select count(*) from posts").fetchone()[0]
+    posts = demo_ws.sql("select count(*) from posts").fetchall()[0][0]
     count = demo_ws.sql("select count(*) n from posts where network = ?", ["instagram"])
-    instagram = count.fetchone()[0]
+    instagram = count.fetchall()[0][0]
     assert 0 < instagram < posts
     for statement in ("delete from posts", "drop table posts", "copy posts to 'x.csv'"):
         with pytest.raises(smmcore.SmmError, match=r"read-only: a [A-Z]+ statement"):
             demo_ws.sql(statement)
     with pytest.raises(smmcore.SmmError, match="one statement at a time"):
         demo_ws.sql("select 1; delete from posts")
-    assert demo_ws.sql("select count(*) from posts").fetchone()[0] == posts
+    assert demo_ws.sql("select count(*) from posts").fetchall()[0][0] == posts
     demo_ws.close()
     assert count.filter("n > 0").fetchall() == [(instagram,)]  # still readable
-    channels = demo_ws.sql("select count(*) from workspace_channels").fetchone()[0]
+    channels = demo_ws.sql("select count(*) from workspace_channels").fetchall()[0][0]
     assert channels == len(demo_ws.channels())
     demo_ws.sync()  # writes to the store while earlier results are alive
     assert count.filter("n > 0").fetchall() == [(instagram,)]
