@@ -1,8 +1,11 @@
 """Team-store benchmark: DuckLake over a real PostgreSQL against the DuckDB file, in one run.
 
     uv run python benchmarks/bench_team.py [--posts 1000000] [--runs 3] [--workers 1,2,4]
-                                           [--limit 60] [--skip-report] [--skip-sync]
+                                           [--limit 60] [--concurrency 8] [--skip-report]
+                                           [--skip-sync]
 
+Runs in the team store's own environment (smm-ducklake pins duckdb 1.5.5): started from the
+repository's, it builds or reuses that environment (scripts/team_env.py) and runs there.
 Needs Debian's PostgreSQL (started here in a temporary folder, as the ``postgres`` user when
 run as root; see smm_ducklake.testing).
 
@@ -11,10 +14,12 @@ run as root; see smm_ducklake.testing).
     round ``build_report`` on the file and on the lake, back to back in this process (so the
     machine's load hits both alike). Target: lake / file <= 2.
 (b) **sync**: the load simulator (benchmarks/simulator.py, its own process: 100 accounts of
-    200 posts on 4 virtual hosts, ``--limit`` requests/s per host, 50 ms latency) synced with
-    ``smm sync --queue`` and 1, 2 and 4 ``smm worker --once`` processes into one lake (a fresh
-    schema each time), against the floor the hosts' limits set (the requests each host served
-    divided by its rate). Target: 4 workers <= 1.3 x floor; every post stored once.
+    200 posts on 4 virtual hosts, ``--limit`` requests/s per host, 50 ms latency) synced into
+    one lake (a fresh schema each time) by 1, 2 and 4 ``smm worker --concurrency N`` processes
+    started as services (registered with the queue before the units are queued, as on the sync
+    machines), timed from queueing every unit to the last one done, against the floor the
+    hosts' limits set (the requests each host served divided by its rate). Target: 4 workers
+    <= 1.3 x floor; every post stored once.
 (c) **reports during a sync**: two ``smm report`` processes while 2 workers commit units of
     (b)'s workspace: both must succeed; and a reader's snapshot holds: two counts taken 1 s
     apart in one read-only store agree while commits land.
@@ -26,9 +31,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -39,7 +44,22 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+try:
+    import smm_ducklake  # noqa: F401
+except ImportError:  # the repository's environment (duckdb 2.x): run in the team store's own
+    import importlib.util
+
+    _spec = importlib.util.spec_from_file_location(
+        "team_env", Path(__file__).parents[1] / "scripts" / "team_env.py"
+    )
+    _team_env = importlib.util.module_from_spec(_spec)
+    _spec.loader.exec_module(_team_env)
+    _python = str(_team_env.team_python())
+    print(f"running in the team store's environment: {_python}", flush=True)
+    os.execve(_python, [_python, __file__, *sys.argv[1:]], _team_env.clean_env())
+
 from simulator import POSTS_ONLY, RemoteSimulator, workspace_toml
+from smm_ducklake.queue import TeamQueue
 from smm_ducklake.testing import PostgresServer, store_toml, unavailable_reason
 
 from smmcore.plugins import PluginHost
@@ -125,29 +145,74 @@ def stored_posts(ws: Path) -> tuple[int, int]:
         ).fetchone()
 
 
-def workers(ws: Path, n: int) -> list[subprocess.Popen[str]]:
+def start_workers(ws: Path, n: int, concurrency: int) -> list[subprocess.Popen[str]]:
+    """``n`` ``smm worker`` services (no ``--once``), as they run on the sync machines."""
     return [
         subprocess.Popen(
-            [sys.executable, "-m", "smmcore", "-w", str(ws), "worker", "--once"],
+            [sys.executable, "-m", "smmcore", "-w", str(ws), "worker",
+             "--concurrency", str(concurrency), "--name", f"bench-{i}"],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             text=True,
         )
-        for _ in range(n)
-    ]
+        for i in range(n)
+    ]  # fmt: skip
 
 
-def wait_all(procs: list[subprocess.Popen[str]]) -> None:
+def wait_ready(conninfo: str, procs: list[subprocess.Popen[str]]) -> None:
+    """Until every worker has registered with the queue (its first heartbeat)."""
+    import psycopg
+
+    deadline = time.monotonic() + 300
+    while True:
+        for proc in procs:
+            if proc.poll() is not None:
+                raise SystemExit(f"a worker exited at start:\n{proc.communicate()[1][-2000:]}")
+        with psycopg.connect(conninfo) as con:
+            found = con.execute("SELECT to_regclass('procrastinate_workers') IS NOT NULL")
+            alive = 0
+            if found.fetchone()[0]:
+                alive = con.execute(
+                    "SELECT count(*) FROM procrastinate_workers "
+                    "WHERE last_heartbeat > now() - interval '10 seconds'"
+                ).fetchone()[0]
+        if alive >= len(procs):
+            return
+        if time.monotonic() > deadline:
+            raise SystemExit("the workers did not start within 300 s")
+        time.sleep(0.2)
+
+
+def stop_workers(procs: list[subprocess.Popen[str]]) -> None:
+    """Ctrl-C each worker (it finishes its unit and closes the lake) and wait for it."""
     for proc in procs:
-        _out, err = proc.communicate(timeout=3600)
-        if proc.returncode != 0:
-            raise SystemExit(f"a worker failed:\n{err[-2000:]}")
+        proc.send_signal(signal.SIGINT)
+    for proc in procs:
+        try:
+            _out, err = proc.communicate(timeout=120)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            _out, err = proc.communicate()
+        if proc.returncode not in (0, -signal.SIGINT, 130):
+            print(f"a worker exited with {proc.returncode}:\n{err[-2000:]}")
+
+
+def wait_drained(queue: TeamQueue, ws: Path, units: int) -> list[dict]:
+    """Poll the queue until every unit of ``ws`` finished; the jobs."""
+    workspace = load_workspace(ws)
+    while True:
+        jobs = queue.status([workspace])
+        if len(jobs) >= units and all(j["status"] in ("succeeded", "failed") for j in jobs):
+            return jobs
+        time.sleep(0.05)
 
 
 async def sync_phase(
-    pg: PostgresServer, tmp: Path, counts: list[int], limit: int
+    pg: PostgresServer, tmp: Path, counts: list[int], limit: int, concurrency: int
 ) -> tuple[dict[int, float], float, dict[str, object]]:
-    lake = {"catalog": f"postgres:{pg.createdb('bench_sync')}", "data_path": str(tmp / "sl")}
+    conninfo = pg.createdb("bench_sync")
+    lake = {"catalog": f"postgres:{conninfo}", "data_path": str(tmp / "sl")}
+    queue = TeamQueue(conninfo)
     seconds: dict[int, float] = {}
     floors: list[float] = []
     checks: dict[str, object] = {}
@@ -155,15 +220,19 @@ async def sync_phase(
         expected = sum(a.posts for a in sim.accounts)
         for n in counts:
             ws = write_sim_workspace(tmp / f"sim{n}", sim, lake, f"sim_{n}")
-            sim.reset_stats()
-            smm(ws, "sync", "--queue")
-            t0 = time.perf_counter()
-            procs = workers(ws, n)
+            procs = start_workers(ws, n, concurrency)
             during = None
-            if n == 2:
-                during = reports_during(ws)
-            wait_all(procs)
-            seconds[n] = time.perf_counter() - t0
+            try:
+                wait_ready(conninfo, procs)
+                sim.reset_stats()
+                t0 = time.perf_counter()
+                queued = await asyncio.to_thread(queue.enqueue, [load_workspace(ws)])
+                if n == 2:
+                    during = reports_during(ws)
+                jobs = wait_drained(queue, ws, len(queued))
+                seconds[n] = time.perf_counter() - t0
+            finally:
+                stop_workers(procs)
             if during is not None:
                 checks.update(during.result())
             stats = sim.stats
@@ -175,15 +244,14 @@ async def sync_phase(
             total, distinct = stored_posts(ws)
             refused = sum(s.refused for s in stats)
             print(
-                f"(b) {n} worker(s): {seconds[n]:.1f} s for {sum(requests):,} requests "
-                f"({refused} refused with 429), floor {floor:.1f} s; posts stored {total:,} "
-                f"(distinct {distinct:,}, expected {expected:,})"
+                f"(b) {n} worker(s) x {concurrency}: {seconds[n]:.1f} s for {sum(requests):,} "
+                f"requests ({refused} refused with 429), floor {floor:.1f} s; posts stored "
+                f"{total:,} (distinct {distinct:,}, expected {expected:,})"
             )
             if total != expected or distinct != expected:
                 raise SystemExit(f"(b) {n} workers: posts lost or doubled")
-            status = json.loads(smm(ws, "sync", "--status", "--json").stdout)
-            states = {j["status"] for j in status}
-            if states != {"succeeded"} or len(status) != len(sim.accounts):
+            states = {j["status"] for j in jobs}
+            if states != {"succeeded"} or len(jobs) != len(sim.accounts):
                 raise SystemExit(f"(b) the queue is not all succeeded: {states}")
     return seconds, max(floors), checks
 
@@ -242,6 +310,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--workers", default="1,2,4")
     parser.add_argument("--limit", type=int, default=60, help="requests/s per simulated host")
+    parser.add_argument(
+        "--concurrency", type=int, default=8, help="units each worker syncs at a time"
+    )
     parser.add_argument("--skip-report", action="store_true")
     parser.add_argument("--skip-sync", action="store_true")
     args = parser.parse_args()
@@ -262,7 +333,9 @@ def main() -> None:
                 )
             if not args.skip_sync:
                 counts = [int(n) for n in args.workers.split(",")]
-                seconds, floor, checks = asyncio.run(sync_phase(pg, tmp, counts, args.limit))
+                seconds, floor, checks = asyncio.run(
+                    sync_phase(pg, tmp, counts, args.limit, args.concurrency)
+                )
                 for n, s in seconds.items():
                     target = " (target <= 1.3x)" if n == 4 else ""
                     ratios.append(

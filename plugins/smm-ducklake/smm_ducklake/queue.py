@@ -66,6 +66,52 @@ def make_app(conninfo: str) -> Any:
     return app
 
 
+class GroupCommits:
+    """A worker's open store whose commits are grouped: units of this worker that finish
+    while another of its units commits are written together, in ONE lake transaction
+    (:meth:`smmcore.store.Store.commit_units`: each unit still all or nothing, a failing one
+    written again alone), so a worker with ``--concurrency`` pays one catalog commit (and one
+    turn of the workspace's lock) for several units instead of one each.
+
+    Everything but :meth:`commit_units` is the store's own."""
+
+    def __init__(self, store: Any) -> None:
+        self.store = store
+        self._turn = threading.Lock()  # one leader commits at a time
+        self._queue = threading.Lock()
+        self._pending: list[_Slot] = []
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.store, name)
+
+    def commit_units(self, writers: Sequence[Any]) -> list[BaseException | None]:
+        """Commit ``writers`` (with whatever other units of this worker wait); per writer,
+        ``None`` or the error that kept its unit from being written."""
+        slot = _Slot(list(writers))
+        with self._queue:
+            self._pending.append(slot)
+        with self._turn:
+            if slot.errors is None:  # nobody took it along: lead a commit of all waiting
+                with self._queue:
+                    batch, self._pending = self._pending, []
+                everyone = [w for s in batch for w in s.writers]
+                try:
+                    errors = self.store.commit_units(everyone)
+                except Exception as exc:  # the store itself broke: every unit fails
+                    errors = [exc] * len(everyone)
+                start = 0
+                for s in batch:
+                    s.errors = errors[start : start + len(s.writers)]
+                    start += len(s.writers)
+        return slot.errors or []
+
+
+class _Slot:
+    def __init__(self, writers: list[Any]) -> None:
+        self.writers = writers
+        self.errors: list[BaseException | None] | None = None
+
+
 _open: dict[str, tuple[float, Any, Any, Any]] = {}
 """Workspace folder -> (smm.toml mtime, workspace, plugin host, open store): a worker keeps
 each workspace's lake attached between its units (attaching costs a catalog round trip)."""
@@ -87,7 +133,7 @@ def _workspace(folder: str) -> tuple[Any, Any, Any]:
             cached[3].close()
         ws = load_workspace(folder)
         host = PluginHost()
-        store = ws.open_store()
+        store = GroupCommits(ws.open_store())
         _open[folder] = (mtime, ws, host, store)
         return ws, host, store
 

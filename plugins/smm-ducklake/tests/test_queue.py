@@ -123,3 +123,55 @@ def test_a_unit_whose_worker_is_killed_is_retried_and_nothing_is_doubled(
     done = _worker(ws, "--once")
     assert done.wait(timeout=600) == 0
     assert _counts(ws) == _counts(reference)
+
+
+def test_units_of_a_worker_that_finish_together_are_committed_in_one_transaction(
+    tmp_path: Path,
+) -> None:
+    """A worker's store (GroupCommits): units finishing while another commits wait and then
+    go in together, in one commit_units call; each gets its own outcome, all are stored."""
+    import threading
+    from datetime import UTC, datetime
+
+    from smm_ducklake.queue import GroupCommits
+
+    from smmcore.models import Post
+    from smmcore.store import Store
+
+    store = Store.open(tmp_path / "store.duckdb")  # the grouping is the worker's, any backend
+    calls: list[int] = []
+    real = store.commit_units
+
+    def counting(writers):
+        calls.append(len(writers))
+        return real(writers)
+
+    store.commit_units = counting  # type: ignore[method-assign]
+    group = GroupCommits(store)
+    t = datetime(2026, 1, 5, tzinfo=UTC)
+    writers = []
+    for n in range(4):
+        writer = store.unit_writer(f"u{n}", "t")
+        writer.add(Post(network="m", account=f"a{n}", post_id="1", created_at=t))
+        writers.append(writer)
+    outcomes: dict[int, list] = {}
+
+    def finish(n: int) -> None:
+        outcomes[n] = group.commit_units([writers[n]])
+
+    threads = [threading.Thread(target=finish, args=(n,)) for n in range(4)]
+    with store.lock:  # the first unit's commit waits here; the three others queue up
+        threads[0].start()
+        while not calls:
+            time.sleep(0.01)
+        for thread in threads[1:]:
+            thread.start()
+        while len(group._pending) < 3:
+            time.sleep(0.01)
+    for thread in threads:
+        thread.join(timeout=60)
+    assert calls == [1, 3]
+    assert outcomes == {n: [None] for n in range(4)}
+    assert store.con.execute("SELECT count(*) FROM posts").fetchone()[0] == 4
+    assert len(store.sync_state()) == 4
+    store.close()
