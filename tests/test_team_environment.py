@@ -121,8 +121,13 @@ def test_installing_smm_ducklake_gives_duckdb_1_5_5_and_a_working_smm(team_pytho
 
 
 def test_the_smm_ducklake_tests_pass_in_their_own_environment(team_python: Path) -> None:
+    from smmcore.testing import cli_coverage
+
     tests = DUCKLAKE / "tests"
-    done = _run(team_python, "-m", "pytest", tests, "-q", "-rs", "--no-header", timeout=1800)
+    # the smm commands these tests run count for the suite's CLI coverage (smm store migrate,
+    # smm sync --status/--also run nowhere else): they log into this session's log
+    log = {k: v for k, v in os.environ.items() if k == cli_coverage.LOG_ENV}
+    done = _run(team_python, "-m", "pytest", tests, "-q", "-rs", "--no-header", timeout=1800, **log)
     output = f"{done.stdout[-20000:]}\n{done.stderr[-5000:]}"
     assert done.returncode == 0, f"pytest {tests} in {team_python.parents[1]} failed:\n{output}"
     skipped = re.findall(r"^SKIPPED \[\d+\] (.*)$", done.stdout, flags=re.MULTILINE)
