@@ -45,12 +45,21 @@ def _guarded_connect_ex(self: socket.socket, address: Any) -> Any:
 
 
 def pytest_configure(config: Any) -> None:
+    # smm remembers plugin listings in the user's cache folder: the suite keeps its own, so it
+    # never writes into (or reads a stale listing from) the developer's ~/.cache/smm
+    if not os.environ.get("SMM_CACHE_DIR"):
+        config._smm_cache_dir = os.environ["SMM_CACHE_DIR"] = tempfile.mkdtemp(prefix="smm-cache-")
     socket.socket.connect = _guarded_connect  # type: ignore[method-assign]
     socket.socket.connect_ex = _guarded_connect_ex  # type: ignore[method-assign]
     _cli_coverage_configure(config)
 
 
 def pytest_unconfigure(config: Any) -> None:
+    import shutil
+
+    if getattr(config, "_smm_cache_dir", None):
+        shutil.rmtree(config._smm_cache_dir, ignore_errors=True)
+        del os.environ["SMM_CACHE_DIR"]
     socket.socket.connect = _real_connect  # type: ignore[method-assign]
     socket.socket.connect_ex = _real_connect_ex  # type: ignore[method-assign]
 

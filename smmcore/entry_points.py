@@ -3,13 +3,13 @@
 Finding them means reading the metadata of every installed distribution
 (:func:`importlib.metadata.entry_points`), which cost more than importing click: most of what
 ``smm --help`` spent beyond click itself. The result is kept in the user's cache folder
-(``$XDG_CACHE_HOME/smm``, else ``~/.cache/smm``) together with what it depends on: the
-interpreter, the folders of ``sys.path`` and their modification times (installing, upgrading
-or removing a distribution adds or removes a folder there), and the ``entry_points.txt`` of
-every distribution that declared a plugin. When any of them differs, the metadata is read
-again. A timestamp less than :data:`SETTLE_SECONDS` old is not trusted (a file system with
-coarse timestamps could hide a change made in the same tick), so nothing is remembered right
-after an install. A cache that cannot be read or written is ignored.
+(``$SMM_CACHE_DIR``, else ``$XDG_CACHE_HOME/smm``, else ``~/.cache/smm``) together with what it
+depends on: the interpreter, the folders of ``sys.path`` and their modification times
+(installing, upgrading or removing a distribution adds or removes a folder there), and the
+``entry_points.txt`` of every distribution that declared a plugin. When any of them differs,
+the metadata is read again. A timestamp less than :data:`SETTLE_SECONDS` old is not trusted (a
+file system with coarse timestamps could hide a change made in the same tick), so nothing is
+remembered right after an install. A cache that cannot be read or written is ignored.
 """
 
 from __future__ import annotations
@@ -134,15 +134,21 @@ def _search_path() -> list[str]:
 
 
 def _cache_file(kind: str) -> Path | None:
-    """One file per kind and interpreter."""
-    home = os.path.expanduser("~")
-    base = os.environ.get("XDG_CACHE_HOME") or (os.path.join(home, ".cache") if home != "~" else "")
-    if not base:
-        return None
+    """One file per kind and interpreter, in ``$SMM_CACHE_DIR`` when set (the test suite keeps
+    its own there), else ``$XDG_CACHE_HOME/smm``, else ``~/.cache/smm``."""
+    folder = os.environ.get("SMM_CACHE_DIR")
+    if not folder:
+        home = os.path.expanduser("~")
+        base = os.environ.get("XDG_CACHE_HOME") or (
+            os.path.join(home, ".cache") if home != "~" else ""
+        )
+        if not base:
+            return None
+        folder = os.path.join(base, "smm")
     import zlib
 
     key = zlib.crc32(sys.executable.encode())
-    return Path(base) / "smm" / f"{kind}-{key:08x}.json"
+    return Path(folder) / f"{kind}-{key:08x}.json"
 
 
 def _stamp(path: str) -> int | None:

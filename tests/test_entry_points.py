@@ -43,7 +43,7 @@ def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     folder = tmp_path / "site"
     folder.mkdir()
     (folder / "fake_mod.py").write_text("VALUE = {'answer': 42}\n")
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv("SMM_CACHE_DIR", str(tmp_path / "cache" / "smm"))
     monkeypatch.setattr(sys, "path", [str(folder)])
     importlib.invalidate_caches()
     yield folder
@@ -121,7 +121,7 @@ def test_smm_help_reads_no_distribution_metadata_once_cached(tmp_path: Path) -> 
         "print('METADATA' if 'importlib.metadata' in sys.modules else 'NO METADATA',"
         " file=sys.stderr)\n"
     )
-    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    env = {**os.environ, "SMM_CACHE_DIR": str(tmp_path / "cache" / "smm")}
     runs = []
     for _ in range(2):
         done = subprocess.run(
@@ -166,7 +166,7 @@ def test_smm_help_lists_plugin_commands_from_the_cache_until_a_plugin_changes(
     age(module, info / "entry_points.txt", info, site, run_in, tmp_path)
     env = {
         **os.environ,
-        "XDG_CACHE_HOME": str(tmp_path / "cache"),
+        "SMM_CACHE_DIR": str(tmp_path / "cache" / "smm"),
         "PYTHONPATH": str(site),
         "SMM_LOAD_PLUGINS": "smm_fake_cmd",
     }
@@ -196,3 +196,15 @@ def test_smm_help_lists_plugin_commands_from_the_cache_until_a_plugin_changes(
     env["SMM_LOAD_PLUGINS"] = ""  # another selection: not the remembered listing
     fourth, _ = help_text()
     assert "fake-hello" not in fourth
+
+
+def test_without_smm_cache_dir_the_cache_is_in_the_xdg_cache_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from smmcore.entry_points import _cache_file
+
+    monkeypatch.delenv("SMM_CACHE_DIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert _cache_file("plugins").parent == tmp_path / "xdg" / "smm"
+    monkeypatch.setenv("SMM_CACHE_DIR", str(tmp_path / "own"))
+    assert _cache_file("plugins").parent == tmp_path / "own"
