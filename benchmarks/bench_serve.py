@@ -50,7 +50,7 @@ class Runner:
         from smm_serve.site import Site
         from starlette.testclient import TestClient
 
-        from smmcore.cli.report_cmd import load_reporter
+        from smmcore.api import load_reporter
         from smmcore.plugins import PluginHost
         from smmcore.report import build_report
         from smmcore.workspace import load_workspace

@@ -22,14 +22,6 @@ from smmcore.cli.app import App, pass_app
 from smmcore.errors import SmmError
 
 
-def load_reporter(host: Any, name: str, workspace: Any = None) -> tuple[Any, Any]:
-    """``(spec, reporter instance)`` for format ``name`` (kept for plugins that import it
-    from here: :func:`smmcore.api.load_reporter`)."""
-    from smmcore.api import load_reporter as load
-
-    return load(host, name, workspace)
-
-
 def plan_outputs(
     host: Any, formats: list[str], output: str | None, workspace_dir: Path
 ) -> list[tuple[str, Path | None]]:

@@ -586,7 +586,7 @@ class Dashboard:
         slug, name = request.path_params["slug"], request.path_params["fmt"]
 
         def build(ws: Any, report: Any, sel: Selection) -> Response:
-            from smmcore.cli.report_cmd import load_reporter
+            from smmcore.api import load_reporter
 
             try:
                 spec, reporter = load_reporter(self.site.host, name, ws)
