@@ -11,10 +11,18 @@ results persist in each target's ``mutants/`` folder, so a stopped run resumes.
     python scripts/mutation.py [--fresh]     run, then list the survivors, counts last
     python scripts/mutation.py --report      only list what the last runs found
     python scripts/mutation.py show NAME     the diff of one mutant
+
+A survivor no test can tell from the code is explained in ``mutation-equivalents.toml``
+beside the target's ``pyproject.toml``: one ``[[equivalent]]`` per mutant with its ``mutant``
+name, a ``change`` (text from the mutant's changed lines, checked against the mutant so a
+renumbered mutant is caught) and ``why``. The report lists the survivors not explained; the
+exit status is 1 while there are any, or while an entry does not match its mutant.
 """
 
 from __future__ import annotations
 
+import ast
+import difflib
 import fnmatch
 import os
 import shutil
@@ -39,6 +47,51 @@ RERUN = {"not checked", "survived", "timeout", "check was interrupted by user"}
 def _globs(target: str) -> list[str]:
     data = tomllib.loads((ROOT / target / "pyproject.toml").read_text(encoding="utf-8"))
     return list(data["tool"]["mutmut"]["smm_mutate"])
+
+
+def _equivalents(target: str) -> list[dict[str, str]]:
+    path = ROOT / target / "mutation-equivalents.toml"
+    if not path.exists():
+        return []
+    entries = tomllib.loads(path.read_text(encoding="utf-8")).get("equivalent", [])
+    for entry in entries:
+        missing = {"mutant", "change", "why"} - entry.keys()
+        if missing:
+            sys.exit(f"{path}: an entry lacks {', '.join(sorted(missing))}: {entry}")
+    return entries
+
+
+def _functions(target: str, module: str) -> dict[str, str]:
+    """Function name -> source, from the mutated copy of ``module`` in the target's mutants/."""
+    relative = Path(*module.split(".")).with_suffix(".py")
+    source = (ROOT / target / "mutants" / relative).read_text(encoding="utf-8")
+    lines = source.splitlines()
+    return {
+        node.name: "\n".join(lines[node.lineno - 1 : node.end_lineno])
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+    }
+
+
+def _changed_lines(target: str, name: str, cache: dict[str, dict[str, str]]) -> str:
+    """The lines a mutant changes (removed and added, without their +/-), or "" if unknown."""
+    module, _, function = name.rpartition(".")
+    if module not in cache:
+        try:
+            cache[module] = _functions(target, module)
+        except (OSError, SyntaxError):
+            cache[module] = {}
+    functions = cache[module]
+    original = functions.get(function.rsplit("__mutmut_", 1)[0] + "__mutmut_orig")
+    mutant = functions.get(function)
+    if original is None or mutant is None:
+        return ""
+    diff = difflib.unified_diff(
+        original.splitlines()[1:], mutant.splitlines()[1:], lineterm="", n=0
+    )
+    return "\n".join(
+        line[1:] for line in diff if line[:1] in "+-" and not line.startswith(("+++", "---"))
+    )
 
 
 def _mutmut(target: str, *args: str, timeout: float | None = None) -> str:
@@ -94,23 +147,47 @@ def run(fresh: bool) -> None:
         print(f"{target}: {took:.0f} s{note}", flush=True)
 
 
-def report() -> None:
+def report() -> int:
+    """Print the survivors and counts; 1 if a survivor is unexplained or an entry is wrong."""
     totals: Counter[str] = Counter()
     rows = []
     survivors = []
+    explained: dict[str, str] = {}
+    wrong: list[str] = []
     for target in TARGETS:
         results = _results(target)
+        functions: dict[str, dict[str, str]] = {}
+        for entry in _equivalents(target):
+            name = entry["mutant"]
+            changed = _changed_lines(target, name, functions)
+            if name not in results:
+                wrong.append(f"{name}: not a mutant of {target} (renamed? run --fresh)")
+            elif entry["change"] not in changed:
+                wrong.append(f"{name}: its change is not {entry['change']!r} but:\n{changed}")
+            else:
+                explained[name] = entry["why"]
         by_module: dict[str, Counter[str]] = {}
         for name, status in results.items():
             module = name.split(".x_")[0].split(".xǁ")[0]
             by_module.setdefault(module, Counter())[status] += 1
-            if status == "survived":
+            if status in ("survived", "no tests"):
                 survivors.append(name)
         for module, counts in sorted(by_module.items()):
             rows.append((module, counts))
             totals.update(counts)
-    print("surviving mutants (scripts/mutation.sh show NAME for the diff):")
-    for name in sorted(survivors):
+    unexplained = sorted(n for n in survivors if n not in explained)
+    equivalent = sorted(n for n in survivors if n in explained)
+    print(f"equivalent survivors, explained in mutation-equivalents.toml: {len(equivalent)}")
+    for name in equivalent:
+        print(f"  {name}: {explained[name]}")
+    print()
+    if wrong:
+        print("mutation-equivalents.toml entries that do not match their mutant:")
+        for line in wrong:
+            print(f"  {line}")
+        print()
+    print("surviving mutants not explained (scripts/mutation.sh show NAME for the diff):")
+    for name in unexplained:
         print(f"  {name}")
     print()
     print(
@@ -129,6 +206,10 @@ def report() -> None:
     reached = totals["killed"] + totals["survived"]
     if reached:
         print(f"killed / (killed + survived): {totals['killed'] / reached:.3f}")
+    print(
+        f"survivors (with no test) equivalent: {len(equivalent)}, not explained: {len(unexplained)}"
+    )
+    return 1 if unexplained or wrong else 0
 
 
 def show(name: str) -> None:
@@ -147,7 +228,7 @@ def main(argv: list[str]) -> None:
         start = time.monotonic()
         run(fresh="--fresh" in argv)
         print(f"mutation run: {time.monotonic() - start:.0f} s", flush=True)
-    report()
+    sys.exit(report())
 
 
 if __name__ == "__main__":
