@@ -175,7 +175,10 @@ def _is_error(obj: Any) -> bool:
 
 SECTIONS: tuple[tuple[str, Callable[[Any, str], bool]], ...] = (
     ("Opening and creating workspaces", lambda o, m: inspect.isfunction(o) and m == "smmcore.api"),
-    ("The workspace and its results", lambda o, m: inspect.isclass(o) and not _is_error(o)),
+    (
+        "The workspace and its results",
+        lambda o, m: inspect.isclass(o) and not _is_error(o) and m != "smmcore.events",
+    ),
     ("Sync progress events", lambda o, m: m == "smmcore.events"),
     ("Errors and warnings", lambda o, m: _is_error(o)),
 )

@@ -96,7 +96,8 @@ def settings_fields(schema: dict[str, Any] | None) -> list[SettingsField]:
 class PluginInfo:
     """One plugin in full (``smm plugins info``): its record and, per extension point, what
     it registers, each with the JSON schema of its settings (``settings_schema``, or
-    ``settings_error`` when the model cannot be loaded)."""
+    ``settings_error`` when the model cannot be loaded) and where they go in ``smm.toml``
+    (``settings_table``)."""
 
     record: PluginRecord
     registers: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
@@ -120,8 +121,9 @@ def plugin_info(name: str, *, host: PluginHost | None = None) -> PluginInfo:
     registers; :class:`~smmcore.errors.SmmError` listing the installed ones when unknown."""
     record = _host(host).plugin(name)
     registers = record.to_json()["registers"]
-    for regs in registers.values():
-        for reg in regs:
+    for point, regs in registers.items():
+        for registration, reg in zip(record.registrations[point], regs, strict=True):
+            reg["settings_table"] = registration.settings_table()
             try:
                 reg["settings_schema"] = _settings_schema(reg.get("settings"))
             except Exception as exc:

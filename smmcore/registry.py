@@ -95,6 +95,10 @@ class Registration:
         """Import and return the settings model, or ``None`` when there is none."""
         return resolve_reference(self.settings) if self.settings else None
 
+    def settings_table(self) -> str:
+        """Where the settings go in ``smm.toml``, as ``smm plugins info`` names it."""
+        return f"[plugins.{self.name}]"
+
     def summary(self) -> dict[str, Any]:
         """A JSON-ready description used by ``smm plugins list --json``."""
         return {
@@ -395,6 +399,9 @@ class StoreBackendSpec(Registration):
                 f"{self.kind} {self.name!r}: queue must be 'module:attribute', got {self.queue!r}"
             )
         return found
+
+    def settings_table(self) -> str:
+        return f'[store] with backend = "{self.name}"'
 
     def summary(self) -> dict[str, Any]:
         return {**super().summary(), "queue": self.queue}

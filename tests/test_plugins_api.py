@@ -321,3 +321,32 @@ def test_source_registrations_are_listed_too() -> None:
     )
     (record,) = smmcore.plugins.list(host=host)
     assert [r.name for r in record.registrations["sources"]] == ["fine"]
+
+
+def test_info_says_a_store_backends_settings_go_under_store(capsys) -> None:
+    # a store backend reads its settings from [store] beside `backend = NAME`, not from
+    # [plugins.NAME]: the hint must send the user to the table the core reads
+    from smmcore import StoreBackendSpec
+
+    def backends(register):
+        register(
+            StoreBackendSpec(
+                name="lake",
+                description="A shared store.",
+                impl="a.b:C",
+                settings=f"{__name__}:ToolSettings",
+            )
+        )
+
+    host = PluginHost(
+        [("lakes", SimpleNamespace(smm_register_store_backends=hookimpl(backends)))],
+        discover=False,
+    )
+    (reg,) = smmcore.plugins.info("lakes", host=host).registers["store_backends"]
+    assert reg["settings_table"] == '[store] with backend = "lake"'
+    with pytest.raises(SystemExit) as info:
+        main(["plugins", "info", "lakes"], app=App(host=host))
+    out, _ = capsys.readouterr()
+    assert info.value.code == 0
+    assert '      settings ([store] with backend = "lake" in smm.toml):' in out
+    assert "[plugins.lake]" not in out

@@ -103,7 +103,7 @@ def plugin_info(app: App, name: str, as_json: bool) -> None:
             if reg.get("formula"):
                 click.echo(f"      formula: {reg['formula']} ({reg['unit']}, {reg['aggregation']})")
             if reg.get("settings_schema"):
-                click.echo(f"      settings ([plugins.{reg['name']}] in smm.toml):")
+                click.echo(f"      settings ({reg['settings_table']} in smm.toml):")
             for f in settings_fields(reg.get("settings_schema")):
                 flag = " (required)" if f.required else ""
                 default = f" [default: {f.default}]" if f.has_default else ""
