@@ -28,6 +28,7 @@ import email.utils
 import hashlib
 import json
 import logging
+import math
 import random
 import time
 from collections import deque
@@ -136,7 +137,8 @@ def _to_int(value: str | None) -> int | None:
 
 
 def _reset_seconds(value: str | None, now_epoch: float) -> float | None:
-    """Seconds until a reset given as epoch seconds, a delta in seconds, or ISO 8601."""
+    """Seconds until a reset given as epoch seconds (a number above 10^9), a delta in seconds,
+    ISO 8601 / RFC 3339 with an offset, or an HTTP date."""
     if value is None or not value.strip():
         return None
     value = value.strip()
@@ -144,7 +146,8 @@ def _reset_seconds(value: str | None, now_epoch: float) -> float | None:
         number = float(value)
     except ValueError:
         try:
-            when = datetime.fromisoformat(value.replace("Z", "+00:00"))
+            # RFC 3339 allows a lower-case "z", which fromisoformat does not read
+            when = datetime.fromisoformat(value.upper())
         except ValueError:
             return _http_date_seconds(value, now_epoch)
         if when.tzinfo is None:
@@ -171,7 +174,7 @@ def _parse_policy(value: str) -> tuple[int | None, float | None]:
     Returns the most restrictive (lowest rate) policy as ``(limit, window)``.
     """
     best: tuple[int | None, float | None] = (None, None)
-    best_rate = float("inf")
+    best_rate = math.inf
     for item in value.split(","):
         limit: int | None = None
         window: float | None = None
@@ -234,11 +237,11 @@ def parse_rate_limit(headers: httpx.Headers, now_epoch: float | None = None) -> 
     combined = get("ratelimit")  # newer IETF draft: "default";r=50;t=30
     if combined and remaining is None:
         for part in combined.split(";"):
-            key, _, val = part.strip().partition("=")
-            if key == "r":
-                remaining = _to_int(val)
-            elif key == "t":
-                reset_in = _reset_seconds(val, now_epoch)
+            part = part.strip()
+            if part.startswith("r="):
+                remaining = _to_int(part[2:])
+            elif part.startswith("t="):
+                reset_in = _reset_seconds(part[2:], now_epoch)
     retry_after = _reset_seconds(get("retry-after"), now_epoch)
     reason = None
     usage, regain, usage_header = _graph_usage(headers)

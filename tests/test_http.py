@@ -10,16 +10,19 @@ import re
 import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 from typing import Any
 
 import httpx
 import pytest
 
+import smmcore.http
 from smmcore.contracts import SourceError
 from smmcore.http import (
     BASE_USER_AGENT,
     HttpError,
     HttpSourceSettings,
+    RateLimitInfo,
     get_json,
     open_client,
     parse_rate_limit,
@@ -494,6 +497,126 @@ def test_every_rate_limit_header_form(headers: dict[str, str], expected: dict) -
     info = parse_rate_limit(httpx.Headers(headers), NOW)
     got = {name: getattr(info, name) for name in expected}
     assert got == expected
+
+
+# Meta's usage headers: the field names and shapes are Meta's (Graph API "Rate Limiting");
+# the ids and the percentages are constructed.
+APP_USAGE_AT = '{{"call_count":{},"total_time":25,"total_cputime":25}}'.format
+BUC_REGAIN_IN = (
+    '{{"1234567890":[{{"type":"pages","call_count":100,"total_cputime":20,'
+    '"total_time":20,"estimated_time_to_regain_access":{}}}]}}'
+).format
+
+
+@pytest.mark.parametrize(
+    ("headers", "expected"),
+    [
+        # Bluesky: the reset in epoch seconds, and the policy's own window and limit
+        (
+            {"RateLimit-Limit": "3000", "RateLimit-Remaining": "0",
+             "RateLimit-Reset": str(int(NOW) + 300), "RateLimit-Policy": "3000;w=300"},
+            RateLimitInfo(limit=3000, remaining=0, reset_in=300.0, window=300.0,
+                          window_limit=3000),
+        ),
+        # a limit header beside a stricter policy: each figure kept as sent
+        (
+            {"RateLimit-Limit": "100", "RateLimit-Policy": "100;w=10, 1000;w=3600"},
+            RateLimitInfo(limit=100, window=3600.0, window_limit=1000),
+        ),
+        # the policy alone: its limit is the limit
+        ({"RateLimit-Policy": "60;w=1"}, RateLimitInfo(limit=60, window=1.0, window_limit=60)),
+        # the combined field's t read like RateLimit-Reset (here epoch seconds)
+        (
+            {"RateLimit": f'"default";r=0;t={int(NOW) + 45}'},
+            RateLimitInfo(remaining=0, reset_in=45.0),
+        ),
+        # a parameter without a value is no figure; the others are still read
+        ({"RateLimit": '"default";r;t=30'}, RateLimitInfo(reset_in=30.0)),
+        # the combined field is read only when no remaining header was sent
+        (
+            {"RateLimit-Remaining": "7", "RateLimit": '"default";r=50;t=30'},
+            RateLimitInfo(remaining=7),
+        ),
+        # Mastodon's ISO 8601 reset; RFC 3339 allows a lower-case t and z (NOW + 30 s)
+        ({"X-RateLimit-Reset": "2025-11-24T16:00:30.000Z"}, RateLimitInfo(reset_in=30.0)),
+        ({"X-RateLimit-Reset": "2025-11-24t16:00:30.000z"}, RateLimitInfo(reset_in=30.0)),
+        # the documented cut-off: a number above 10^9 is epoch seconds (10^9 + 1 is in
+        # 2001, long past: 0 s), 10^9 itself still a delta
+        ({"X-RateLimit-Reset": "1000000000"}, RateLimitInfo(reset_in=1e9)),
+        ({"X-RateLimit-Reset": "1000000001"}, RateLimitInfo(reset_in=0.0)),
+        # Meta: under 100% used no wait; at 100% without a time, the assumed 60 s
+        ({"X-App-Usage": APP_USAGE_AT(28)}, RateLimitInfo(usage=28.0)),
+        ({"X-App-Usage": APP_USAGE_AT(99.9)}, RateLimitInfo(usage=99.9)),
+        (
+            {"X-App-Usage": APP_USAGE_AT(100)},
+            RateLimitInfo(retry_after=60.0, usage=100.0,
+                          reason="X-App-Usage at 100%, no time given (assumed 60 s)"),
+        ),
+        # the time to regain access (minutes) is the wait
+        (
+            {"X-Business-Use-Case-Usage": BUC_REGAIN_IN(45)},
+            RateLimitInfo(retry_after=2700.0, usage=100.0,
+                          reason="X-Business-Use-Case-Usage: access regained in 45 min"),
+        ),
+        # a Retry-After is what the server asks, whatever the usage headers say
+        (
+            {"Retry-After": "30", "X-Business-Use-Case-Usage": BUC_REGAIN_IN(45)},
+            RateLimitInfo(retry_after=30.0, usage=100.0),
+        ),
+        (
+            {"Retry-After": "30", "X-App-Usage": APP_USAGE_AT(100)},
+            RateLimitInfo(retry_after=30.0, usage=100.0),
+        ),
+    ],
+)  # fmt: skip
+def test_each_header_form_gives_the_whole_budget(
+    headers: dict[str, str], expected: RateLimitInfo
+) -> None:
+    assert parse_rate_limit(httpx.Headers(headers), NOW) == expected
+
+
+def test_without_a_clock_resets_are_measured_from_the_current_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # a plugin calling parse_rate_limit(response.headers) itself; the current time faked
+    monkeypatch.setattr(smmcore.http, "time", SimpleNamespace(time=lambda: NOW))
+    info = parse_rate_limit(httpx.Headers({"x-rate-limit-reset": str(int(NOW) + 600)}))
+    assert info.reset_in == 600.0
+
+
+def test_meta_usage_headers_make_the_client_wait_what_meta_asks() -> None:
+    usage = {
+        "buc.example": {"X-Business-Use-Case-Usage": BUC_REGAIN_IN(4)},
+        "app.example": {"X-App-Usage": APP_USAGE_AT(100)},
+        "fine.example": {"X-App-Usage": APP_USAGE_AT(99)},
+    }
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, headers=usage[request.url.host], json={"ok": True})
+
+    fake, lines = FakeTime(), []
+
+    async def main() -> None:
+        async with open_client(
+            transport=httpx.MockTransport(answer),
+            on_wait=lines.append,
+            clock=fake.clock,
+            sleep=fake.sleep,
+            wall_clock=fake.clock,
+        ) as http:
+            for host in usage:  # two requests each, one after the other
+                await get_json(http, f"https://{host}/a")
+                await get_json(http, f"https://{host}/b")
+
+    run(main)
+    assert fake.sleeps == [240.0, 60.0]  # 4 minutes to regain access; 100% with no time
+    assert len(lines) == 2, lines
+    assert lines[0].startswith(
+        "waiting 240 s for buc.example (X-Business-Use-Case-Usage: access regained in 4 min)"
+    )
+    assert lines[1].startswith(
+        "waiting 60 s for app.example (X-App-Usage at 100%, no time given (assumed 60 s))"
+    )
 
 
 def test_base_url_setting_validation() -> None:

@@ -171,3 +171,23 @@ def test_terminal_stream_cleans_and_rich_keeps_its_colours() -> None:
     out = raw2.getvalue()
     assert "\x1b[31mok" in out  # rich's own colour reaches the terminal
     assert "\x1b]" not in out and "\x1b[2J" not in out and "\x9b" not in out
+
+
+def test_a_member_export_neutralises_the_formulas_of_every_row() -> None:
+    # several rows through the writer's writerows (the audience CSV export), a formula-looking
+    # cell in more than one of them; names are constructed
+    from smmcore.audience import write_member_csv
+
+    rows = [
+        {"network": "mastodon", "member": "ana@example.social", "reason": "=1+1"},
+        {"network": "bluesky", "member": "@bo.example", "reason": "replied 3 times"},
+        {"network": "x", "member": "cy", "reason": '=HYPERLINK("http://evil.example","x")'},
+    ]
+    buf = io.StringIO()
+    write_member_csv(rows, buf)
+    assert buf.getvalue() == (
+        "network,member,reason\r\n"
+        "mastodon,ana@example.social,'=1+1\r\n"
+        "bluesky,'@bo.example,replied 3 times\r\n"
+        'x,cy,"\'=HYPERLINK(""http://evil.example"",""x"")"\r\n'
+    )
