@@ -37,20 +37,21 @@ def simulator() -> Iterator[object]:
     )
     loop = asyncio.new_event_loop()
     ready = threading.Event()
+    stop = asyncio.Event()  # set from this thread through the loop: no polling
 
     async def serve() -> None:
         async with sim:
             ready.set()
-            while not stop.is_set():
-                await asyncio.sleep(0.02)
+            await stop.wait()
 
-    stop = threading.Event()
     thread = threading.Thread(target=loop.run_until_complete, args=(serve(),), daemon=True)
     thread.start()
     assert ready.wait(10)
     yield sim
-    stop.set()
+    loop.call_soon_threadsafe(stop.set)
     thread.join(10)
+    assert not thread.is_alive(), "the simulator did not stop"
+    loop.close()
 
 
 @pytest.fixture

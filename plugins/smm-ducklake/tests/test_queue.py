@@ -9,9 +9,9 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
+import pytest
 from smm_ducklake.testing import differences, report_json, smm, store_toml
 
 from smmcore.store.transfer import row_counts
@@ -28,7 +28,7 @@ def _worker(ws: Path, *args: str) -> subprocess.Popen[str]:
 
 
 def _status(ws: Path, *also: Path) -> list[dict]:
-    """The queue's jobs of ``ws`` (and ``also``), read in this process (polled often)."""
+    """The queue's jobs of ``ws`` (and ``also``), read in this process."""
     workspaces = [load_workspace(w) for w in (ws, *also)]
     return workspaces[0].store_queue().status(workspaces)
 
@@ -94,13 +94,16 @@ def test_a_unit_whose_worker_is_killed_is_retried_and_nothing_is_doubled(
     smm(ws, "sync", "--queue")
 
     first = _worker(ws, "--stalled-after", "6")
-    deadline = time.monotonic() + 300
-    while _status(ws)[0]["status"] != "doing":
-        assert first.poll() is None, first.communicate()[1]
-        assert time.monotonic() < deadline, "the worker never took the unit"
-        time.sleep(0.2)
+    seen = []
+    for line in first.stderr:  # the worker says when it takes the unit: no polling
+        seen.append(line)
+        if "files:data: started" in line:
+            break
+    else:
+        pytest.fail("the worker never took the unit:\n" + "".join(seen))
     os.kill(first.pid, signal.SIGKILL)  # dies mid-unit: no goodbye, no heartbeat
-    first.communicate()
+    _out, err = first.communicate()
+    assert "files:data: ok" not in err  # killed before the unit was stored
     assert _status(ws)[0]["status"] == "doing"  # still held by the dead worker
 
     second = _worker(ws, "--once", "--stalled-after", "6")
@@ -142,8 +145,11 @@ def test_units_of_a_worker_that_finish_together_are_committed_in_one_transaction
     calls: list[int] = []
     real = store.commit_units
 
+    leading = threading.Event()
+
     def counting(writers):
         calls.append(len(writers))
+        leading.set()
         return real(writers)
 
     store.commit_units = counting  # type: ignore[method-assign]
@@ -159,15 +165,23 @@ def test_units_of_a_worker_that_finish_together_are_committed_in_one_transaction
     def finish(n: int) -> None:
         outcomes[n] = group.commit_units([writers[n]])
 
+    queued = threading.Condition()
+
+    class Pending(list):  # the group's waiting units, telling the test as each one queues
+        def append(self, slot) -> None:
+            with queued:
+                super().append(slot)
+                queued.notify_all()
+
     threads = [threading.Thread(target=finish, args=(n,)) for n in range(4)]
     with store.lock:  # the first unit's commit waits here; the three others queue up
         threads[0].start()
-        while not calls:
-            time.sleep(0.01)
+        assert leading.wait(60), "the first unit never reached the store"
+        group._pending = Pending(group._pending)  # the leader took its batch already
         for thread in threads[1:]:
             thread.start()
-        while len(group._pending) < 3:
-            time.sleep(0.01)
+        with queued:
+            assert queued.wait_for(lambda: len(group._pending) == 3, timeout=60)
     for thread in threads:
         thread.join(timeout=60)
     assert calls == [1, 3]

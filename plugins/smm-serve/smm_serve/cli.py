@@ -108,6 +108,8 @@ def serve(
     if not loopback:
         token = os.environ.get("SMM_SERVE_TOKEN") or secrets.token_urlsafe(24)
     site = Site(found, app.host, allow_sync=allow_sync, token=token, loopback=loopback)
+    # listening before the address is printed: a browser (or script) that connects at once
+    # waits in the socket's backlog until the server takes it, it is never refused
     sock = bind(host, port)
     port = sock.getsockname()[1]
     url = _url(host, port)
@@ -123,7 +125,7 @@ def serve(
     if open_browser:
         import webbrowser
 
-        threading.Timer(0.5, webbrowser.open, args=(url,)).start()
+        threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
     run_server(site, sock)
 
 

@@ -8,7 +8,6 @@ import os
 import shutil
 import sys
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -53,20 +52,31 @@ class Running:
         from smm_serve.app import create_app
         from smm_serve.cli import bind
 
+        ready = threading.Event()
+
+        class Server(uvicorn.Server):
+            async def startup(self, sockets: list[Any] | None = None) -> None:
+                try:
+                    await super().startup(sockets=sockets)
+                finally:
+                    ready.set()
+
+        def run() -> None:
+            try:
+                self.server.run(sockets=[self.sock])
+            finally:
+                ready.set()  # a start-up that fails early wakes the test as well
+
         self.site = site
         self.sock = bind("127.0.0.1", 0)
         self.port = self.sock.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
         config = uvicorn.Config(create_app(site), log_level="warning", access_log=False)
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(
-            target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True
-        )
+        self.server = Server(config)
+        self.thread = threading.Thread(target=run, daemon=True)
         self.thread.start()
-        deadline = time.monotonic() + 20
-        while not self.server.started:
-            assert time.monotonic() < deadline, "the dashboard did not start"
-            time.sleep(0.05)
+        # uvicorn has started (or given up) when startup returns: no polling
+        assert ready.wait(60) and self.server.started, "the dashboard did not start"
 
     def stop(self) -> None:
         self.server.should_exit = True

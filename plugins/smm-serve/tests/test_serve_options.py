@@ -5,6 +5,7 @@ tests serve the same site object over HTTP); so is the browser, which records th
 from __future__ import annotations
 
 import shutil
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -18,28 +19,27 @@ from smmcore.cli.main import main
 
 @pytest.fixture
 def served(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
-    """What ``smm serve`` would serve and open: ``site``, ``port``, ``opened`` (URLs)."""
+    """What ``smm serve`` would serve and open: ``site``, ``port``, ``opened`` (URLs) and
+    ``browser`` (an event set when the browser is opened)."""
     import webbrowser
 
     import smm_serve.cli
 
-    seen: dict[str, Any] = {"opened": []}
+    opened = threading.Event()  # the browser opens in a thread beside the server
+    seen: dict[str, Any] = {"opened": [], "browser": opened}
 
     def run_server(site: Any, sock: Any) -> None:
         seen["site"], seen["port"] = site, sock.getsockname()[1]
         sock.close()
 
-    class Immediately:  # threading.Timer without the delay: the browser opens at once
-        def __init__(self, interval: float, function: Any, args: Any = ()) -> None:
-            self.function, self.args = function, args
-
-        def start(self) -> None:
-            self.function(*self.args)
+    def open_browser(url: str, *args: Any, **kwargs: Any) -> bool:
+        seen["opened"].append(url)
+        opened.set()
+        return True
 
     monkeypatch.setattr(smm_serve.cli, "run_server", run_server)
     monkeypatch.setattr(smm_serve.cli, "_prewarm", lambda site: None)
-    monkeypatch.setattr(smm_serve.cli.threading, "Timer", Immediately)
-    monkeypatch.setattr(webbrowser, "open", lambda url, *a, **k: seen["opened"].append(url))
+    monkeypatch.setattr(webbrowser, "open", open_browser)
     return seen
 
 
@@ -64,6 +64,7 @@ def test_workspaces_allow_sync_and_open(
     url = f"http://127.0.0.1:{served['port']}/"
     assert f"smm serve: 2 workspace(s) at {url}" in out
     assert "sync allowed from the page" in out
+    assert served["browser"].wait(60), "the browser was never opened"
     assert served["opened"] == [url]  # --open: the browser gets the printed address
     site = served["site"]
     assert sorted(site.workspaces) == ["bar", "forno-rossi"]
