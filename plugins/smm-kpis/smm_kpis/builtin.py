@@ -149,9 +149,7 @@ class BestTimeToPost(KPI):
 
     def sql(self, ctx: KPIContext, params: dict[str, Any]) -> str:
         """One scan over both windows; cells per scope with per-window means and counts."""
-        base = sqlbase.posts_ctes(
-            ctx, params, metrics=["engagements"], local_time=True, window=("wlo", "whi")
-        )
+        base = sqlbase.posts_ctes(ctx, params, metrics=["engagements"], wide=True)
         return f"""{base},
 c AS (SELECT owner, is_client, network, account, isodow(local_ts) - 1 AS dow,
              hour(local_ts) AS hr, engagements,

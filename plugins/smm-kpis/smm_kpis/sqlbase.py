@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import threading
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
@@ -95,55 +95,38 @@ def posts_ctes(
     ctx: KPIContext,
     params: dict[str, Any],
     *,
-    metrics: bool | Iterable[str] = True,
+    metrics: bool | Iterable[str],
     followers: bool = False,
-    local_time: bool = False,
-    extra_post_columns: Sequence[str] = (),
-    window: tuple[str, str] | None = None,
-    per_sql: str | None = None,
+    wide: bool = False,
     materialized: bool = True,
 ) -> str:
     """``WITH`` clauses ending in ``b``: one row per own post (reposts excluded) of a workspace
-    channel created in the current or previous period, with ``per`` (0 current, 1 previous),
-    the channel's owner, the latest counters (``metrics``: all, or the names needed; the
-    derived ``engagements`` and ``views_or_impressions`` pull in theirs), and optionally
-    ``followers`` on the day of posting and ``local_ts`` (the client's wall-clock time).
+    channel created in the current or previous period (``wide``: anywhere in ``wlo..whi``,
+    their 16-week windows too), with ``per`` (0 current, 1 previous, NULL outside both: callers
+    filter on it), the channel's owner, ``local_ts`` (the client's wall-clock time), the latest
+    counters (``metrics``: all, or the names needed; the derived ``engagements`` and
+    ``views_or_impressions`` pull in theirs) and, with ``followers``, the followers on the day
+    of posting. ``params`` are those of :func:`period_params`.
 
-    ``window`` replaces the two periods by one ``[start, end)`` parameter pair; ``per_sql``
-    then says how to tag rows. When the per-context table of :func:`period_posts_table` has
-    everything asked for (``materialized``, no extra columns, counters among
-    :data:`TABLE_METRICS`, ``window`` absent or ``("wlo", "whi")``), ``b`` reads it: it then
-    also holds rows outside both periods (``per`` NULL), so callers filter on ``per``.
+    When the per-context table of :func:`period_posts_table` has every counter asked for
+    (and ``materialized``), ``b`` reads it: it holds the rows of ``wlo..whi``.
     """
-    params.setdefault("tz", ctx.timezone)
-    if (
-        materialized
-        and window in (None, ("wlo", "whi"))
-        and not extra_post_columns
-        and set(_metric_columns(metrics)) <= set(TABLE_METRICS)
-    ):
+    if materialized and set(_metric_columns(metrics)) <= set(TABLE_METRICS):
         table = period_posts_table(ctx, params)
         if table is not None:
             return f"WITH wc AS ({channels_cte(ctx, params)}),\nb AS (SELECT * FROM {table})"
-    if window is None:
+    if wide:
+        where = "p.created_at >= $wlo AND p.created_at < $whi"
+    else:
         where = IN_PERIODS_SQL.format(col="p.created_at")
-        per = PER_SQL.format(col="p.created_at")
-    else:
-        where = f"p.created_at >= ${window[0]} AND p.created_at < ${window[1]}"
-        per = per_sql or "0"
-    extra = "".join(f", p.{c}" for c in extra_post_columns)
-    if window is None:
-        lo, hi = min(params["cs"], params["ps"]), max(params["ce"], params["pe"])
-    else:
-        lo, hi = params[window[0]], params[window[1]]
-    local_sql = local_time_sql("p.created_at", ctx.timezone, lo, hi)
-    local = f", {local_sql} AS local_ts" if local_time else ""
+    per = PER_SQL.format(col="p.created_at")
+    # (an unused local_ts costs nothing: DuckDB drops the columns a query does not read)
+    local = local_time_sql("p.created_at", ctx.timezone, params["wlo"], params["whi"])
     ctes = [
         f"wc AS ({channels_cte(ctx, params)})",
         f"""pp AS (
     SELECT p.rowid AS pid, p.network, p.account, p.post_id, p.created_at, wc.owner,
-           wc.is_client,
-           {per} AS per{local}{extra}
+           wc.is_client, {per} AS per, {local} AS local_ts
     FROM posts p JOIN wc ON p.network = wc.network AND p.account = wc.account
     WHERE p.kind <> 'repost' AND {where})""",
     ]
@@ -160,8 +143,7 @@ def posts_ctes(
         )
         last = "pmx"
     if followers:
-        day = None if local_time else local_sql.replace("p.created_at", "x.created_at")
-        ctes.extend(followers_ctes(last, "pf", local_ts=local_time, day_sql=day))
+        ctes.extend(followers_ctes(last, "pf"))
         last = "pf"
     derived = []
     if set(ENGAGEMENT_COLUMNS) <= set(wanted):
@@ -204,9 +186,7 @@ def period_posts_table(ctx: KPIContext, params: dict[str, Any]) -> str | None:
             build,
             metrics=TABLE_METRICS,
             followers=True,
-            local_time=True,
-            window=("wlo", "whi"),
-            per_sql=PER_SQL.format(col="p.created_at"),
+            wide=True,
             materialized=False,
         )
         used = set(_PARAM_RE.findall(body))
@@ -257,18 +237,14 @@ def _metric_columns(metrics: bool | Iterable[str]) -> list[str]:
     return [c for c in METRIC_COLUMNS if c in needed]
 
 
-def followers_ctes(
-    source: str, name: str, *, local_ts: bool = False, day_sql: str | None = None
-) -> list[str]:
+def followers_ctes(source: str, name: str) -> list[str]:
     """CTEs adding ``followers`` on the day of posting to the posts of ``source`` as ``name``:
     the last snapshot of the posting day in the client's time zone, or the latest before it.
 
     Each channel gets one value per day ``$dlo..$dhi`` (the daily snapshots carried forward,
-    seeded with the last one before ``$dlo``), and posts join it on their local day: far
-    cheaper than an ASOF join per post. Needs the ``wc`` CTE and the ``tz``, ``dlo`` and
-    ``dhi`` parameters; with ``local_ts``, ``source`` already has the posts' wall-clock
-    time; else ``day_sql`` (default ``timezone($tz, x.created_at)``) is its local time."""
-    day = "x.local_ts" if local_ts else (day_sql or "timezone($tz, x.created_at)")
+    seeded with the last one before ``$dlo``), and posts join it on their local day
+    (``source``'s ``local_ts``, their wall-clock time): far cheaper than an ASOF join per post.
+    Needs the ``wc`` CTE and the ``tz``, ``dlo`` and ``dhi`` parameters."""
     return [
         """fd AS (
     SELECT s.network, s.account, CAST(timezone($tz, s.captured_at) AS DATE) AS day,
@@ -298,7 +274,7 @@ def followers_ctes(
     SELECT x.*, fdd.followers
     FROM {source} x LEFT JOIN fdd
       ON fdd.network = x.network AND fdd.account = x.account
-     AND fdd.day = CAST({day} AS DATE))""",
+     AND fdd.day = CAST(x.local_ts AS DATE))""",
     ]
 
 
