@@ -51,7 +51,7 @@ def partial_weeks(report: Report, days: list[date]) -> dict[date, int]:
     return found
 
 
-def short(text: str | None, limit: int = 80) -> str:
+def short(text: str | None, limit: int) -> str:
     """A one-line excerpt of ``text`` (a post), at most ``limit`` characters, without control
     characters or escape sequences."""
     from smmcore.safeout import clean_terminal

@@ -13,13 +13,13 @@ from smmcore.report_model import Report
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
 
 
-def md_escape(text: str | None) -> str:
+def md_escape(text: str) -> str:
     """Text from a network made inert in Markdown: HTML characters become entities, Markdown
     punctuation is backslash-escaped, newlines become spaces (it goes in table cells), escape
     sequences and control characters are dropped (the file may be printed on a terminal)."""
     from smmcore.safeout import clean_terminal
 
-    one = " ".join(clean_terminal(text or "").split())
+    one = " ".join(clean_terminal(text).split())
     one = one.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return _MD_SPECIAL.sub(r"\\\1", one)
 

@@ -13,11 +13,14 @@ from smmcore.safeout import clean_terminal
 _TREND_STYLE = {"good": "green", "bad": "red", "flat": ""}
 
 
-def _plain(text: str | None, style: str = "") -> Any:
+def _plain(
+    text: str,
+    style: str = "",
+) -> Any:
     """Rich text of ``text`` as plain characters: no markup, no escape sequence."""
     from rich.text import Text
 
-    return Text(clean_terminal(text or ""), style=style)
+    return Text(clean_terminal(text), style=style)
 
 
 def _value_rows(report: Report) -> list[KPIRow]:
