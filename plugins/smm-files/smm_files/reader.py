@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -268,8 +269,8 @@ def _guess_mapping(unread: list[str], absent: list[str]) -> list[tuple[str, str]
 
 def _sniff_delimiter(header_line: str) -> str:
     counts = {d: header_line.count(d) for d in (",", ";", "\t", "|")}
-    best = max(counts, key=lambda d: counts[d])
-    return best if counts[best] > 0 else ","
+    # max() keeps the first of equals: a line with none of them reads as comma separated
+    return max(counts, key=lambda d: counts[d])
 
 
 CSV_BLOCK_SIZE = 2 << 20
@@ -343,7 +344,8 @@ def _read_csv_text(path: Path, kind: FileKind, settings: FilesSettings) -> _Raw:
     pyarrow parses it in blocks; at the first row it cannot take as it is (a wrong number of
     fields, a field longer than a block, a quote never closed) the rest of the file is read
     row by row with the ``csv`` module instead, so every bad row gets its exact number and
-    every good one is still read. Empty fields after the last header on every row (a
+    every good one is still read (a delimiter that is not ASCII is read row by row from the
+    start: pyarrow splits on one byte). Empty fields after the last header on every row (a
     trailing delimiter) are read as nothing; a value there makes the row bad.
     """
     import pyarrow as pa
@@ -369,6 +371,9 @@ def _read_csv_text(path: Path, kind: FileKind, settings: FilesSettings) -> _Raw:
 
     def fast() -> Any:
         """pyarrow's batches until the first row it cannot take; returns rows read."""
+        if not delimiter.isascii():  # pyarrow splits on one byte: the csv module reads it
+            failed.append(True)
+            return 0
         try:
             reader = open_reader()
         except pa.ArrowInvalid:
@@ -708,18 +713,17 @@ def _validation_sql(
     tz: str | None,
     fmt: str | None = None,
     *,
-    delimiter: str | None = None,
-    fields: int = 0,
-    now: datetime | None = None,
+    delimiter: str | None,
+    fields: int,
+    now: datetime,
 ) -> str:
     """One query: raw text -> typed columns (``<name>``), ``_row`` and ``_err`` (reasons).
 
     A timestamp before :data:`EARLIEST` or later than ``now`` plus :data:`LATEST_SLACK` is
-    a bad row. With ``delimiter`` and ``fields`` (CSV), a text cell holding line breaks
-    followed by what looks like a whole row of the file is a bad row: a quote that opens
-    a field and is closed only rows later swallows those rows.
+    a bad row. With ``delimiter`` and ``fields`` (CSV; ``None`` and 0 otherwise), a text
+    cell holding line breaks followed by what looks like a whole row of the file is a bad
+    row: a quote that opens a field and is closed only rows later swallows those rows.
     """
-    now = now or datetime.now(UTC)
     latest = now + LATEST_SLACK
     lo, hi = _sql_str(EARLIEST.isoformat()), _sql_str(latest.isoformat())
     raw_exprs, typed_exprs, errs = [], [], []
@@ -747,7 +751,7 @@ def _validation_sql(
                 f"a day ({latest:%Y-%m-%d %H:%M} UTC)' END"
             )
         if delimiter and fields > 2 and col.name in present and col.type in ("text", "key"):
-            pattern = _sql_str("\n([^\n]*" + _re_escape(delimiter) + "){" + str(fields - 1) + "}")
+            pattern = _sql_str("\n([^\n]*" + re.escape(delimiter) + "){" + str(fields - 1) + "}")
             errs.append(
                 f"CASE WHEN contains(r_{col.name}, chr(10)) AND "
                 f"regexp_matches(r_{col.name}, {pattern}) THEN '{col.name} runs over several "
@@ -777,10 +781,6 @@ def _validation_sql(
         f"FROM (SELECT *, {', '.join(typed_exprs)} FROM "
         f"(SELECT _row, {', '.join(raw_exprs)} FROM raw))"
     )
-
-
-def _re_escape(char: str) -> str:
-    return "\\t" if char == "\t" else ("\\" + char if not char.isalnum() else char)
 
 
 # --------------------------------------------------------------------------- store tables
@@ -927,17 +927,12 @@ def _store_tables(
         )
         out["audience_members"] = members.select(list(_AUDIENCE_COLUMNS))
     if "interactions" in good:
-        t = good["interactions"]
-        default = pc.binary_join_element_wise(
-            t.column("kind"), pc.fill_null(t.column("post_id"), ""), t.column("member"), ":"
-        )
-        t = t.set_column(
-            t.schema.get_field_index("interaction_id"),
-            "interaction_id",
-            pc.coalesce(t.column("interaction_id"), default),
-        )
+        # interaction_id holds its default already (the validation query gives it)
         t = _last_per_key(
-            con, t, ("network", "account", "interaction_id"), store_table="interactions"
+            con,
+            good["interactions"],
+            ("network", "account", "interaction_id"),
+            store_table="interactions",
         )
         out["interactions"] = t.select(list(_INTERACTION_COLUMNS))
     if "daily" in good:

@@ -71,7 +71,8 @@ class FilesSettings(BaseModel):
         ISO 8601; ISO 8601 with an offset is always accepted. Without ``%z`` in it, the
         ``timezone`` setting says where the times are.
     :param skip_bad: import the good rows and log the bad ones instead of importing nothing.
-    :param delimiter: the CSV delimiter; guessed from the header (``,`` ``;`` or tab) when unset.
+    :param delimiter: the CSV delimiter, any one character; when unset, the most frequent
+        of ``,`` ``;`` tab ``|`` in the header row (a comma when it holds none).
     """
 
     model_config = ConfigDict(extra="forbid")

@@ -168,6 +168,34 @@ def test_meta_instagram_posts_and_reels(tmp_path: Path, fixture: str, language: 
     assert reel[8:] == (610, 88, 41, 10400, None, 7950, None, None)
 
 
+def test_meta_instagram_posts_saved_again_as_tab_separated_utf16(tmp_path: Path) -> None:
+    """The Instagram content export after a spreadsheet saved it again as Unicode text (UTF-16
+    with a BOM, tab separated, as Excel's "Unicode Text" does): the headers and values are the
+    fixture's (headers verbatim from [M1 M3]); the encoding and the tabs are constructed, as no
+    export of /work/shared/reference/exports.md is tab separated by itself."""
+    import csv
+    import io
+
+    name = "meta/Mar-01-2026_Mar-31-2026_1727196598254722.csv"
+    ws = workspace(tmp_path, name)
+    path = ws / "data" / Path(name).name
+    records = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+    out = io.StringIO()
+    csv.writer(out, delimiter="\t", lineterminator="\r\n").writerows(records)
+    assert "\t" in out.getvalue().splitlines()[0] and "," in out.getvalue()  # '10,400' stays
+    path.write_bytes(out.getvalue().encode("utf-16"))
+    stamp = DOWNLOADED.timestamp()
+    os.utime(path, (stamp, stamp))
+    check(ws, "meta-instagram-posts", "en")
+    imported(ws)
+    image, reel = rows(ws, POST_SQL)
+    assert image[:5] == (
+        "instagram", "fornorossi", "17900000000000001", utc("2026-03-03T07:30:00-08:00"), "post"
+    )  # fmt: skip
+    assert image[7:] == (DOWNLOADED, 140, 12, 9, 2500, None, 1800, None, 21)
+    assert reel[8:] == (610, 88, 41, 10400, None, 7950, None, None)
+
+
 @pytest.mark.parametrize(
     ("fixture", "language"),
     [
