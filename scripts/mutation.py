@@ -82,13 +82,14 @@ def _changed_lines(target: str, name: str, cache: dict[str, dict[str, str]]) -> 
         except (OSError, SyntaxError):
             cache[module] = {}
     functions = cache[module]
-    original = functions.get(function.rsplit("__mutmut_", 1)[0] + "__mutmut_orig")
+    original_name = function.rsplit("__mutmut_", 1)[0] + "__mutmut_orig"
+    original = functions.get(original_name)
     mutant = functions.get(function)
     if original is None or mutant is None:
         return ""
-    diff = difflib.unified_diff(
-        original.splitlines()[1:], mutant.splitlines()[1:], lineterm="", n=0
-    )
+    # the names differ on the def line; a mutated default argument is on that line too
+    mutant = mutant.replace(f"def {function}(", f"def {original_name}(", 1)
+    diff = difflib.unified_diff(original.splitlines(), mutant.splitlines(), lineterm="", n=0)
     return "\n".join(
         line[1:] for line in diff if line[:1] in "+-" and not line.startswith(("+++", "---"))
     )
