@@ -232,10 +232,16 @@ def test_network_renewal_rate(ctx: KPIContext, kf) -> None:
     assert v[kf.RIVAL].value is None
 
 
-def test_no_posts_in_period(con, kf) -> None:
+@pytest.mark.parametrize("kpi_cache", [True, False], ids=["posts-table", "inline"])
+def test_no_posts_in_period(con, kf, kpi_cache: bool) -> None:
     june = Period(date(2025, 6, 1), date(2025, 6, 28))
     ctx = KPIContext(
-        con=con, period=june, previous=june.previous(), timezone=kf.TZ, channels=kf.CHANNELS
+        con=con,
+        period=june,
+        previous=june.previous(),
+        timezone=kf.TZ,
+        channels=kf.CHANNELS,
+        options={"kpi_cache": kpi_cache},
     )
     for kpi in (builtin.posts_per_week, builtin.top_posts):
         for value in kpi.compute(ctx):

@@ -9,13 +9,15 @@ by hand from conftest.py's rows and the rows each test adds (constructed, not re
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
 from smm_kpis import builtin
+from smm_kpis.charts import EngagementSeries
 from smm_kpis.declarative import DeclarativeKPI, build_definition
 
-from smmcore.contracts import KPIContext
+from smmcore.contracts import ChartContext, KPIContext, Period
 from smmcore.store.latest import refresh_latest
 
 
@@ -172,3 +174,31 @@ def test_a_report_reads_the_posts_counters_once(con, kf) -> None:
     inline = context(con, kf, False)
     for name, kpi in builtin.BUILTIN_KPIS.items():
         assert values[name] == kpi.compute(inline), name
+
+
+def test_a_post_without_counters_is_left_out_of_the_rates_and_series_not_counted_as_0(
+    con, kf, kpi_cache
+) -> None:
+    # "quiet": an instagram:forno post of Tuesday 17 February with no counter captured yet
+    con.execute(
+        "INSERT INTO posts VALUES ('instagram', 'forno', 'quiet', '2026-02-17 10:00:00+00', "
+        "'post', NULL, NULL, NULL)"
+    )
+    ctx = context(con, kf, kpi_cache)
+    # it is a post (i1, i2, i5, quiet in 4 weeks) ...
+    assert kf.by_scope(builtin.posts_per_week.compute(ctx))[kf.IG].value == approx(1.0)
+    # ... whose likes, engagements and views are unknown: the rates are those without it
+    assert kf.by_scope(builtin.applause_rate.compute(ctx))[kf.IG].value == approx(80 / 3)
+    followers = kf.by_scope(builtin.engagement_rate_followers.compute(ctx))[kf.IG]
+    assert followers.value == approx((6.0 + 25 / 1050 * 100 + 1.1) / 3)
+    assert followers.detail["posts_used"] == 3
+    views = kf.by_scope(builtin.engagement_rate_views.compute(ctx))[kf.IG]
+    assert views.value == approx(96 / 1700 * 100)
+    top = kf.by_scope(builtin.top_posts.compute(ctx))[kf.IG]
+    assert top.value == 4 and "quiet" not in [p["post_id"] for p in top.detail["posts"]]
+    # the weekly engagements (from the report's posts table when the KPIs built one): its
+    # week is unknown, a week without posts is 0
+    weeks = Period(date(2026, 2, 2), date(2026, 2, 28))
+    series = EngagementSeries().series(ChartContext(con, weeks, kf.TZ, "day", kf.CHANNELS, ctx))
+    ig = next(s for s in series if s.key == "instagram:forno")
+    assert [(p.date.day, p.value) for p in ig.points] == [(2, 60), (9, 25), (16, None), (23, 0)]
