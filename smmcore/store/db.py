@@ -577,13 +577,13 @@ class Store:
         )
         self._derive(spec, src_select)
 
-    def _merge_batches(
-        self, spec: TableSpec, batches: list[Any], tag: str, registered: list[str]
-    ) -> None:
+    def _merge_batches(self, spec: TableSpec, batches: list[Any], registered: list[str]) -> None:
         """Upsert Arrow ``batches`` (with SEQ) of one table, one statement per run of
-        batches with the same columns."""
+        batches with the same columns (each registered as a view, named in ``registered``
+        for the caller to release; every view is used and released under :attr:`lock`, so
+        the names need not differ between writers)."""
         for index, data in enumerate(_combined(batches)):
-            view = f"_smm_src_{tag}_{index}"
+            view = f"_smm_src_{spec.name}_{index}"
             self.con.register(view, data)
             registered.append(view)
             select = self._fill_sql(spec, data.column_names, view)
@@ -669,12 +669,10 @@ class Store:
                 return self._run_transaction(body)
             import stamina
 
-            for attempt in stamina.retry_context(
+            retrying = stamina.retry(
                 on=backend.retry_on, attempts=backend.attempts, wait_initial=0.05, wait_max=2.0
-            ):
-                with attempt:
-                    return self._run_transaction(body)
-        raise AssertionError("unreachable")  # pragma: no cover
+            )
+            return retrying(self._run_transaction)(body)
 
     def _run_transaction(self, body: Callable[[], Any]) -> Any:
         con = self.con
@@ -692,50 +690,47 @@ class Store:
         """Commit several finished units; return, per writer, ``None`` or the error that
         kept its unit from being written (the error :meth:`UnitWriter.commit` raises).
 
-        Each unit is still written all or nothing. Small units whose keys do not overlap
-        share one transaction (one statement per table for all of them: a commit costs
-        milliseconds whatever its size, so this is what lets many units that finish
-        together be written quickly); when that transaction fails, each unit is written
-        again in its own, so one unit's failure never costs another its data.
+        Each unit is still written all or nothing, and the store ends as if the units were
+        committed one after the other in their order. Consecutive small units share one
+        transaction (one statement per table for all of them, rows of one key merging as
+        successive commits would: a commit costs milliseconds whatever its size, so this is
+        what lets many units that finish together be written quickly); when that transaction
+        fails, each unit is written again in its own, so one unit's failure never costs
+        another its data.
         """
         errors: list[BaseException | None] = [None] * len(writers)
-        group = [
-            i
-            for i, w in enumerate(writers)
-            if not w._done and not w._staged and w.pending_rows <= SMALL_ROWS
-        ]
-        if len(group) > 1:
-            try:
-                self._commit_group([writers[i] for i in group])
-            except _Overlap:
-                pass
-            except Exception:
-                pass  # written one by one below: each unit gets its own error
-        for i, writer in enumerate(writers):
-            if writer._done:
-                continue
-            try:
-                writer.commit()
-            except Exception as exc:
-                errors[i] = exc
+
+        def small(i: int) -> bool:
+            w = writers[i]
+            return not w._done and not w._staged and not w._mixed() and w.pending_rows <= SMALL_ROWS
+
+        # runs of consecutive small units, so the units are written in their order
+        for shared, run in itertools.groupby(range(len(writers)), key=small):
+            indices = list(run)
+            if shared and len(indices) > 1:
+                # when it fails, the units are written one by one below (each gets its error)
+                with contextlib.suppress(Exception):
+                    self._commit_group([writers[i] for i in indices])
+            for i in indices:  # a unit the shared commit wrote is done: commit() returns
+                try:
+                    writers[i].commit()
+                except Exception as exc:
+                    errors[i] = exc
         return errors
 
     def _commit_group(self, writers: list[UnitWriter]) -> None:
-        """Write ``writers`` in one transaction (raises :class:`_Overlap`, writing nothing,
-        when two of them hold a row with the same key)."""
+        """Write ``writers`` in one transaction, as committing them one after the other would
+        (rows of one key in one statement merge in their SEQ order, later units' moved up);
+        raises :class:`_Overlap`, writing nothing, when a table would get both models and
+        Arrow batches, or models of different columns."""
         batches: dict[str, list[Any]] = {}
         lists: dict[str, dict[str, list[Any]]] = {}
-        for name, spec in TABLES.items():
+        for name in TABLES:
             offset = 0
-            seen: set[tuple[Any, ...]] = set()
             for w in writers:
-                keys = _writer_keys(w, name, spec)
-                if keys & seen:
-                    raise _Overlap
-                seen |= keys
                 mine = w._arrow.get(name, [])
                 batches.setdefault(name, []).extend(_shift_seq(d, offset) for d in mine)
-                cols = w._model_lists(name) if name in w._models else {}
+                cols = w._model_lists(name)
                 if cols:
                     cols[SEQ] = [v + offset for v in cols[SEQ]]
                     merged = lists.setdefault(name, {})
@@ -744,31 +739,32 @@ class Store:
                     for col, values in cols.items():
                         merged.setdefault(col, []).extend(values)
                 offset += w._seq
+            if batches[name] and name in lists:
+                # a table's batches and models merge in two statements (the batches first),
+                # so a row one unit gives as a model and a later unit as a batch would keep
+                # the earlier
+                raise _Overlap
         registered: list[str] = []
 
         def body() -> None:
-            tag = f"g{writers[0]._id}"
             for name, spec in TABLES.items():
-                self._merge_batches(spec, batches.get(name, []), f"{tag}_{name}", registered)
-                self._merge_lists(spec, lists.get(name, {}))
+                self._merge_batches(spec, batches[name], registered)
+                if name in lists:
+                    self._merge_lists(spec, lists[name])
             self._write_sync_state(writers)
 
         with self.lock:
-            con = self.con
-            try:
-                self.transaction(body)
-            except BaseException:
-                for view in registered:
-                    con.unregister(view)
-                raise
+            # a failure rolls back the views' registration with the rest of the transaction
+            self.transaction(body)
             for view in registered:
-                con.unregister(view)
+                self.con.unregister(view)
             for w in writers:
                 w._cleanup([])
 
 
 class _Overlap(Exception):
-    """Two units of a group write a row with the same key: they are written one by one."""
+    """A group's rows cannot be merged as one after the other: its units are written one by
+    one."""
 
 
 def _shift_seq(data: Any, offset: int) -> Any:
@@ -779,21 +775,6 @@ def _shift_seq(data: Any, offset: int) -> Any:
 
     index = data.schema.get_field_index(SEQ)
     return data.set_column(index, SEQ, pc.add(data.column(index), offset))
-
-
-def _writer_keys(writer: UnitWriter, table: str, spec: TableSpec) -> set[tuple[Any, ...]]:
-    """The natural keys a writer holds for ``table`` (NULL and '' alike: a doubt counts as
-    an overlap)."""
-    keys: set[tuple[Any, ...]] = set()
-    for m in writer._models.get(table, ()):
-        keys.add(tuple(getattr(m, k, None) or "" for k in spec.keys))
-    for data in writer._arrow.get(table, ()):
-        present = [k for k in spec.keys if k in data.column_names]
-        cols = [data.column(k).to_pylist() for k in present]
-        for row in zip(*cols, strict=True):
-            values = dict(zip(present, row, strict=True))
-            keys.add(tuple(values.get(k) or "" for k in spec.keys))
-    return keys
 
 
 class UnitWriter:
@@ -817,6 +798,7 @@ class UnitWriter:
         self.no_data: list[NoData] = []
         self.cursor: Mapping[str, Any] | None = None
         self._models: dict[str, list[Any]] = {}
+        self._model_seqs: dict[str, list[int]] = {}  # the order each model came in
         self._arrow: dict[str, list[Any]] = {}
         self._pending_rows = 0
         self._staged: dict[str, str] = {}
@@ -862,6 +844,8 @@ class UnitWriter:
             raise self._invalid(exc) from None
         bucket = self._models.setdefault(table, [])
         bucket.append(item)
+        self._model_seqs.setdefault(table, []).append(self._seq)
+        self._seq += 1
         self.counts[table] = self.counts.get(table, 0) + 1
         if self.auto_stage and len(bucket) >= MODEL_BATCH_ROWS:
             self.stage()
@@ -903,14 +887,13 @@ class UnitWriter:
             return
         store = self.store
         registered: list[str] = []
-        lists = {}
+        lists: dict[str, dict[str, list[Any]]]  # the models as lists, made before the transaction
 
         def body() -> None:
             for name, spec in TABLES.items():
                 if name in self._staged:
                     store._merge(spec, f"SELECT * FROM {self._staged[name]}")
-                tag = f"{self._id}_{name}"
-                store._merge_batches(spec, self._arrow.get(name, []), tag, registered)
+                store._merge_batches(spec, self._arrow.get(name, []), registered)
                 if name in lists:
                     store._merge_lists(spec, lists[name])
             if self.unit_key is not None:
@@ -919,8 +902,10 @@ class UnitWriter:
         with store.lock:
             try:
                 # everything pending goes into the staging tables (or lists) before the
-                # transaction, so a retried transaction finds the unit's rows complete
-                for name in list(self._staged):
+                # transaction, so a retried transaction finds the unit's rows complete; a
+                # table holding models and batches is staged whole, so its rows merge in
+                # one statement in the order they came
+                for name in [*self._staged, *self._mixed()]:
                     self._stage(name)
                 lists = {name: self._model_lists(name) for name in list(self._models)}
                 store.transaction(body)
@@ -963,9 +948,13 @@ class UnitWriter:
             for name in self.store.columns(table)
             if name in fields
         }
-        cols[SEQ] = list(range(self._seq, self._seq + len(models)))
-        self._seq += len(models)
+        cols[SEQ] = list(self._model_seqs[table])
         return cols
+
+    def _mixed(self) -> list[str]:
+        """The tables holding both pending models and Arrow batches: their rows merge in the
+        order they came only together, through the table's staging table."""
+        return [name for name in self._models if name in self._arrow]
 
     def _push(self, table: str, data: Any) -> None:
         data = data.append_column(SEQ, seq_array(self._seq, data.num_rows))
@@ -999,6 +988,7 @@ class UnitWriter:
         batches = self._arrow.pop(table, [])
         cols = self._model_lists(table) if self._models.get(table) else {}
         self._models.pop(table, None)
+        self._model_seqs.pop(table, None)
         if not batches and not cols:
             return
         store = self.store
@@ -1039,6 +1029,7 @@ class UnitWriter:
         self._staged.clear()
         self._arrow.clear()
         self._models.clear()
+        self._model_seqs.clear()
 
 
 @contextmanager
