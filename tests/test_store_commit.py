@@ -335,20 +335,23 @@ def test_a_large_unit_finishing_with_small_ones_is_written_whole(store: Store) -
 
 
 def test_a_unit_committed_on_its_own_keeps_its_place_among_shared_ones(store: Store) -> None:
-    """The first unit mixes models and a batch of posts (so it is committed alone), the next
-    two share a commit: the second unit's text of p1 still replaces the first one's."""
-    mixed = unit(store, "a", post("p1", "A"), posts_batch(("p9", "A")))
+    """A unit already staged, or mixing models and a batch of posts, is committed alone; the
+    units after it share a commit. Their texts still replace its, as they come later."""
+    large = unit(store, "a", post("p1", "A"))
+    large.stage()
     second = unit(store, "b", post("p1", "B"))
     third = unit(store, "c", post("p2", "C"))
-    large = unit(store, "d", post("p2", "D"))
-    large.stage()
+    assert store.commit_units([large, second, third]) == [None] * 3
+    mixed = unit(store, "d", post("p3", "D"), posts_batch(("p9", "D")))
     fifth = unit(store, "e", post("p3", "E"))
-    assert store.commit_units([mixed, second, third, large, fifth]) == [None] * 5
+    sixth = unit(store, "f", post("p4", "F"))
+    assert store.commit_units([mixed, fifth, sixth]) == [None] * 3
     assert rows(store, "SELECT post_id, text FROM posts ORDER BY 1") == [
         ("p1", "B"),
-        ("p2", "D"),
+        ("p2", "C"),
         ("p3", "E"),
-        ("p9", "A"),
+        ("p4", "F"),
+        ("p9", "D"),
     ]
 
 
