@@ -617,9 +617,12 @@ def _typed(col: Column, raw: str, tz: str | None, fmt: str | None = None) -> tup
             )
         else:
             other = f"timezone({_sql_str(tz)}, TRY_CAST({raw} AS TIMESTAMP))" if tz else "NULL"
+        with_offset = f"TRY_CAST({raw} AS TIMESTAMPTZ)"
+        if fmt and "%z" in fmt:  # the format's own times end in an offset too
+            with_offset = f"coalesce({with_offset}, {other})"
         value = (
             f"CASE WHEN {raw} IS NULL THEN NULL WHEN {has_offset} "
-            f"THEN TRY_CAST({raw} AS TIMESTAMPTZ) ELSE {other} END"
+            f"THEN {with_offset} ELSE {other} END"
         )
         shown = f"'{n} ' || {q}"
         if fmt and ("%z" in fmt or tz):

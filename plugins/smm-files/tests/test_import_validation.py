@@ -380,3 +380,166 @@ def test_an_interaction_without_an_id_is_stored_under_its_default_id(tmp_path: P
         ("like:p1:giulia", "giulia", "like", "p1"),
         ("follow::marco", "marco", "follow", None),
     ]
+
+
+# ------------------------------------------------------------------ each type of value
+
+
+def test_audience_values_on_both_sides(tmp_path: Path) -> None:
+    ws = workspace(tmp_path)
+    write_csv(
+        ws / "data" / "audience.csv",
+        [
+            ("network", "account", "member", "followers", "is_follower", "first_seen"),
+            ("instagram", "forno", "@giulia", "0", "yes", "2026-02-01T09:00:00+01:00"),
+            ("instagram", "forno", "marco", "1200", "No", ""),
+            ("instagram", "forno", "anna", "", " TRUE ", ""),
+            ("instagram", "forno", "luca", "7", "0", ""),
+            ("instagram", "forno", "@", "5", "", ""),
+            ("instagram", "forno", "sara", "1,200", "maybe", "2026-02-01 09:00"),
+        ],
+    )
+    out = refused(ws)
+    assert "audience.csv row 6: member is empty" in out
+    assert (
+        "audience.csv row 7: followers must be a whole number >= 0, got '1,200'; is_follower "
+        "must be true or false, got 'maybe'; first_seen '2026-02-01 09:00' has no UTC offset"
+    ) in out
+    imported(ws, "--skip-bad")
+    assert stored(
+        ws, "SELECT member, followers, is_follower, first_seen FROM audience_members ORDER BY 1"
+    ) == [
+        ("anna", None, True, None),
+        ("giulia", 0, True, utc(2026, 2, 1, 8)),
+        ("luca", 7, False, None),
+        ("marco", 1200, False, None),
+    ]
+
+
+def test_interaction_kinds_on_both_sides(tmp_path: Path) -> None:
+    ws = workspace(tmp_path)
+    write_csv(
+        ws / "data" / "interactions.csv",
+        [
+            ("network", "account", "member", "kind", "post_id", "interaction_id"),
+            ("instagram", "forno", "giulia", " Like ", "p1", ""),
+            ("instagram", "forno", "marco", "", "p1", ""),
+            ("instagram", "forno", "anna", "clap", "p1", ""),
+        ],
+    )
+    out = refused(ws)
+    assert "interactions.csv row 3: kind is empty" in out
+    assert (
+        "interactions.csv row 4: kind 'clap' is not one of like, repost, reply, quote, mention, "
+        "follow"
+    ) in out
+    imported(ws, "--skip-bad")
+    assert stored(ws, "SELECT interaction_id, kind FROM interactions") == [
+        ("like:p1:giulia", "like")
+    ]
+
+
+def test_daily_values_on_both_sides(tmp_path: Path) -> None:
+    ws = workspace(tmp_path)
+    write_csv(
+        ws / "data" / "daily.csv",
+        [
+            ("network", "account", "day", "metric", "value"),
+            ("linkedin", "forno-rossi", " 2026-03-05 ", "page_views", " 12 "),
+            ("linkedin", "forno-rossi", "2026-03-06", "page_views", "0.5"),
+            ("linkedin", "forno-rossi", "2026-03-07", "page_views", ""),
+            ("linkedin", "forno-rossi", "03/08/2026", "page_views", "1"),
+            ("linkedin", "forno-rossi", "", "page_views", "1"),
+            ("linkedin", "forno-rossi", "2026-03-09", "page_views", "12,5"),
+            ("linkedin", "forno-rossi", "2026-03-10", "page_views", "inf"),
+            ("linkedin", "forno-rossi", "2026-03-11", "", "1"),
+        ],
+    )
+    result = run(ws, "files", "import", str(ws / "data"))
+    assert result.exit_code == 1
+    out = said(result)
+    assert "daily.csv row 5: day '03/08/2026' is not a day (YYYY-MM-DD)" in out
+    assert "daily.csv row 6: day is empty" in out
+    assert "daily.csv row 7: value is not a number: '12,5'" in out
+    assert "daily.csv row 8: value is not a number: 'inf'" in out
+    assert "daily.csv row 9: metric is empty" in out
+    assert stored(ws, "SELECT count(*) FROM daily_metrics") in ([], [(0,)])
+    imported(ws, "--skip-bad")
+    assert stored(ws, "SELECT day, value FROM daily_metrics ORDER BY day") == [
+        (date(2026, 3, 5), 12.0),
+        (date(2026, 3, 6), 0.5),
+        (date(2026, 3, 7), None),
+    ]
+
+
+def test_an_account_snapshot_needs_its_capture_time(tmp_path: Path) -> None:
+    ws = workspace(tmp_path)
+    write_csv(
+        ws / "data" / "accounts.csv",
+        [
+            ("network", "account", "captured_at", "followers"),
+            ("instagram", "forno", "2026-03-01T23:00:00+01:00", "0"),
+            ("instagram", "forno", "", "105"),
+        ],
+    )
+    result = run(ws, "files", "import", str(ws / "data"))
+    assert result.exit_code == 1
+    assert "accounts.csv row 3: captured_at is empty" in said(result)
+    imported(ws, "--skip-bad")
+    assert stored(ws, "SELECT captured_at, followers FROM account_snapshots") == [
+        (utc(2026, 3, 1, 22), 0)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("config", "good", "bad", "why"),
+    [
+        (
+            'timezone = "Europe/Rome"\ntimestamp_format = "%d/%m/%Y %H:%M"',
+            "01/03/2026 08:30",
+            "1 marzo 2026",
+            "matches neither ISO 8601 nor %d/%m/%Y %H:%M",
+        ),
+        (
+            'timestamp_format = "%d/%m/%Y %H:%M %z"',
+            "01/03/2026 08:30 +0100",
+            "01/03/2026 08:30",
+            "matches neither ISO 8601 nor %d/%m/%Y %H:%M %z",
+        ),
+        (
+            'timestamp_format = "%d/%m/%Y %H:%M"',
+            "2026-03-01T08:30:00+01:00",
+            "01/03/2026 08:30",
+            "has no UTC offset: set timezone for timestamp_format",
+        ),
+        (
+            'timezone = "Europe/Rome"',
+            "2026-03-01 08:30:00",
+            "01/03/2026 08:30",
+            "is not an ISO 8601 timestamp",
+        ),
+    ],
+    ids=["format-and-zone", "format-with-offset", "format-without-zone", "zone"],
+)
+def test_timestamps_as_the_settings_say(
+    tmp_path: Path, config: str, good: str, bad: str, why: str
+) -> None:
+    # the good one is 08:30 in Rome in winter (or written with its offset): 07:30 UTC;
+    # an ISO 8601 time with an offset is read whatever the settings say
+    ws = workspace(tmp_path, f"\n[plugins.files]\n{config}\n")
+    write_csv(
+        ws / "data" / "posts.csv",
+        [
+            ("network", "account", "post_id", "created_at"),
+            ("instagram", "forno", "p1", good),
+            ("instagram", "forno", "p2", "2026-03-01T07:30:00Z"),
+            ("instagram", "forno", "p3", bad),
+        ],
+    )
+    out = refused(ws)
+    assert f"posts.csv row 4: created_at '{bad}' {why}" in out
+    imported(ws, "--skip-bad")
+    assert stored(ws, "SELECT post_id, created_at FROM posts ORDER BY 1") == [
+        ("p1", utc(2026, 3, 1, 7, 30)),
+        ("p2", utc(2026, 3, 1, 7, 30)),
+    ]
