@@ -138,10 +138,10 @@ CAPTURED = "2026-03-02T08:00:00+01:00"
 
 
 def test_a_tab_separated_export_with_two_kinds_of_file(tmp_path: Path) -> None:
-    """A spreadsheet's "tab delimited text" save of the canonical files (the native exports of
-    /work/shared/reference/exports.md are comma separated; Meta's daily series are UTF-16:
-    see test_native_formats), here as posts.csv and audience.csv, with a header that also
-    holds commas and semicolons in a column nothing reads."""
+    """A spreadsheet's "tab delimited text" save of the canonical files, here posts.csv and
+    audience.csv, with a header that also holds commas and semicolons in a column nothing
+    reads. (No native export of the user guide's sources is tab separated by itself; a native
+    one saved again with tabs: test_native_formats.)"""
     ws = workspace(tmp_path)
     write_csv(
         ws / "data" / "posts.csv",

@@ -171,8 +171,8 @@ def test_meta_instagram_posts_and_reels(tmp_path: Path, fixture: str, language: 
 def test_meta_instagram_posts_saved_again_as_tab_separated_utf16(tmp_path: Path) -> None:
     """The Instagram content export after a spreadsheet saved it again as Unicode text (UTF-16
     with a BOM, tab separated, as Excel's "Unicode Text" does): the headers and values are the
-    fixture's (headers verbatim from [M1 M3]); the encoding and the tabs are constructed, as no
-    export of /work/shared/reference/exports.md is tab separated by itself."""
+    fixture's (headers verbatim from [M1 M3]); the encoding and the tabs are constructed: no
+    export of the user guide's "Native exports: sources" is tab separated by itself."""
     import csv
     import io
 
