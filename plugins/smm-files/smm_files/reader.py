@@ -626,7 +626,7 @@ def _typed(col: Column, raw: str, tz: str | None, fmt: str | None = None) -> tup
         )
         shown = f"'{n} ' || {q}"
         if fmt and ("%z" in fmt or tz):
-            problem = f"{shown} || ' matches neither ISO 8601 nor {fmt.replace(chr(39), '')}'"
+            problem = f"{shown} || ' matches neither ISO 8601 nor ' || {_sql_str(fmt)}"
         elif fmt:
             problem = f"{shown} || ' has no UTC offset: set timezone for timestamp_format'"
         elif tz:

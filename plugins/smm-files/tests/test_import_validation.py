@@ -501,6 +501,12 @@ def test_an_account_snapshot_needs_its_capture_time(tmp_path: Path) -> None:
             "matches neither ISO 8601 nor %d/%m/%Y %H:%M",
         ),
         (
+            'timezone = "Europe/Rome"\ntimestamp_format = "%d %b \'%y %H:%M"',
+            "01 Mar '26 08:30",
+            "01/03/2026 08:30",
+            "matches neither ISO 8601 nor %d %b '%y %H:%M",
+        ),
+        (
             'timestamp_format = "%d/%m/%Y %H:%M %z"',
             "01/03/2026 08:30 +0100",
             "01/03/2026 08:30",
@@ -519,7 +525,13 @@ def test_an_account_snapshot_needs_its_capture_time(tmp_path: Path) -> None:
             "is not an ISO 8601 timestamp",
         ),
     ],
-    ids=["format-and-zone", "format-with-offset", "format-without-zone", "zone"],
+    ids=[
+        "format-and-zone",
+        "format-with-a-quote",
+        "format-with-offset",
+        "format-without-zone",
+        "zone",
+    ],
 )
 def test_timestamps_as_the_settings_say(
     tmp_path: Path, config: str, good: str, bad: str, why: str
