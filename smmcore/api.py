@@ -897,9 +897,8 @@ class Workspace:
             )
         store = self._read_store()
         with store.lock:
-            cursor = store.con.execute(query, params)
-            fetch = getattr(cursor, "to_arrow_table", None) or cursor.fetch_arrow_table
-            table = fetch()
+            # a relation's Arrow table, not a DB-API cursor's (that makes an extra copy)
+            table = store.con.sql(query, params=params).to_arrow_table()
         if self._results is None:
             self._results = duckdb.connect()  # in memory: holds the results, not the store
         return self._results.from_arrow(table)
