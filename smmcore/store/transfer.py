@@ -28,7 +28,8 @@ def row_counts(store: Store) -> dict[str, int]:
     """Rows per table of :func:`store_tables`."""
     with store.lock:
         return {
-            table: store.con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+            # fetchall: a result read with fetchone stays open and blocks the next query
+            table: store.con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
             for table in store_tables()
         }
 
@@ -75,7 +76,8 @@ def _copy_table(source: Store, target: Store, table: str, columns: list[str]) ->
     cols = ", ".join(f'"{c}"' for c in columns)
     view = f"_smm_copy_{table}"
     with source.lock:
-        reader: Any = source.con.execute(f"SELECT {cols} FROM {table}").to_arrow_reader(BATCH_ROWS)
+        # a relation's reader, not a DB-API cursor's (that makes an extra copy of the rows)
+        reader: Any = source.con.sql(f"SELECT {cols} FROM {table}").to_arrow_reader(BATCH_ROWS)
         for batch in reader:
             if not batch.num_rows:
                 continue
