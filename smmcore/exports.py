@@ -30,6 +30,7 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from smmcore.daily import DAILY_METRICS
+from smmcore.models import PostKind
 
 ColumnParse = Literal["text", "id", "count", "number", "timestamp", "date", "kind"]
 """How a native cell becomes canonical text:
@@ -346,8 +347,8 @@ class ExportFormat(BaseModel):
     :param breakdown_column: headers of a column that says ``Lifetime`` in a per-post export
         and a date in a per-day breakdown: a date there refuses the file, since the same post
         would then appear once per day (Meta's ``Date``).
-    :param kinds: native post type -> canonical post kind (``"Reels"`` -> ``"video"``),
-        compared case-insensitively; unlisted types are ``post``.
+    :param kinds: native post type -> a post kind of :data:`smmcore.models.PostKind`
+        (``"Reels"`` -> ``"reel"``), compared case-insensitively; unlisted types are ``post``.
     :param constants: canonical column -> a value for every row (``kind = "story"``).
     :param captured_at: ``"file"``: the metric snapshot is the file's modification time (a
         lifetime export is a snapshot taken when it was downloaded); ``"column"``: a column
@@ -374,7 +375,7 @@ class ExportFormat(BaseModel):
     skip_values: dict[str, tuple[str, ...]] = Field(default_factory=dict)
     absent: tuple[str, ...] = ()
     breakdown_column: tuple[str, ...] = ()
-    kinds: dict[str, str] = Field(default_factory=dict)
+    kinds: dict[str, PostKind] = Field(default_factory=dict)
     constants: dict[str, str] = Field(default_factory=dict)
     captured_at: Literal["file", "column"] = "file"
     numbers: NumberStyle = Field(default_factory=NumberStyle)

@@ -7,7 +7,9 @@ README; the reader validates against it and the demo generator writes it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, get_args
+
+from smmcore.models import PostKind
 
 ColumnType = Literal[
     "key",
@@ -35,7 +37,9 @@ ColumnType = Literal[
 ``daily_metric`` a name of :data:`smmcore.daily.DAILY_METRICS`
 """
 
-POST_KINDS: tuple[str, ...] = ("post", "reply", "repost", "quote", "video", "story", "article")
+POST_KINDS: tuple[str, ...] = get_args(PostKind)
+"""The post kinds of the core (:data:`smmcore.models.PostKind`): a file and a live source
+store the same kinds."""
 INTERACTION_KINDS: tuple[str, ...] = (
     "like",
     "repost",

@@ -555,3 +555,28 @@ def test_timestamps_as_the_settings_say(
         ("p1", utc(2026, 3, 1, 7, 30)),
         ("p2", utc(2026, 3, 1, 7, 30)),
     ]
+
+
+def test_post_kinds_are_the_core_s_reels_and_carousels_included(tmp_path: Path) -> None:
+    # the kinds smm-meta stores from the API (smmcore.models.PostKind): a file says the same
+    ws = workspace(tmp_path)
+    write_csv(
+        ws / "data" / "posts.csv",
+        [
+            ("network", "account", "post_id", "created_at", "kind"),
+            ("instagram", "forno", "r1", "2026-03-01T08:30:00+01:00", "reel"),
+            ("instagram", "forno", "c1", "2026-03-01T09:30:00+01:00", " Carousel "),
+            ("instagram", "forno", "p1", "2026-03-01T10:30:00+01:00", ""),
+            ("instagram", "forno", "t1", "2026-03-01T11:30:00+01:00", "tweet"),
+        ],
+    )
+    out = refused(ws)
+    assert (
+        "posts.csv row 5: kind 'tweet' is not one of post, reply, repost, quote, video, reel, "
+        "story, carousel, article"
+    ) in out
+    assert "row 2" not in out and "row 3" not in out and "row 4" not in out
+    imported(ws, "--skip-bad")
+    assert stored(ws, "SELECT post_id, kind FROM posts ORDER BY post_id") == [
+        ("c1", "carousel"), ("p1", "post"), ("r1", "reel")
+    ]  # fmt: skip

@@ -137,7 +137,7 @@ def test_meta_facebook_posts(tmp_path: Path, fixture: str, language: str) -> Non
     assert photo[:3] == ("facebook", "fornorossi", "122158000000000001")
     # MM/DD/YYYY HH:MM in US Pacific time (PST in March before DST: UTC-8)
     assert photo[3] == utc("2026-03-01T14:05:00-08:00")
-    assert photo[4] == "post" and reel[4] == "video"  # Photos / Reels
+    assert photo[4] == "post" and reel[4] == "reel"  # Photos / Reels, as smm-meta says
     assert photo[5] == 'Pane caldo, "buono"\nseconda riga'
     assert photo[6] == "https://www.facebook.com/fornorossi/posts/pfbid01"
     assert photo[7] == DOWNLOADED
@@ -163,7 +163,7 @@ def test_meta_instagram_posts_and_reels(tmp_path: Path, fixture: str, language: 
         "instagram", "fornorossi", "17900000000000001", utc("2026-03-03T07:30:00-08:00"), "post"
     )  # fmt: skip
     assert image[8:] == (140, 12, 9, 2500, None, 1800, None, 21)
-    assert reel[4] == "video"
+    assert reel[4] == "reel"  # IG reel, as smm-meta stores a REELS media
     # '10,400' (it: '10.400'); '--' saves unknown
     assert reel[8:] == (610, 88, 41, 10400, None, 7950, None, None)
 
@@ -194,6 +194,35 @@ def test_meta_instagram_posts_saved_again_as_tab_separated_utf16(tmp_path: Path)
     )  # fmt: skip
     assert image[7:] == (DOWNLOADED, 140, 12, 9, 2500, None, 1800, None, 21)
     assert reel[8:] == (610, 88, 41, 10400, None, 7950, None, None)
+
+
+def test_meta_reels_and_carousels_are_the_kinds_the_meta_api_gives(tmp_path: Path) -> None:
+    # smm-meta maps media_product_type REELS to 'reel' and CAROUSEL_ALBUM to 'carousel': the
+    # same client's export must give the same content mix. Types verbatim from [M1] (English
+    # and Swedish values inside one file, as the real files mix them); the rows constructed.
+    instagram = '[[channels]]\nnetwork = "instagram"\nhandle = "fornorossi"\nsource = "files"\n'
+    ws = workspace(
+        tmp_path, "meta/Mar-01-2026_Mar-31-2026_1727196598254722.csv", channels=instagram
+    )
+    path = next((ws / "data").glob("*.csv"))
+    text = path.read_text(encoding="utf-8-sig")
+    rows_added = [
+        f"1790000000000001{n},17841400000000001,fornorossi,Forno Rossi,Tre foto,0,"
+        f"03/0{n}/2026 10:00,https://www.instagram.com/p/AbCdEf{n}/,{kind},,Lifetime,"
+        "300,200,30,2,,4,6"
+        for n, kind in ((5, "IG carousel"), (6, "IG-carousel"), (7, "IG-reel"), (8, "IG-bild"))
+    ]
+    path.write_text(text + "\n".join(rows_added) + "\n", encoding="utf-8-sig")
+    result = run(ws, "sync")
+    assert result.exit_code == 0, result.output + str(result.exception)
+    assert rows(ws, "SELECT post_id, kind FROM posts ORDER BY post_id") == [
+        ("17900000000000001", "post"),  # IG image
+        ("17900000000000002", "reel"),  # IG reel
+        ("17900000000000015", "carousel"),
+        ("17900000000000016", "carousel"),
+        ("17900000000000017", "reel"),
+        ("17900000000000018", "post"),
+    ]
 
 
 @pytest.mark.parametrize(

@@ -100,7 +100,8 @@ def test_bad_rows_are_reported_and_nothing_is_returned(tmp_path: Path, make_expo
         "  posts.csv row 3: created_at '2026-03-01 08:30:00' has no UTC offset (write ISO 8601 "
         "with an offset, e.g. 2026-03-01T09:30:00+01:00, or set timezone)",
         "  posts.csv row 4: account is empty; kind 'tweet' is not one of post, reply, repost, "
-        "quote, video, story, article; likes must be a whole number >= 0, got '-3'",
+        "quote, video, reel, story, carousel, article; likes must be a whole number >= 0, "
+        "got '-3'",
         "  posts.csv row 5: created_at 'yesterday' is not an ISO 8601 timestamp; likes must be a "
         "whole number >= 0, got '12.5'; views must be a whole number >= 0, got '1e3'",
         "  posts.csv row 6: expected 9 fields, found 10",

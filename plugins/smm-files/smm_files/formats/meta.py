@@ -43,11 +43,12 @@ _COMMON = (
 META_KINDS = {
     # Facebook [M1 real, M5]
     "Photos": "post", "Foton": "post", "Links": "post", "Länkar": "post", "Text": "post",
-    "Videos": "video", "Videor": "video", "Live": "video", "Reels": "video",
+    "Videos": "video", "Videor": "video", "Live": "video", "Reels": "reel",
     "Stories": "story",
-    # Instagram [M1 real; IG video / IG story per M5, unconfirmed]
-    "IG image": "post", "IG-bild": "post", "IG carousel": "post", "IG-carousel": "post",
-    "IG reel": "video", "IG-reel": "video", "IG video": "video", "IG story": "story",
+    # Instagram [M1 real; IG video / IG story per M5, unconfirmed]; reel and carousel as
+    # smm-meta stores them from the API (media_product_type REELS, media_type CAROUSEL_ALBUM)
+    "IG image": "post", "IG-bild": "post", "IG carousel": "carousel", "IG-carousel": "carousel",
+    "IG reel": "reel", "IG-reel": "reel", "IG video": "video", "IG story": "story",
 }  # fmt: skip
 
 _BREAKDOWN = ("Date", "Datum", "Data")
