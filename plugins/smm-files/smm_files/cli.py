@@ -62,7 +62,7 @@ def _canonical_files(path: Path, settings: Any) -> set[Path]:
 
 def _format_lines(path: Path, settings: Any) -> list[str]:
     """Per native file: the format recognised, the columns used, ignored and missing."""
-    from smm_files.native import scan
+    from smm_files.native import scan, shown
     from smmcore.contracts import SourceError
 
     try:
@@ -71,7 +71,8 @@ def _format_lines(path: Path, settings: Any) -> list[str]:
         raise SmmError(str(exc.args[0]), hint=exc.hint) from None
     lines = [line for nf in found for line in nf.describe()]
     lines += [
-        f"{name}: not recognised (no export format matches its headers; see 'smm files formats')"
+        f"{shown(str(name))}: not recognised (no export format matches its headers; "
+        "see 'smm files formats')"
         for name in unknown
     ]
     return lines
@@ -158,7 +159,10 @@ def import_(
 
     ws = app.workspace()
     settings = _settings(app, timezone, mapping)
-    cursor = fingerprint(path, settings)
+    try:
+        cursor = fingerprint(path, settings)
+    except SourceError as exc:  # no export file in the folder: a user error, said as one
+        raise SmmError(str(exc.args[0]), hint=exc.hint) from None
     summary = StreamSummary(folder=path)
     store = ws.open_store()
     try:

@@ -60,6 +60,40 @@ def set_formats(formats: list[tuple[str, ExportFormat]] | None) -> None:
 # --------------------------------------------------------------------------- the file
 
 
+def shown(name: str) -> str:
+    """A file name (outside text) fit for one line of output: escape sequences and every
+    character that is not printable (line breaks, bidi overrides, ...) removed."""
+    from smmcore.safeout import clean_terminal
+
+    return "".join(c for c in clean_terminal(name) if c.isprintable())
+
+
+@dataclass(frozen=True)
+class Unread:
+    """A CSV/spreadsheet file of an export folder that nothing reads: no export format
+    recognises its headers, or (``error``) it cannot be opened."""
+
+    name: str
+    error: str | None = None
+
+    def __str__(self) -> str:
+        return self.name if self.error is None else f"{self.name} (cannot be read: {self.error})"
+
+    def note(self, folder: Path) -> str:
+        """One line naming the file, why it was not read and how to fix it."""
+        check = f"see 'smm files check {shown(str(folder))}' and 'smm files formats'"
+        if self.error is not None:
+            return (
+                f"{shown(self.name)} was not read: it cannot be read ({shown(self.error)}); "
+                f"{check}, or save it again as CSV or .xlsx"
+            )
+        return (
+            f"{shown(self.name)} was not read: no export format recognises its headers; "
+            f"{check}, or for your own columns set [plugins.files.posts] file and mapping "
+            "(or another kind's) in smm.toml"
+        )
+
+
 @dataclass(eq=False)
 class NativeFile:
     """One recognised native file (or workbook sheet) of an export folder.
@@ -343,13 +377,13 @@ def _title(nf: NativeFile, above: Sequence[list[Any]]) -> None:
 
 def scan(
     folder: Path, settings: FilesSettings, taken: set[Path] | None = None
-) -> tuple[list[NativeFile], list[str]]:
-    """Every recognised native file in ``folder`` and the names of the unrecognised
-    CSV/spreadsheet files. ``taken``: files already read as canonical files."""
+) -> tuple[list[NativeFile], list[Unread]]:
+    """Every recognised native file in ``folder`` and the unrecognised CSV/spreadsheet
+    files. ``taken``: files already read as canonical files."""
     taken = {p.resolve() for p in taken or ()}
     formats = registered_formats()
     found: list[NativeFile] = []
-    unknown: list[str] = []
+    unknown: list[Unread] = []
     if not formats:
         return found, unknown
     depth_max = max(f.header_within for _, f in formats)
@@ -395,18 +429,24 @@ def scan(
         except SourceError:
             raise
         except Exception as exc:  # an unreadable file is named, the others go on
-            unknown.append(f"{rel} (cannot be read: {type(exc).__name__}: {exc})")
+            unknown.append(Unread(rel, f"{type(exc).__name__}: {exc}"))
             continue
         if not recognised:
-            unknown.append(rel)
+            unknown.append(Unread(rel))
     return found, unknown
 
 
 def locate(
-    folder: Path, settings: FilesSettings, taken: set[Path] | None = None
+    folder: Path,
+    settings: FilesSettings,
+    taken: set[Path] | None = None,
+    unread: list[Unread] | None = None,
 ) -> list[tuple[str, NativeFile]]:
-    """The recognised native files whose rows the store keeps, as ``(kind, file)``."""
-    found, _unknown = scan(folder, settings, taken)
+    """The recognised native files whose rows the store keeps, as ``(kind, file)``; the
+    files nothing reads are added to ``unread``."""
+    found, unknown = scan(folder, settings, taken)
+    if unread is not None:
+        unread.extend(unknown)
     out: list[tuple[str, NativeFile]] = []
     for nf in found:
         if nf.kind and nf.problem is not None:

@@ -37,6 +37,8 @@ if TYPE_CHECKING:
     import duckdb
     import pyarrow as pa
 
+    from smm_files.native import Unread
+
 MAX_REPORTED = 20
 """How many bad rows a report lists before it only counts them."""
 
@@ -105,12 +107,15 @@ class ExportData:
 # --------------------------------------------------------------------------- locating files
 
 
-def locate_files(folder: Path, settings: FilesSettings) -> list[tuple[str, Path]]:
+def locate_files(
+    folder: Path, settings: FilesSettings, unread: list[Unread] | None = None
+) -> list[tuple[str, Path]]:
     """The export's files as ``(kind, path)``, in import order.
 
     ``kind`` is a key of :data:`~smm_files.schema.FILE_KINDS`. A kind's file is
     ``<kind>.csv``, ``<kind>.jsonl`` or ``<kind>.ndjson`` (several may exist), or the name or glob
-    in ``[plugins.files.<kind>] file``.
+    in ``[plugins.files.<kind>] file``. The CSV/spreadsheet files nothing reads (no export
+    format recognises them) are added to ``unread``.
     """
     if not folder.is_dir():
         raise SourceError(
@@ -133,26 +138,41 @@ def locate_files(folder: Path, settings: FilesSettings) -> list[tuple[str, Path]
             paths = [folder / f"{kind}{ext}" for ext in EXTENSIONS]
             paths = [p for p in paths if p.is_file()]
         found.extend((kind, p) for p in paths)
-    from smm_files.native import locate  # native exports (Meta, LinkedIn, ...) by their headers
+    from smm_files.native import locate, shown  # native exports (Meta, LinkedIn, ...)
 
-    found.extend(locate(folder, settings, {p for _, p in found}))
+    unknown: list[Unread] = []
+    found.extend(locate(folder, settings, {p for _, p in found}, unknown))
+    if unread is not None:
+        unread.extend(unknown)
     if not found:
+        names = ", ".join(shown(u.name) for u in unknown[:10])
+        if len(unknown) > 10:
+            names += f" and {len(unknown) - 10} more"
         raise SourceError(
-            f"no export files in {folder}",
+            f"no export files in {folder}" + (f" (not recognised: {names})" if names else ""),
             kind="not_found",
             hint="expected accounts.csv, posts.csv, audience.csv, interactions.csv "
-            "(or .jsonl); see the smm-files README for the format",
+            "(or .jsonl); see the smm-files README for the format"
+            + (
+                f"; 'smm files check {shown(str(folder))}' says why a file is not read, "
+                "'smm files formats' lists the native exports recognised"
+                if unknown
+                else ""
+            ),
         )
     return found
 
 
-def fingerprint(folder: Path, settings: FilesSettings) -> dict[str, Any]:
+def fingerprint(
+    folder: Path, settings: FilesSettings, unread: list[Unread] | None = None
+) -> dict[str, Any]:
     """What the sync cursor remembers: each file's size, mtime and SHA-256, and the settings.
 
     An export whose fingerprint equals the saved cursor is skipped by an incremental sync.
+    The files nothing reads are added to ``unread`` (they are not part of the fingerprint).
     """
     files: dict[str, Any] = {}
-    for _kind, path in locate_files(folder, settings):
+    for _kind, path in locate_files(folder, settings, unread):
         stat = path.stat()
         with path.open("rb") as fh:
             digest = hashlib.file_digest(fh, "sha256").hexdigest()
@@ -1015,7 +1035,10 @@ def read_export(
     try:
         good: dict[str, list[pa.Table]] = {}
         bad: list[BadRow] = []
-        for kind_name, path in locate_files(folder, settings):
+        unread: list[Unread] = []
+        located = locate_files(folder, settings, unread)
+        data.notes.extend(u.note(folder) for u in unread)
+        for kind_name, path in located:
             kind = FILE_KINDS[kind_name]
             raw, checked, structural, unit = _read_file(con, path, kind, settings)
             data.notes.extend(raw.notes)
@@ -1287,7 +1310,10 @@ def iter_export(
         return table, rows
 
     try:
-        for number, (kind_name, path) in enumerate(locate_files(folder, settings)):
+        unread: list[Unread] = []
+        located = locate_files(folder, settings, unread)
+        summary.notes.extend(u.note(folder) for u in unread)
+        for number, (kind_name, path) in enumerate(located):
             kind = FILE_KINDS[kind_name]
             files[number] = path.name
             raw, reader, unit = _open_checked(con, path, kind, settings, now=now)

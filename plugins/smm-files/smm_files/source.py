@@ -20,6 +20,7 @@ from smmcore.contracts import (
 )
 
 if TYPE_CHECKING:
+    from smm_files.native import Unread
     from smmcore.config import ChannelConfig
 
 
@@ -80,12 +81,15 @@ class FilesSource(Source):
             folder = ctx.workspace_dir / folder
         skip_bad = bool(ctx.options.get("skip_bad") or self.settings.skip_bad)
         settings = self.settings.with_channels(list(unit.options.get("bindings") or []))
-        current = await asyncio.to_thread(fingerprint, folder, settings)
+        unread: list[Unread] = []
+        current = await asyncio.to_thread(fingerprint, folder, settings, unread)
         # a run limited by --since imports less: a later run without it must not skip
         current["since"] = ctx.since.isoformat() if ctx.since else None
         channels = list(unit.options.get("channels") or [])
         if not ctx.full and ctx.cursor is not None and _same(ctx.cursor, current):
             ctx.log(f"{folder}: unchanged since the last import, skipped (--full re-imports)")
+            for file in unread:  # still say which files nothing reads
+                ctx.log(f"warning: {file.note(folder)}")
             found = ctx.cursor.get("found")
             if found is not None:  # still say which channels the export has nothing for
                 current["found"] = found

@@ -16,6 +16,7 @@ from smm_files.demo import write_demo_workspace
 
 from smmcore.cli.app import App
 from smmcore.cli.main import cli
+from smmcore.errors import SmmError
 
 END = date(2026, 11, 25)
 
@@ -386,3 +387,51 @@ def test_expect_data_false_on_a_channel_makes_no_data_expected(tmp_path: Path) -
     result = run(ws, "sync", "--full")
     assert result.exit_code == 1
     assert "1 channel(s) got no data: instagram:nuovoforno" in said(result)
+
+
+# ------------------------------------------------------------------ files nothing reads
+
+UNKNOWN_CSV = "Nome,Valore\nPane,3\n"  # constructed: headers of no export format
+
+
+def test_a_file_no_format_recognises_is_named_while_the_others_are_imported(
+    tmp_path: Path,
+) -> None:
+    ws = demo(tmp_path)
+    (ws / "data" / "Sheet1.csv").write_text(UNKNOWN_CSV, encoding="utf-8")
+    # a file name is outside text: an escape sequence and a line break in it stay out
+    (ws / "data" / "fake\x1b[2J\nwarning: all good.csv").write_text(UNKNOWN_CSV, encoding="utf-8")
+    for args in (("sync",), ("sync",), ("files", "import", str(ws / "data"))):
+        result = run(ws, *args)
+        out = said(result)
+        assert result.exit_code == 0, out  # the recognised files are imported all the same
+        assert "\x1b" not in out and "\nwarning: all good" not in out
+        named = [line for line in out.splitlines() if "was not read" in line]
+        assert len(named) == 2, out  # one line per file, the second sync (unchanged) too
+        sheet = next(line for line in named if "Sheet1.csv" in line)
+        assert "fake[2J" not in out and "fakewarning: all good.csv was not read" in out
+        assert "no export format recognises its headers" in sheet
+        assert f"smm files check {ws / 'data'}" in sheet and "smm files formats" in sheet
+        assert "mapping" in sheet and "smm.toml" in sheet
+    assert store_count(ws, "SELECT count(*) FROM posts") == 1300
+    check = said(run(ws, "files", "check", str(ws / "data")))
+    assert "Sheet1.csv: not recognised" in check
+    assert "fakewarning: all good.csv: not recognised" in check and "\x1b" not in check
+
+
+def test_a_folder_with_only_files_no_format_recognises_has_no_data(tmp_path: Path) -> None:
+    ws = demo(tmp_path)
+    for name in ("accounts.csv", "posts.csv", "audience.csv", "interactions.csv"):
+        (ws / "data" / name).unlink()
+    (ws / "data" / "Sheet1.csv").write_text(UNKNOWN_CSV, encoding="utf-8")
+    result = run(ws, "files", "import", str(ws / "data"))
+    assert result.exit_code == 1
+    # a user error ('Error: ...'), not an 'unexpected SourceError ... report it'
+    assert isinstance(result.exception, SmmError)
+    assert f"no export files in {ws / 'data'}" in said(result)
+    assert "not recognised: Sheet1.csv" in said(result)
+    assert "smm files check" in said(result) and "Traceback" not in said(result)
+    result = run(ws, "sync")
+    assert "files:data: FAILED: no export files in" in said(result)
+    assert "not recognised: Sheet1.csv" in said(result)
+    assert store_count(ws, "SELECT count(*) FROM posts") == 0
