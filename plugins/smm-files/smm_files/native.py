@@ -148,7 +148,9 @@ class NativeFile:
 
     @property
     def name(self) -> str:
+        """The file (and sheet) as messages name it, without control characters."""
         base = f"{self.rel} [{self.sheet}]" if self.sheet else self.rel
+        base = shown(base)
         return f"{base} (daily numbers)" if self.part == "daily" else base
 
     def daily_part(self) -> NativeFile:
@@ -344,7 +346,7 @@ def _bind(nf: NativeFile, channels: list[dict[str, Any]]) -> None:
         f"{nf.name} ({nf.format_name}) does not say which account its rows belong to, and {which}",
         kind="invalid_data",
         hint=f'add a {network} channel with source = "files" to smm.toml; with several, '
-        f'give the right one options = {{ export_files = ["{nf.rel}"] }}',
+        f'give the right one options = {{ export_files = ["{shown(nf.rel)}"] }}',
     )
 
 

@@ -68,8 +68,10 @@ class BadRow:
     unit: str = "row"
 
     def __str__(self) -> str:
+        from smm_files.native import shown  # a file name is outside text
+
         where = f"{self.unit} {self.row}" if self.row is not None else f"a {self.unit}"
-        return f"{self.file} {where}: {self.reason}"
+        return f"{shown(self.file)} {where}: {self.reason}"
 
 
 @dataclass

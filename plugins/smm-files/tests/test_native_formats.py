@@ -455,3 +455,21 @@ def test_a_rounded_meta_id_is_refused_with_its_row(tmp_path: Path) -> None:
     assert result.exit_code == 1
     # the first record spans two lines and is still row 2
     assert "row 3: post_id '1.22158E+17' lost its digits" in str(result.exception)
+
+
+def test_a_native_file_name_is_shown_without_control_characters(tmp_path: Path) -> None:
+    ws = workspace(tmp_path, "meta/Mar-01-2026_Mar-31-2026_1931058604954295.csv")
+    path = next((ws / "data").glob("*.csv"))
+    hostile = path.with_name("posts\x1b]0;owned\x07\u202e\nrow 9: fine.csv")
+    path.rename(hostile)
+    output = check(ws, "meta-facebook-posts", "en")
+    assert "\x1b" not in output and "\u202e" not in output and "\nrow 9: fine" not in output
+    assert "postsrow 9: fine.csv: meta-facebook-posts (facebook, en), read as posts" in output
+    hostile.write_text(
+        hostile.read_text(encoding="utf-8-sig").replace("122158000000000002", "1.22158E+17")
+    )
+    result = run(ws, "files", "import", str(ws / "data"))
+    assert result.exit_code == 1
+    error = str(result.exception)
+    assert "postsrow 9: fine.csv row 3: post_id '1.22158E+17' lost its digits" in error
+    assert "\x1b" not in error and "\u202e" not in error
